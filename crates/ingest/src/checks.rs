@@ -1,0 +1,259 @@
+//! Checks that need more than one row: unique keys, references between tables, and how a
+//! ledger instalment meets the rows already stored. They run as SQL inside the import's
+//! transaction, after the rows are loaded, so memory stays flat however large the files are;
+//! a failed check rolls everything back.
+
+use crate::report::{Problem, Problems};
+use anyhow::Result;
+use qingfeng_domain::contract::{table, Loading, Table, TABLES};
+use qingfeng_domain::Invalid;
+use qingfeng_store::ImportTx;
+
+/// What the import loaded for one table, as the checks need to know it.
+pub struct Loaded {
+    pub table: &'static Table,
+    pub label: String,
+    /// Rows the table held before this import (after a replace: 0).
+    pub rows_before: i64,
+}
+
+fn key_match(table: &Table, a: &str, b: &str) -> String {
+    table
+        .key
+        .iter()
+        .map(|k| format!("{a}.{k} = {b}.{k}"))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+fn key_text(table: &Table, alias: &str) -> String {
+    table
+        .key
+        .iter()
+        .map(|k| format!("{alias}.{k}"))
+        .collect::<Vec<_>>()
+        .join(" || ' / ' || ")
+}
+
+/// Ledger rows that repeat an earlier batch's row exactly are taken out again (recognised
+/// re-delivery); returns how many.
+pub async fn drop_repeated_ledger_rows(
+    tx: &mut ImportTx,
+    l: &Loaded,
+    batch_id: i64,
+) -> Result<u64> {
+    let t = l.table;
+    if t.loading != Loading::Append || l.rows_before == 0 {
+        return Ok(0);
+    }
+    let same_values = t
+        .columns
+        .iter()
+        .map(|c| format!("o.{0} IS NOT DISTINCT FROM {1}.{0}", c.name, t.name))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let sql = format!(
+        "DELETE FROM {name} WHERE batch_id = $1 AND EXISTS (SELECT 1 FROM {name} o WHERE o.batch_id <> $1 AND {same_values})",
+        name = t.name
+    );
+    tx.execute(&sql, batch_id).await
+}
+
+pub async fn run_all(
+    tx: &mut ImportTx,
+    loaded: &[Loaded],
+    batch_id: i64,
+    problems: &mut Problems,
+) -> Result<()> {
+    for l in loaded {
+        duplicates(tx, l, batch_id, problems).await?;
+        ledger_conflicts(tx, l, batch_id, problems).await?;
+        references(tx, l, batch_id, problems).await?;
+    }
+    orphans_left_by_replacement(tx, loaded, batch_id, problems).await?;
+    Ok(())
+}
+
+async fn duplicates(
+    tx: &mut ImportTx,
+    l: &Loaded,
+    batch_id: i64,
+    problems: &mut Problems,
+) -> Result<()> {
+    let t = l.table;
+    if t.key.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT n.source_line, {key} FROM {name} n WHERE n.batch_id = $1 AND EXISTS \
+         (SELECT 1 FROM {name} o WHERE o.batch_id = $1 AND {m} AND o.source_line < n.source_line) ORDER BY n.source_line",
+        key = key_text(t, "n"),
+        name = t.name,
+        m = key_match(t, "o", "n"),
+    );
+    let keys = t.key.join(" + ");
+    for (line, value) in tx.findings(&sql, batch_id).await? {
+        problems.push(Problem::error(
+            &l.label,
+            line as u64,
+            &keys,
+            value.as_deref().unwrap_or(""),
+            Invalid::new(
+                "duplicate_key",
+                format!("{keys}重复: 与本文件前面的某行相同"),
+                format!("duplicate {keys}: an earlier row of this file has the same"),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+async fn ledger_conflicts(
+    tx: &mut ImportTx,
+    l: &Loaded,
+    batch_id: i64,
+    problems: &mut Problems,
+) -> Result<()> {
+    let t = l.table;
+    if t.loading != Loading::Append || l.rows_before == 0 {
+        return Ok(());
+    }
+    // Identical re-deliveries were already dropped, so any remaining match differs somewhere.
+    let sql = format!(
+        "SELECT n.source_line, {key} FROM {name} n WHERE n.batch_id = $1 AND EXISTS \
+         (SELECT 1 FROM {name} o WHERE o.batch_id <> $1 AND {m}) ORDER BY n.source_line",
+        key = key_text(t, "n"),
+        name = t.name,
+        m = key_match(t, "o", "n"),
+    );
+    let keys = t.key.join(" + ");
+    for (line, value) in tx.findings(&sql, batch_id).await? {
+        problems.push(Problem::error(
+            &l.label,
+            line as u64,
+            &keys,
+            value.as_deref().unwrap_or(""),
+            Invalid::new(
+                "ledger_conflict",
+                format!("{keys}已在先前的导入中存在且内容不同; 台账类数据不允许静默改写"),
+                format!("{keys} was imported before with different values; ledger rows are never silently rewritten"),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+async fn references(
+    tx: &mut ImportTx,
+    l: &Loaded,
+    batch_id: i64,
+    problems: &mut Problems,
+) -> Result<()> {
+    for r in l.table.references {
+        let target = table(r.target_table).expect("contract references name contract tables");
+        if tx.count(target.name).await? == 0 {
+            let sql = format!(
+                "SELECT COUNT(*), MIN({c}) FROM {name} WHERE batch_id = $1 AND {c} IS NOT NULL",
+                c = r.column,
+                name = l.table.name
+            );
+            let uses = tx.findings(&sql, batch_id).await?;
+            if uses.first().is_some_and(|(n, _)| *n > 0) {
+                problems.push(Problem::warning(
+                    &l.label,
+                    0,
+                    r.column,
+                    "",
+                    Invalid::new(
+                        "reference_unverified",
+                        format!("尚未导入{}表, 无法核对{}的引用", target.name, r.column),
+                        format!(
+                            "{} has not been imported, so {} could not be checked against it",
+                            target.name, r.column
+                        ),
+                    ),
+                ));
+            }
+            continue;
+        }
+        let sql = format!(
+            "SELECT n.source_line, n.{c} FROM {name} n WHERE n.batch_id = $1 AND n.{c} IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM {target} p WHERE p.{tc} = n.{c}) ORDER BY n.source_line",
+            c = r.column,
+            name = l.table.name,
+            target = target.name,
+            tc = r.target_column,
+        );
+        for (line, value) in tx.findings(&sql, batch_id).await? {
+            let v = value.unwrap_or_default();
+            problems.push(Problem::error(
+                &l.label,
+                line as u64,
+                r.column,
+                &v,
+                Invalid::new(
+                    "reference_dangling",
+                    format!(
+                        "{}“{v}”在{}表的{}中不存在",
+                        r.column, target.name, r.target_column
+                    ),
+                    format!(
+                        "{} \"{v}\" does not exist in {}.{}",
+                        r.column, target.name, r.target_column
+                    ),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A register replaced by this import may have dropped keys that rows imported earlier (and
+/// not replaced now) still use: e.g. a new programs.csv without a program that past payments
+/// name. That would leave the store inconsistent, so it is refused.
+async fn orphans_left_by_replacement(
+    tx: &mut ImportTx,
+    loaded: &[Loaded],
+    batch_id: i64,
+    problems: &mut Problems,
+) -> Result<()> {
+    for parent in loaded
+        .iter()
+        .filter(|l| l.table.loading == Loading::Replace)
+    {
+        for child in TABLES {
+            for r in child
+                .references
+                .iter()
+                .filter(|r| r.target_table == parent.table.name)
+            {
+                let sql = format!(
+                    "SELECT COUNT(*), n.{c} FROM {name} n WHERE n.batch_id <> $1 AND n.{c} IS NOT NULL AND NOT EXISTS \
+                     (SELECT 1 FROM {target} p WHERE p.{tc} = n.{c}) GROUP BY n.{c} ORDER BY n.{c}",
+                    c = r.column,
+                    name = child.name,
+                    target = parent.table.name,
+                    tc = r.target_column,
+                );
+                for (count, value) in tx.findings(&sql, batch_id).await? {
+                    let v = value.unwrap_or_default();
+                    problems.push(Problem::error(
+                        &parent.label,
+                        0,
+                        r.target_column,
+                        &v,
+                        Invalid::new(
+                            "reference_removed",
+                            format!("新文件中没有{}“{v}”, 但先前导入的{}表中仍有{count}行引用它", r.target_column, child.name),
+                            format!(
+                                "{} \"{v}\" is missing from the new file but {count} rows of {} imported earlier still refer to it",
+                                r.target_column, child.name
+                            ),
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}

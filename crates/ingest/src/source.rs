@@ -1,0 +1,346 @@
+//! Finding the tables in what the user handed in (a folder of CSV files, or one XLSX workbook
+//! with a sheet per table) and reading their rows.
+
+use crate::decode::{as_decode_error, hex_bytes, DecodingReader};
+use crate::report::Problem;
+use anyhow::{bail, Context, Result};
+use calamine::{Data, Reader};
+use qingfeng_domain::contract::{Table, TABLES};
+use qingfeng_domain::Invalid;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+pub struct Source {
+    pub table: &'static Table,
+    /// How reports name it: `payments.csv`, or `book.xlsx#payments` for a sheet.
+    pub label: String,
+    pub sha256: String,
+    /// Size for the progress bar: bytes of a CSV file, rows of a sheet.
+    pub size: u64,
+    content: Content,
+}
+
+enum Content {
+    Csv(PathBuf),
+    Sheet(Vec<Vec<String>>),
+}
+
+/// What was found: the tables, and the files that were not taken (as warnings).
+pub struct Discovered {
+    pub sources: Vec<Source>,
+    pub ignored: Vec<Problem>,
+}
+
+fn table_for(stem: &str) -> Option<&'static Table> {
+    TABLES
+        .iter()
+        .find(|t| t.name.eq_ignore_ascii_case(stem.trim()) || t.zh == stem.trim())
+}
+
+fn ignored(file: &str, what: &str) -> Problem {
+    Problem::warning(
+        file,
+        0,
+        "",
+        file,
+        Invalid::new(
+            "file_ignored",
+            format!("{what}“{file}”不是数据规范中的表, 未导入(文件名拼写错误?)"),
+            format!("{what} \"{file}\" is not a table of the data contract and was not imported (misspelt name?)"),
+        ),
+    )
+}
+
+pub fn discover(input: &Path) -> Result<Discovered> {
+    let meta = std::fs::metadata(input)
+        .with_context(|| format!("cannot read {} / 无法读取", input.display()))?;
+    let mut found = Discovered {
+        sources: Vec::new(),
+        ignored: Vec::new(),
+    };
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(input)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for path in entries {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if name.starts_with('.')
+                || name.starts_with("import-report")
+                || name == "truth.csv"
+                || name == "decoys.csv"
+            {
+                continue;
+            }
+            let is_csv = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let table = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(table_for);
+            match (is_csv && path.is_file(), table) {
+                (true, Some(table)) => {
+                    if found.sources.iter().any(|s| s.table.name == table.name) {
+                        bail!(
+                            "two files for table {} in {} / 同一表有两个文件",
+                            table.name,
+                            input.display()
+                        );
+                    }
+                    let (sha256, size) = hash_file(&path)?;
+                    found.sources.push(Source {
+                        table,
+                        label: name,
+                        sha256,
+                        size,
+                        content: Content::Csv(path),
+                    });
+                }
+                _ => found.ignored.push(ignored(&name, "文件")),
+            }
+        }
+    } else if input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        let book_name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let mut book = calamine::open_workbook_auto(input).with_context(|| {
+            format!("cannot open workbook {} / 无法打开工作簿", input.display())
+        })?;
+        for sheet in book.sheet_names().to_vec() {
+            let label = format!("{book_name}#{sheet}");
+            let Some(table) = table_for(&sheet) else {
+                found.ignored.push(ignored(&label, "工作表"));
+                continue;
+            };
+            if found.sources.iter().any(|s| s.table.name == table.name) {
+                bail!("two sheets for table {} / 同一表有两个工作表", table.name);
+            }
+            let range = book
+                .worksheet_range(&sheet)
+                .with_context(|| format!("reading sheet {sheet}"))?;
+            let rows: Vec<Vec<String>> = range
+                .rows()
+                .map(|r| r.iter().map(cell_text).collect())
+                .collect();
+            // A sheet's identity is its cell contents, so that editing one sheet of a workbook
+            // does not make every other sheet look new.
+            let mut h = Sha256::new();
+            for row in &rows {
+                for c in row {
+                    h.update(c.as_bytes());
+                    h.update([0x1F]);
+                }
+                h.update([0x1E]);
+            }
+            let size = rows.len() as u64;
+            found.sources.push(Source {
+                table,
+                label,
+                sha256: hex::encode(h.finalize()),
+                size,
+                content: Content::Sheet(rows),
+            });
+        }
+    } else {
+        bail!(
+            "{} is neither a folder of CSV files nor an .xlsx workbook / 既不是CSV文件夹也不是xlsx工作簿",
+            input.display()
+        );
+    }
+    // Contract order: parents before children, which keeps reports in a natural order.
+    found
+        .sources
+        .sort_by_key(|s| TABLES.iter().position(|t| t.name == s.table.name));
+    Ok(found)
+}
+
+fn hash_file(path: &Path) -> Result<(String, u64)> {
+    let mut f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        h.update(&buf[..n]);
+    }
+    Ok((hex::encode(h.finalize()), size))
+}
+
+/// A spreadsheet cell as the text a CSV export would have had.
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        // Whole numbers print without ".0"; others in Rust's shortest round-trip form, which
+        // gives back what was typed (1234.56 stays 1234.56).
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => format!("{f}"),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(dt) => dt.format("%Y-%m-%d").to_string(),
+            None => d.to_string(),
+        },
+        Data::DateTimeIso(s) => s.chars().take(10).collect(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// Reads the rows of one source: a header, then records with their line numbers.
+pub enum RowReader {
+    Csv {
+        reader: Box<csv::Reader<DecodingReader<BufReader<File>>>>,
+        record: csv::StringRecord,
+        progress: Arc<AtomicU64>,
+    },
+    Sheet {
+        rows: std::vec::IntoIter<Vec<String>>,
+        line: u64,
+        progress: Arc<AtomicU64>,
+    },
+}
+
+impl Source {
+    pub fn open(&mut self) -> Result<RowReader> {
+        Ok(match &mut self.content {
+            Content::Csv(path) => {
+                let file =
+                    File::open(&*path).with_context(|| format!("opening {}", path.display()))?;
+                let decoded = DecodingReader::new(BufReader::with_capacity(1 << 20, file));
+                let progress = decoded.progress_handle();
+                let reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .buffer_capacity(1 << 20)
+                    .from_reader(decoded);
+                RowReader::Csv {
+                    reader: Box::new(reader),
+                    record: csv::StringRecord::new(),
+                    progress,
+                }
+            }
+            Content::Sheet(rows) => RowReader::Sheet {
+                rows: std::mem::take(rows).into_iter(),
+                line: 0,
+                progress: Arc::new(AtomicU64::new(0)),
+            },
+        })
+    }
+}
+
+impl RowReader {
+    pub fn progress(&self) -> Arc<AtomicU64> {
+        match self {
+            RowReader::Csv { progress, .. } | RowReader::Sheet { progress, .. } => progress.clone(),
+        }
+    }
+
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            RowReader::Csv { reader, .. } => reader.get_ref().encoding_label(),
+            RowReader::Sheet { .. } => "XLSX",
+        }
+    }
+
+    /// The next record into `out` with its 1-based line; `Ok(None)` at the end. An error means
+    /// the rest of the file cannot be read (bad bytes, broken quoting).
+    pub fn next_record(
+        &mut self,
+        out: &mut Vec<String>,
+        file: &str,
+    ) -> Result<Option<u64>, Problem> {
+        out.clear();
+        match self {
+            RowReader::Csv { reader, record, .. } => loop {
+                match reader.read_record(record) {
+                    Ok(false) => return Ok(None),
+                    Ok(true) => {
+                        // Lines holding nothing but separators are blank lines of a spreadsheet export.
+                        if record.iter().all(|f| f.trim().is_empty()) {
+                            continue;
+                        }
+                        let line = record.position().map(|p| p.line()).unwrap_or(0);
+                        out.extend(record.iter().map(str::to_string));
+                        return Ok(Some(line));
+                    }
+                    Err(e) => return Err(csv_problem(file, e)),
+                }
+            },
+            RowReader::Sheet {
+                rows,
+                line,
+                progress,
+            } => loop {
+                let Some(row) = rows.next() else {
+                    return Ok(None);
+                };
+                *line += 1;
+                progress.store(*line, std::sync::atomic::Ordering::Relaxed);
+                if row.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                *out = row;
+                return Ok(Some(*line));
+            },
+        }
+    }
+}
+
+fn csv_problem(file: &str, e: csv::Error) -> Problem {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    if let csv::ErrorKind::Io(io) = e.kind() {
+        if let Some(d) = as_decode_error(io) {
+            return Problem::error(
+                file,
+                d.line,
+                "",
+                &hex_bytes(&d.bytes),
+                Invalid::new(
+                    "encoding_invalid",
+                    format!(
+                        "第{}行(字节偏移{})的字节{}不是有效的{}编码; 文件未能读完",
+                        d.line,
+                        d.byte_offset,
+                        hex_bytes(&d.bytes),
+                        d.encoding
+                    ),
+                    format!(
+                        "bytes {} at line {} (byte offset {}) are not valid {}; the file could not be read to the end",
+                        hex_bytes(&d.bytes),
+                        d.line,
+                        d.byte_offset,
+                        d.encoding
+                    ),
+                ),
+            );
+        }
+    }
+    Problem::error(
+        file,
+        line,
+        "",
+        "",
+        Invalid::new(
+            "csv_unreadable",
+            format!("CSV格式错误, 文件未能读完: {e}"),
+            format!("malformed CSV, the file could not be read to the end: {e}"),
+        ),
+    )
+}

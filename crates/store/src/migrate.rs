@@ -1,0 +1,90 @@
+//! Schema migrations, embedded in the binary, one folder per backend (as vaultwarden does).
+//!
+//! Each migration runs once, in its own transaction, and is remembered with a checksum so that
+//! an edited migration that already ran is noticed instead of silently diverging.
+
+use crate::{on_pool, Store};
+use anyhow::{bail, Context, Result};
+use sqlx::Connection;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "registers",
+    sqlite: include_str!("../migrations/sqlite/0001_registers.sql"),
+    postgres: include_str!("../migrations/postgres/0001_registers.sql"),
+}];
+
+/// FNV-1a over the migration text: enough to notice an edit, no extra dependency.
+fn checksum(text: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Arbitrary constant naming Qingfeng's migration lock among PostgreSQL advisory locks.
+const MIGRATION_LOCK: i64 = 7_141_421_356;
+
+impl Store {
+    pub async fn migrate(&self) -> Result<()> {
+        let postgres = matches!(self, Store::Postgres(_));
+        on_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            if postgres {
+                // Two processes migrating one PostgreSQL database at once must not interleave;
+                // the lock is per session, so everything below runs on this one connection.
+                sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+            }
+            let result: Result<()> = async {
+                sqlx::raw_sql(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, \
+                     name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                )
+                .execute(&mut *conn)
+                .await
+                .context("creating schema_migrations")?;
+                let applied: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT version, checksum FROM schema_migrations").fetch_all(&mut *conn).await?;
+                for m in MIGRATIONS {
+                    let text = if postgres { m.postgres } else { m.sqlite };
+                    let sum = checksum(text);
+                    match applied.iter().find(|(v, _)| *v == m.version) {
+                        Some((_, s)) if *s == sum => continue,
+                        Some(_) => bail!("migration {} ({}) was changed after it ran", m.version, m.name),
+                        None => {}
+                    }
+                    let mut tx = conn.begin().await?;
+                    sqlx::raw_sql(text)
+                        .execute(&mut *tx)
+                        .await
+                        .with_context(|| format!("migration {} ({})", m.version, m.name))?;
+                    sqlx::query(
+                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(m.version)
+                    .bind(m.name)
+                    .bind(&sum)
+                    .bind(chrono::Utc::now().to_rfc3339())
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                }
+                Ok(())
+            }
+            .await;
+            if postgres {
+                sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+            }
+            result
+        })
+    }
+}
