@@ -5,6 +5,7 @@
 //! yuan or fen.
 
 pub mod contract;
+pub mod contract_docs;
 pub mod credit_code;
 pub mod dates;
 pub mod division;

@@ -29,7 +29,8 @@ enum Content {
     Sheet(Vec<Vec<String>>),
 }
 
-/// What was found: the tables, and the files that were not taken (as warnings).
+/// What was found: the tables, and the problems seen while looking (files not taken, cells
+/// spoilt by Excel).
 pub struct Discovered {
     pub sources: Vec<Source>,
     pub ignored: Vec<Problem>,
@@ -41,7 +42,7 @@ fn table_for(stem: &str) -> Option<&'static Table> {
         .find(|t| t.name.eq_ignore_ascii_case(stem.trim()) || t.zh == stem.trim())
 }
 
-fn ignored(file: &str, what: &str) -> Problem {
+fn ignored(file: &str, what_zh: &str, what_en: &str) -> Problem {
     Problem::warning(
         file,
         0,
@@ -49,8 +50,8 @@ fn ignored(file: &str, what: &str) -> Problem {
         file,
         Invalid::new(
             "file_ignored",
-            format!("{what}“{file}”不是数据规范中的表, 未导入(文件名拼写错误?)"),
-            format!("{what} \"{file}\" is not a table of the data contract and was not imported (misspelt name?)"),
+            format!("{what_zh}“{file}”不是数据规范中的表, 未导入(文件名拼写错误?)"),
+            format!("{what_en} \"{file}\" is not a table of the data contract and was not imported (misspelt name?)"),
         ),
     )
 }
@@ -104,7 +105,7 @@ pub fn discover(input: &Path) -> Result<Discovered> {
                         content: Content::Csv(path),
                     });
                 }
-                _ => found.ignored.push(ignored(&name, "文件")),
+                _ => found.ignored.push(ignored(&name, "文件", "file")),
             }
         }
     } else if input
@@ -121,7 +122,7 @@ pub fn discover(input: &Path) -> Result<Discovered> {
         for sheet in book.sheet_names().to_vec() {
             let label = format!("{book_name}#{sheet}");
             let Some(table) = table_for(&sheet) else {
-                found.ignored.push(ignored(&label, "工作表"));
+                found.ignored.push(ignored(&label, "工作表", "sheet"));
                 continue;
             };
             if found.sources.iter().any(|s| s.table.name == table.name) {
@@ -134,6 +135,9 @@ pub fn discover(input: &Path) -> Result<Discovered> {
                 .rows()
                 .map(|r| r.iter().map(cell_text).collect())
                 .collect();
+            found
+                .ignored
+                .extend(precision_losses(&range, &rows, &label));
             // A sheet's identity is its cell contents, so that editing one sheet of a workbook
             // does not make every other sheet look new.
             let mut h = Sha256::new();
@@ -180,6 +184,43 @@ fn hash_file(path: &Path) -> Result<(String, u64)> {
         h.update(&buf[..n]);
     }
     Ok((hex::encode(h.finalize()), size))
+}
+
+/// Excel keeps 15 significant digits: a longer number typed into a number cell (an ID or bank
+/// account number) has already been changed. Each such cell is an error, not a silent import.
+fn precision_losses(
+    range: &calamine::Range<Data>,
+    rows: &[Vec<String>],
+    label: &str,
+) -> Vec<Problem> {
+    let header = rows.first().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for (r, row) in range.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            // XLSX stores every number as a double; calamine may hand whole ones over as Int.
+            let number = match cell {
+                Data::Float(f) => Some(*f),
+                Data::Int(i) => Some(*i as f64),
+                _ => None,
+            };
+            if let Some(f) = number {
+                if f.abs() >= 1e15 {
+                    out.push(Problem::error(
+                        label,
+                        r as u64 + 1,
+                        header.get(c).map(String::as_str).unwrap_or(""),
+                        &format!("{f}"),
+                        Invalid::new(
+                            "xlsx_number_precision",
+                            "数字超过Excel的15位精度, 末几位已丢失; 请将该列设为文本格式后重新录入",
+                            "the number exceeds Excel's 15-digit precision and has lost its last digits; format the column as text and enter it again",
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A spreadsheet cell as the text a CSV export would have had.

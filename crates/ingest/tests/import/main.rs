@@ -373,10 +373,35 @@ async fn an_xlsx_workbook_imports_like_the_folder() {
         book.add_worksheet().set_name("notes").unwrap();
         book.save(&book_path).unwrap();
 
+        // An ID number typed into a number cell has lost digits in Excel: refused, not stored.
+        let spoilt_path = dir.path().join("spoilt.xlsx");
+        let mut spoilt = rust_xlsxwriter::Workbook::new();
+        let sheet = spoilt.add_worksheet().set_name("deaths").unwrap();
+        for (c, h) in ["id_number", "name", "death_date"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_number(1, 0, 500233194009091629.0).unwrap();
+        sheet.write_string(1, 1, "王桂兰").unwrap();
+        sheet.write_string(1, 2, "2024-03-02").unwrap();
+        spoilt.save(&spoilt_path).unwrap();
+        let refused = run(&db, &spoilt_path, reports.path()).await;
+        assert_eq!(refused.status, Status::Rejected);
+        assert!(
+            refused
+                .problems
+                .listed
+                .iter()
+                .any(|p| p.code == "xlsx_number_precision"
+                    && p.line == 2
+                    && p.column == "id_number"),
+            "{:?}",
+            refused.problems.listed
+        );
+
         let outcome = run(&db, &book_path, reports.path()).await;
-        assert_eq!(
-            outcome.status,
-            Status::Imported { batch_id: 1 },
+        // (PostgreSQL spends a batch number on the rolled-back import above: no gapless ids.)
+        assert!(
+            matches!(outcome.status, Status::Imported { .. }),
             "{backend:?}: {:?}",
             outcome.problems.listed
         );
