@@ -2,11 +2,20 @@
 
 mod commands;
 
+// The importer allocates many small strings on three threads; mimalloc is markedly faster
+// at that than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "qingfeng", version, about = "清风 Qingfeng: cross-checking village registers to stop micro-corruption / 基层小微权力监督")]
+#[command(
+    name = "qingfeng",
+    version,
+    about = "清风 Qingfeng: cross-checking village registers to stop micro-corruption / 基层小微权力监督"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,7 +63,11 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => commands::generate::run(&args),
-        Command::Import { input, db, report_dir } => commands::import::run(&db.database, &input, &report_dir).await,
+        Command::Import {
+            input,
+            db,
+            report_dir,
+        } => commands::import::run(&db.database, &input, &report_dir).await,
         Command::Batches { db } => commands::import::list_batches(&db.database).await,
         Command::Demo { db, out } => commands::demo::run(&db.database, &out).await,
     };

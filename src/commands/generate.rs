@@ -39,7 +39,10 @@ impl Args {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    anyhow::ensure!((0.0..=0.5).contains(&args.anomaly_rate), "--anomaly-rate must be between 0 and 0.5");
+    anyhow::ensure!(
+        (0.0..=0.5).contains(&args.anomaly_rate),
+        "--anomaly-rate must be between 0 and 0.5"
+    );
     let started = Instant::now();
     let summary = qingfeng_synth::generate(&args.options())?;
     print_summary(&summary, &args.out, started.elapsed().as_secs_f64());

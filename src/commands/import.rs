@@ -18,15 +18,27 @@ pub async fn run(database: &str, input: &Path, report_dir: &Path) -> Result<Exit
     })
 }
 
-pub async fn import_into(store: &Store, database: &str, input: &Path, report_dir: &Path) -> Result<ImportOutcome> {
-    let opts = ImportOptions { report_dir: report_dir.to_path_buf(), progress: std::io::stderr().is_terminal() };
+pub async fn import_into(
+    store: &Store,
+    database: &str,
+    input: &Path,
+    report_dir: &Path,
+) -> Result<ImportOutcome> {
+    let opts = ImportOptions {
+        report_dir: report_dir.to_path_buf(),
+        progress: std::io::stderr().is_terminal(),
+    };
     let outcome = qingfeng_ingest::import(store, input, &opts).await?;
     print_outcome(&outcome, database, input);
     Ok(outcome)
 }
 
 fn print_outcome(o: &ImportOutcome, database: &str, input: &Path) {
-    println!("导入 / import: {} → {}", input.display(), describe_url(database));
+    println!(
+        "导入 / import: {} → {}",
+        input.display(),
+        describe_url(database)
+    );
     println!(
         "  {:<22} {:<28} {:<12} {:>10} {:>10} {:>9} {:>9}",
         "table", "file", "encoding", "read", "added", "skipped", "removed"
@@ -39,7 +51,13 @@ fn print_outcome(o: &ImportOutcome, database: &str, input: &Path) {
             ),
             None => println!(
                 "  {:<22} {:<28} {:<12} {:>10} {:>10} {:>9} {:>9}",
-                f.table, f.label, f.encoding, f.rows_read, f.rows_added, f.rows_skipped, f.rows_removed
+                f.table,
+                f.label,
+                f.encoding,
+                f.rows_read,
+                f.rows_added,
+                f.rows_skipped,
+                f.rows_removed
             ),
         }
     }
@@ -57,8 +75,17 @@ fn print_outcome(o: &ImportOutcome, database: &str, input: &Path) {
         ),
     }
     if o.problems.errors + o.problems.warnings > 0 {
-        println!("  错误 / errors: {}, 警告 / warnings: {}", o.problems.errors, o.problems.warnings);
-        let shown: Vec<_> = o.problems.listed.iter().filter(|p| p.severity == Severity::Error).take(20).collect();
+        println!(
+            "  错误 / errors: {}, 警告 / warnings: {}",
+            o.problems.errors, o.problems.warnings
+        );
+        let shown: Vec<_> = o
+            .problems
+            .listed
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .take(20)
+            .collect();
         for p in &shown {
             println!(
                 "  ✗ {}:{} [{}] “{}”: {} / {}",
@@ -66,7 +93,10 @@ fn print_outcome(o: &ImportOutcome, database: &str, input: &Path) {
             );
         }
         if (shown.len() as u64) < o.problems.errors {
-            println!("  … {} more errors in the report / 其余错误见报告", o.problems.errors - shown.len() as u64);
+            println!(
+                "  … {} more errors in the report / 其余错误见报告",
+                o.problems.errors - shown.len() as u64
+            );
         }
     }
     if let Some((csv, json)) = &o.report {

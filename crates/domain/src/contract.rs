@@ -744,9 +744,7 @@ pub fn parse_cell(kind: Kind, raw: &str) -> Result<Parsed, Invalid> {
             })
         }
         Kind::DivisionCode => Parsed::ok(Cell::Text(crate::DivisionCode::parse(s)?.to_string())),
-        Kind::Date => Parsed::ok(Cell::Text(
-            dates::parse_date(s)?.format("%Y-%m-%d").to_string(),
-        )),
+        Kind::Date => Parsed::ok(Cell::Text(dates::iso(dates::parse_date(s)?))),
         Kind::Period => Parsed::ok(Cell::Text(crate::Period::parse(s)?.to_string())),
         Kind::Money => Parsed::ok(Cell::Int(crate::Money::parse_yuan(s, false)?.fen())),
         Kind::Count => Parsed::ok(Cell::Int(parse_count(s)?)),

@@ -41,12 +41,27 @@ pub fn markdown() -> String {
         };
         let _ = writeln!(out, "- Loading 导入方式: {loading}");
         if !t.key.is_empty() {
-            let _ = writeln!(out, "- Unique key 唯一键: {}", t.key.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" + "));
+            let _ = writeln!(
+                out,
+                "- Unique key 唯一键: {}",
+                t.key
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            );
         }
         for r in t.references {
-            let _ = writeln!(out, "- `{}` → `{}.{}`", r.column, r.target_table, r.target_column);
+            let _ = writeln!(
+                out,
+                "- `{}` → `{}.{}`",
+                r.column, r.target_table, r.target_column
+            );
         }
-        let _ = writeln!(out, "\n| column | 中文列名 | required 必填 | type 类型 | default 默认 |");
+        let _ = writeln!(
+            out,
+            "\n| column | 中文列名 | required 必填 | type 类型 | default 默认 |"
+        );
         let _ = writeln!(out, "|---|---|---|---|---|");
         for c in t.columns {
             let _ = writeln!(

@@ -14,16 +14,24 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, Invalid> {
             format!("date \"{s}\" is not YYYY-MM-DD, YYYY/MM/DD or YYYY年MM月DD日"),
         )
     };
-    let parts: Vec<&str> = if let Some(rest) = t.strip_suffix('日') {
+    let mut parts = ["", "", ""];
+    let mut count = 0;
+    if let Some(rest) = t.strip_suffix('日') {
         let (y, rest) = rest.split_once('年').ok_or_else(bad)?;
         let (m, d) = rest.split_once('月').ok_or_else(bad)?;
-        vec![y, m, d]
-    } else if t.contains('-') {
-        t.split('-').collect()
+        parts = [y, m, d];
+        count = 3;
     } else {
-        t.split('/').collect()
-    };
-    if parts.len() != 3
+        let sep = if t.contains('-') { '-' } else { '/' };
+        for p in t.split(sep) {
+            if count == 3 {
+                return Err(bad());
+            }
+            parts[count] = p;
+            count += 1;
+        }
+    }
+    if count != 3
         || parts[0].len() != 4
         || !(1..=2).contains(&parts[1].len())
         || !(1..=2).contains(&parts[2].len())
@@ -43,6 +51,11 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, Invalid> {
             format!("date \"{s}\" does not exist"),
         )
     })
+}
+
+/// `YYYY-MM-DD`, the form dates are stored in (faster than a strftime pattern on hot paths).
+pub fn iso(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 /// Parses the contract's boolean spellings: true/false, 1/0, 是/否, Y/N.

@@ -17,6 +17,20 @@ pub struct Loaded {
     pub rows_before: i64,
 }
 
+impl Loaded {
+    /// The condition selecting this import's rows of the table. When the table held nothing
+    /// before, that is every row, and the unary plus keeps SQLite from walking the batch index
+    /// (a full scan, or the key index for grouping, is far faster); PostgreSQL plans by its
+    /// statistics either way.
+    fn this_batch(&self, alias: &str) -> String {
+        if self.rows_before == 0 {
+            format!("+{alias}batch_id = $1")
+        } else {
+            format!("{alias}batch_id = $1")
+        }
+    }
+}
+
 fn key_match(table: &Table, a: &str, b: &str) -> String {
     table
         .key
@@ -52,9 +66,13 @@ pub async fn drop_repeated_ledger_rows(
         .map(|c| format!("o.{0} IS NOT DISTINCT FROM {1}.{0}", c.name, t.name))
         .collect::<Vec<_>>()
         .join(" AND ");
+    // The plain key equality lets both databases use the key index; IS NOT DISTINCT FROM alone
+    // is not indexable in PostgreSQL.
     let sql = format!(
-        "DELETE FROM {name} WHERE batch_id = $1 AND EXISTS (SELECT 1 FROM {name} o WHERE o.batch_id <> $1 AND {same_values})",
-        name = t.name
+        "DELETE FROM {name} WHERE batch_id = $1 AND EXISTS \
+         (SELECT 1 FROM {name} o WHERE {m} AND o.batch_id <> $1 AND {same_values})",
+        name = t.name,
+        m = key_match(t, "o", t.name),
     );
     tx.execute(&sql, batch_id).await
 }
@@ -84,12 +102,16 @@ async fn duplicates(
     if t.key.is_empty() {
         return Ok(());
     }
+    // Grouping finds the repeated keys in one pass over the batch; a per-row EXISTS would let
+    // SQLite pick the batch index for the inner lookup and go quadratic.
+    let cols = t.key.join(", ");
     let sql = format!(
-        "SELECT n.source_line, {key} FROM {name} n WHERE n.batch_id = $1 AND EXISTS \
-         (SELECT 1 FROM {name} o WHERE o.batch_id = $1 AND {m} AND o.source_line < n.source_line) ORDER BY n.source_line",
+        "SELECT n.source_line, {key} FROM {name} n WHERE {outer} AND ({cols}) IN \
+         (SELECT {cols} FROM {name} WHERE {inner} GROUP BY {cols} HAVING COUNT(*) > 1) ORDER BY n.source_line",
         key = key_text(t, "n"),
         name = t.name,
-        m = key_match(t, "o", "n"),
+        outer = l.this_batch("n."),
+        inner = l.this_batch(""),
     );
     let keys = t.key.join(" + ");
     for (line, value) in tx.findings(&sql, batch_id).await? {
@@ -100,8 +122,8 @@ async fn duplicates(
             value.as_deref().unwrap_or(""),
             Invalid::new(
                 "duplicate_key",
-                format!("{keys}重复: 与本文件前面的某行相同"),
-                format!("duplicate {keys}: an earlier row of this file has the same"),
+                format!("{keys}重复: 本文件中有多行使用同一值"),
+                format!("duplicate {keys}: several rows of this file have this value"),
             ),
         ));
     }
@@ -153,9 +175,10 @@ async fn references(
         let target = table(r.target_table).expect("contract references name contract tables");
         if tx.count(target.name).await? == 0 {
             let sql = format!(
-                "SELECT COUNT(*), MIN({c}) FROM {name} WHERE batch_id = $1 AND {c} IS NOT NULL",
+                "SELECT COUNT(*), MIN({c}) FROM {name} WHERE {this} AND {c} IS NOT NULL",
                 c = r.column,
-                name = l.table.name
+                name = l.table.name,
+                this = l.this_batch("")
             );
             let uses = tx.findings(&sql, batch_id).await?;
             if uses.first().is_some_and(|(n, _)| *n > 0) {
@@ -177,12 +200,13 @@ async fn references(
             continue;
         }
         let sql = format!(
-            "SELECT n.source_line, n.{c} FROM {name} n WHERE n.batch_id = $1 AND n.{c} IS NOT NULL AND NOT EXISTS \
+            "SELECT n.source_line, n.{c} FROM {name} n WHERE {this} AND n.{c} IS NOT NULL AND NOT EXISTS \
              (SELECT 1 FROM {target} p WHERE p.{tc} = n.{c}) ORDER BY n.source_line",
             c = r.column,
             name = l.table.name,
             target = target.name,
             tc = r.target_column,
+            this = l.this_batch("n."),
         );
         for (line, value) in tx.findings(&sql, batch_id).await? {
             let v = value.unwrap_or_default();

@@ -135,8 +135,14 @@ pub async fn import(store: &Store, input: &Path, opts: &ImportOptions) -> Result
             Loading::Append => 0,
         };
         let rows_before = tx.count(table.name).await?;
+        let suspended = if rows_before == 0 {
+            tx.suspend_indexes(table).await?
+        } else {
+            Vec::new()
+        };
         let (rows_read, encoding) =
             load_source(&mut tx, &mut source, batch_id, opts, &mut problems).await?;
+        tx.restore_indexes(&suspended).await?;
         loaded.push(Loaded {
             table,
             label: source.label.clone(),
@@ -259,13 +265,17 @@ async fn load_source(
 
     let parser = tokio::task::spawn_blocking(move || {
         let mut local = Problems::default();
-        let mut fields = Vec::new();
         let mut rows_read = 0u64;
-        let header = match reader.next_record(&mut fields, &label) {
-            Ok(Some(_)) => fields.clone(),
+        let header: Vec<String> = match reader.advance(&label) {
+            Ok(Some(_)) => {
+                let r = reader.current();
+                (0..r.field_count())
+                    .map(|i| r.field(i).unwrap_or_default().to_string())
+                    .collect()
+            }
             Ok(None) => Vec::new(),
             Err(p) => {
-                local.push(p);
+                local.push(*p);
                 let _ = send.blocking_send(Msg::Problems(local));
                 return;
             }
@@ -273,11 +283,12 @@ async fn load_source(
         let map = map_header(table, &header, &label, &mut local);
         let mut chunk = RowChunk::default();
         loop {
-            match reader.next_record(&mut fields, &label) {
+            match reader.advance(&label) {
                 Ok(Some(line)) => {
                     rows_read += 1;
                     if map.usable {
-                        parse_row(table, &map, &fields, line, &label, &mut chunk, &mut local);
+                        let fields = reader.current();
+                        parse_row(table, &map, fields, line, &label, &mut chunk, &mut local);
                     }
                     if chunk.len() >= CHUNK_ROWS {
                         let full = std::mem::take(&mut chunk);
@@ -291,7 +302,7 @@ async fn load_source(
                 }
                 Ok(None) => break,
                 Err(p) => {
-                    local.push(p);
+                    local.push(*p);
                     break;
                 }
             }

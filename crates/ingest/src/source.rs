@@ -235,7 +235,7 @@ fn cell_text(c: &Data) -> String {
         Data::Float(f) => format!("{f}"),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) => match d.as_datetime() {
-            Some(dt) => dt.format("%Y-%m-%d").to_string(),
+            Some(dt) => qingfeng_domain::dates::iso(dt.date()),
             None => d.to_string(),
         },
         Data::DateTimeIso(s) => s.chars().take(10).collect(),
@@ -244,23 +244,50 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
-/// Reads the rows of one source: a header, then records with their line numbers.
-pub enum RowReader {
-    Csv {
-        reader: Box<csv::Reader<DecodingReader<BufReader<File>>>>,
-        record: csv::StringRecord,
-        progress: Arc<AtomicU64>,
-    },
+/// One record's fields, however the source holds them.
+pub trait Record {
+    fn field_count(&self) -> usize;
+    fn field(&self, i: usize) -> Option<&str>;
+}
+
+impl Record for csv::StringRecord {
+    fn field_count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i)
+    }
+}
+
+impl Record for Vec<String> {
+    fn field_count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i).map(String::as_str)
+    }
+}
+
+enum Rows {
+    Csv(Box<csv::Reader<DecodingReader<BufReader<File>>>>),
     Sheet {
         rows: std::vec::IntoIter<Vec<String>>,
         line: u64,
-        progress: Arc<AtomicU64>,
     },
+}
+
+/// Reads the rows of one source: a header, then records with their line numbers. The current
+/// record is borrowed, not copied, so a row costs no allocation until its cells are parsed.
+pub struct RowReader {
+    rows: Rows,
+    csv_record: csv::StringRecord,
+    sheet_row: Vec<String>,
+    progress: Arc<AtomicU64>,
 }
 
 impl Source {
     pub fn open(&mut self) -> Result<RowReader> {
-        Ok(match &mut self.content {
+        let (rows, progress) = match &mut self.content {
             Content::Csv(path) => {
                 let file =
                     File::open(&*path).with_context(|| format!("opening {}", path.display()))?;
@@ -271,73 +298,75 @@ impl Source {
                     .flexible(true)
                     .buffer_capacity(1 << 20)
                     .from_reader(decoded);
-                RowReader::Csv {
-                    reader: Box::new(reader),
-                    record: csv::StringRecord::new(),
-                    progress,
-                }
+                (Rows::Csv(Box::new(reader)), progress)
             }
-            Content::Sheet(rows) => RowReader::Sheet {
-                rows: std::mem::take(rows).into_iter(),
-                line: 0,
-                progress: Arc::new(AtomicU64::new(0)),
-            },
+            Content::Sheet(rows) => (
+                Rows::Sheet {
+                    rows: std::mem::take(rows).into_iter(),
+                    line: 0,
+                },
+                Arc::new(AtomicU64::new(0)),
+            ),
+        };
+        Ok(RowReader {
+            rows,
+            csv_record: csv::StringRecord::new(),
+            sheet_row: Vec::new(),
+            progress,
         })
     }
 }
 
 impl RowReader {
     pub fn progress(&self) -> Arc<AtomicU64> {
-        match self {
-            RowReader::Csv { progress, .. } | RowReader::Sheet { progress, .. } => progress.clone(),
-        }
+        self.progress.clone()
     }
 
     pub fn encoding(&self) -> &'static str {
-        match self {
-            RowReader::Csv { reader, .. } => reader.get_ref().encoding_label(),
-            RowReader::Sheet { .. } => "XLSX",
+        match &self.rows {
+            Rows::Csv(reader) => reader.get_ref().encoding_label(),
+            Rows::Sheet { .. } => "XLSX",
         }
     }
 
-    /// The next record into `out` with its 1-based line; `Ok(None)` at the end. An error means
-    /// the rest of the file cannot be read (bad bytes, broken quoting).
-    pub fn next_record(
-        &mut self,
-        out: &mut Vec<String>,
-        file: &str,
-    ) -> Result<Option<u64>, Problem> {
-        out.clear();
-        match self {
-            RowReader::Csv { reader, record, .. } => loop {
-                match reader.read_record(record) {
+    /// The record read by the last successful `advance`.
+    pub fn current(&self) -> &dyn Record {
+        match self.rows {
+            Rows::Csv(_) => &self.csv_record,
+            Rows::Sheet { .. } => &self.sheet_row,
+        }
+    }
+
+    /// Moves to the next record and returns its 1-based line; `Ok(None)` at the end. An error
+    /// means the rest of the file cannot be read (bad bytes, broken quoting).
+    pub fn advance(&mut self, file: &str) -> Result<Option<u64>, Box<Problem>> {
+        match &mut self.rows {
+            Rows::Csv(reader) => loop {
+                match reader.read_record(&mut self.csv_record) {
                     Ok(false) => return Ok(None),
                     Ok(true) => {
                         // Lines holding nothing but separators are blank lines of a spreadsheet export.
-                        if record.iter().all(|f| f.trim().is_empty()) {
+                        if self.csv_record.iter().all(|f| f.trim().is_empty()) {
                             continue;
                         }
-                        let line = record.position().map(|p| p.line()).unwrap_or(0);
-                        out.extend(record.iter().map(str::to_string));
-                        return Ok(Some(line));
+                        return Ok(Some(
+                            self.csv_record.position().map(|p| p.line()).unwrap_or(0),
+                        ));
                     }
-                    Err(e) => return Err(csv_problem(file, e)),
+                    Err(e) => return Err(Box::new(csv_problem(file, e))),
                 }
             },
-            RowReader::Sheet {
-                rows,
-                line,
-                progress,
-            } => loop {
+            Rows::Sheet { rows, line } => loop {
                 let Some(row) = rows.next() else {
                     return Ok(None);
                 };
                 *line += 1;
-                progress.store(*line, std::sync::atomic::Ordering::Relaxed);
+                self.progress
+                    .store(*line, std::sync::atomic::Ordering::Relaxed);
                 if row.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                *out = row;
+                self.sheet_row = row;
                 return Ok(Some(*line));
             },
         }

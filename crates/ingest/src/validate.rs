@@ -3,6 +3,7 @@
 //! run afterwards in SQL (see `checks`).
 
 use crate::report::{Problem, Problems};
+use crate::source::Record;
 use qingfeng_domain::contract::{parse_cell, Cell, Kind, Table, INCOME_CATEGORIES};
 use qingfeng_domain::{DivisionCode, DivisionLevel, IdNumber, Invalid};
 use qingfeng_store::RowChunk;
@@ -142,32 +143,31 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub fn parse_row(
     table: &Table,
     map: &HeaderMap,
-    fields: &[String],
+    fields: &dyn Record,
     line: u64,
     file: &str,
     chunk: &mut RowChunk,
     problems: &mut Problems,
 ) -> bool {
-    if fields.len() > map.written.len()
-        && fields[map.written.len()..]
-            .iter()
-            .any(|f| !f.trim().is_empty())
+    let n = fields.field_count();
+    if n > map.written.len()
+        && (map.written.len()..n).any(|i| !fields.field(i).unwrap_or("").trim().is_empty())
     {
         problems.push(Problem::error(
             file,
             line,
             "",
-            &fields.len().to_string(),
+            &n.to_string(),
             Invalid::new(
                 "row_too_long",
                 format!(
                     "该行有{}个字段, 表头只有{}列(可能是未加引号的逗号)",
-                    fields.len(),
+                    n,
                     map.written.len()
                 ),
                 format!(
                     "the row has {} fields but the header has {} columns (an unquoted comma?)",
-                    fields.len(),
+                    n,
                     map.written.len()
                 ),
             ),
@@ -178,7 +178,7 @@ pub fn parse_row(
     let mut ok = true;
     for (c, col) in table.columns.iter().enumerate() {
         let raw = map.positions[c]
-            .and_then(|p| fields.get(p))
+            .and_then(|p| fields.field(p))
             .map(|s| s.trim())
             .unwrap_or("");
         let text = if raw.is_empty() {
@@ -340,7 +340,7 @@ fn row_checks(table: &Table, row: &[Cell]) -> Vec<(usize, Invalid)> {
                     }
                 }
                 if let Some(b) = text("birth_date") {
-                    let from_id = id.birth_date().format("%Y-%m-%d").to_string();
+                    let from_id = qingfeng_domain::dates::iso(id.birth_date());
                     if b != from_id {
                         out.push((
                             idx("birth_date"),

@@ -31,6 +31,10 @@ pub enum ImportTx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// SQLite allows 32,766 bound variables per statement; rows per INSERT stay well inside it
+/// for the widest table while amortising the per-statement cost.
+const SQLITE_ROWS_PER_INSERT: usize = 256;
+
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
@@ -39,10 +43,6 @@ macro_rules! on_tx {
         }
     };
 }
-
-/// SQLite allows 32,766 bound variables per statement; rows per INSERT stay well inside it
-/// for the widest table while amortising the per-statement cost.
-const SQLITE_ROWS_PER_INSERT: usize = 256;
 
 impl ImportTx {
     pub(crate) async fn begin(store: &Store) -> Result<ImportTx> {
@@ -140,6 +140,49 @@ impl ImportTx {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         let n = on_tx!(self, tx => sqlx::query_scalar(&sql).fetch_one(&mut **tx).await)?;
         Ok(n)
+    }
+
+    /// Drops the indexes of `table` and returns their definitions, for `restore_indexes`.
+    ///
+    /// Loading into an empty table and building its indexes afterwards (by sorting) is much
+    /// faster than maintaining them row by row. Both steps happen inside the import's
+    /// transaction, so a failed or killed import leaves the indexes as they were. The
+    /// definitions are read from the database, so indexes added by later migrations are kept.
+    pub async fn suspend_indexes(&mut self, table: &Table) -> Result<Vec<(String, String)>> {
+        check_identifier(table.name)?;
+        let defs: Vec<(String, String)> = match self {
+            ImportTx::Sqlite(tx) => {
+                sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
+                )
+                .bind(table.name)
+                .fetch_all(&mut **tx)
+                .await?
+            }
+            ImportTx::Postgres(tx) => {
+                sqlx::query_as(
+                    "SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename = $1 AND schemaname = current_schema()",
+                )
+                .bind(table.name)
+                .fetch_all(&mut **tx)
+                .await?
+            }
+        };
+        for (name, _) in &defs {
+            check_identifier(name)?;
+            let sql = format!("DROP INDEX {name}");
+            on_tx!(self, tx => sqlx::query(&sql).execute(&mut **tx).await.map(|_| ()))?;
+        }
+        Ok(defs)
+    }
+
+    /// Re-creates indexes dropped by `suspend_indexes`.
+    pub async fn restore_indexes(&mut self, defs: &[(String, String)]) -> Result<()> {
+        for (name, sql) in defs {
+            on_tx!(self, tx => sqlx::query(sql).execute(&mut **tx).await.map(|_| ()))
+                .with_context(|| format!("re-creating index {name}"))?;
+        }
+        Ok(())
     }
 
     /// Appends a chunk of parsed rows to `table`.

@@ -1,10 +1,8 @@
 //! Import end to end, on SQLite and on PostgreSQL, from real files on disk.
 
-mod support;
-
 use qingfeng_ingest::{import, ImportOptions, ImportOutcome, Status};
+use qingfeng_test_support::{copy_fixture, edit, fixture, Backend, TestDb, BACKENDS};
 use std::path::Path;
-use support::{copy_fixture, edit, fixture, TestDb, BACKENDS};
 
 async fn run(db: &TestDb, input: &Path, report_dir: &Path) -> ImportOutcome {
     let opts = ImportOptions {
@@ -219,7 +217,7 @@ async fn a_bad_folder_is_rejected_whole_and_every_problem_is_named() {
 
 #[tokio::test]
 async fn row_level_problems_are_all_reported() {
-    let db = TestDb::new(support::Backend::Sqlite).await;
+    let db = TestDb::new(Backend::Sqlite).await;
     let reports = tempfile::tempdir().unwrap();
     let dir = copy_fixture("good");
     edit(dir.path(), "persons.csv", |s| {

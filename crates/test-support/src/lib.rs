@@ -10,7 +10,7 @@ pub fn postgres_admin_url() -> String {
 }
 
 pub struct TestDb {
-    #[allow(dead_code)] // kept for tests that spawn the binary against the same database
+    /// The URL a spawned `qingfeng` process can be pointed at.
     pub url: String,
     pub store: Store,
     pg_name: Option<String>,

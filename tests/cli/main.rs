@@ -1,0 +1,143 @@
+//! The `qingfeng` binary as a user runs it: real processes, real files, both databases.
+
+use qingfeng_test_support::{fixture, Backend, TestDb, BACKENDS};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn qingfeng() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_qingfeng"))
+}
+
+/// A programs file and a payments file large enough that importing it takes seconds.
+fn write_large_payments(dir: &Path, rows: usize) {
+    std::fs::copy(
+        fixture("good").join("programs.csv"),
+        dir.join("programs.csv"),
+    )
+    .unwrap();
+    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("payments.csv")).unwrap());
+    writeln!(w, "payment_id,program_code,period,beneficiary_id_number,beneficiary_name,account_number,account_holder_id_number,account_holder_name,amount,paid_on").unwrap();
+    for i in 0..rows {
+        writeln!(
+            w,
+            "K{i:08},GAOLING,2024-{:02},500233194009091629,王桂兰,62170000{i:08},500233194009091629,王桂兰,100.00,2024-{:02}-15",
+            i % 12 + 1,
+            i % 12 + 1
+        )
+        .unwrap();
+    }
+}
+
+/// Waits until the import process is visibly writing inside its transaction.
+async fn wait_until_loading(db: &TestDb, backend: Backend, deadline: Instant) -> bool {
+    while Instant::now() < deadline {
+        let loading = match backend {
+            // Uncommitted pages go to the write-ahead log.
+            Backend::Sqlite => std::fs::metadata(format!("{}-wal", db.url))
+                .map(|m| m.len() > 8 << 20)
+                .unwrap_or(false),
+            Backend::Postgres => {
+                let n: i64 = qingfeng_store::on_pool!(&db.store, pool => sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY payments%'"
+                ).fetch_one(pool).await).unwrap();
+                n > 0
+            }
+        };
+        if loading {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn killing_an_import_midway_leaves_the_database_as_it_was() {
+    let big = tempfile::tempdir().unwrap();
+    write_large_payments(big.path(), 1_500_000);
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let out = qingfeng()
+            .args(["import", "--database", &db.url])
+            .arg(fixture("good"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let before = db.snapshot().await;
+
+        let reports = tempfile::tempdir().unwrap();
+        let mut child = qingfeng()
+            .args(["import", "--database", &db.url, "--report-dir"])
+            .arg(reports.path())
+            .arg(big.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let loading =
+            wait_until_loading(&db, backend, Instant::now() + Duration::from_secs(120)).await;
+        let still_running = child.try_wait().unwrap().is_none();
+        child.kill().unwrap(); // SIGKILL: no destructor, no rollback by the process itself
+        child.wait().unwrap();
+        assert!(loading && still_running, "{backend:?}: the import was not caught mid-way (loading {loading}, running {still_running})");
+
+        // A fresh connection sees exactly the state before the killed import.
+        let reopened = qingfeng_store::Store::open(&db.url).await.unwrap();
+        let mut after = Vec::new();
+        for (table, _) in &before {
+            after.push((table.clone(), reopened.count_rows(table).await.unwrap()));
+        }
+        assert_eq!(after, before, "{backend:?}: the killed import left a trace");
+        reopened.close().await;
+
+        // And the database still takes imports.
+        let out = qingfeng()
+            .args(["import", "--database", &db.url])
+            .arg(fixture("good"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("unchanged"));
+        db.drop_db().await;
+    }
+}
+
+#[test]
+fn a_rejected_import_exits_with_code_2_and_names_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("good")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let deaths = dir.path().join("deaths.csv");
+    let text = std::fs::read_to_string(&deaths)
+        .unwrap()
+        .replace("500233194009091629", "500233194009091620");
+    std::fs::write(&deaths, text).unwrap();
+    std::fs::write(dir.path().join("payment.csv"), "misnamed file\n").unwrap();
+    let db = dir.path().join("q.sqlite");
+    let out = qingfeng()
+        .args(["import", "--database"])
+        .arg(&db)
+        .arg("--report-dir")
+        .arg(dir.path())
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("REJECTED"), "{stdout}");
+    assert!(stdout.contains("deaths.csv:2 [id_number]"), "{stdout}");
+    assert!(stdout.contains("import-report.csv"), "{stdout}");
+    let report = std::fs::read_to_string(dir.path().join("import-report.csv")).unwrap();
+    assert!(
+        report.contains("payment.csv") && report.contains("file_ignored"),
+        "{report}"
+    );
+}
