@@ -24,8 +24,8 @@ BIN = os.path.join(ROOT, "target", "release", "qingfeng")
 # Generator parameters per size, chosen so that payments.csv has about the named number of rows
 # (the generator's module docs give the formula; the exact count is printed).
 SIZES = {
-    "1m": dict(villages=60, persons_per_village=1500, months=24),
-    "10m": dict(villages=200, persons_per_village=2500, months=48),
+    "1m": dict(villages=100, persons_per_village=1000, months=33),
+    "10m": dict(villages=400, persons_per_village=2000, months=40),
 }
 
 

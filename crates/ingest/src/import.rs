@@ -2,13 +2,13 @@
 //! a single transaction — parsing on one thread while the database writes on another — run the
 //! cross-row checks, and commit only if nothing is wrong.
 
-use crate::checks::{self, Loaded};
+use crate::checks::{self, KnownKeys, Loaded, IN_MEMORY_KEYS};
 use crate::report::Problems;
 use crate::source::{discover, Source};
-use crate::validate::{map_header, parse_row};
+use crate::validate::{map_header, parse_row, FileContext};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use qingfeng_domain::contract::Loading;
+use qingfeng_domain::contract::{Loading, Table};
 use qingfeng_store::{FileInfo, RowChunk, Store};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -125,7 +125,8 @@ pub async fn import(store: &Store, input: &Path, opts: &ImportOptions) -> Result
     let mut tx = store.begin_import().await?;
     let batch_id = tx.create_batch(&source_name, &started_at).await?;
     let mut loaded = Vec::new();
-    for mut source in changed {
+    let pending: Vec<&'static str> = changed.iter().map(|s| s.table.name).collect();
+    for (position, mut source) in changed.into_iter().enumerate() {
         let table = source.table;
         let removed = match table.loading {
             Loading::Replace => {
@@ -140,13 +141,16 @@ pub async fn import(store: &Store, input: &Path, opts: &ImportOptions) -> Result
         } else {
             Vec::new()
         };
+        let known = known_keys(&mut tx, table, &pending[position + 1..]).await?;
+        let checked_in_memory = known.iter().map(|k| k.reference.column).collect();
         let (rows_read, encoding) =
-            load_source(&mut tx, &mut source, batch_id, opts, &mut problems).await?;
+            load_source(&mut tx, &mut source, batch_id, known, opts, &mut problems).await?;
         tx.restore_indexes(&suspended).await?;
         loaded.push(Loaded {
             table,
             label: source.label.clone(),
             rows_before,
+            checked_in_memory,
         });
         files.push(FileOutcome {
             table: table.name,
@@ -249,10 +253,40 @@ fn progress_bar(source: &Source, opts: &ImportOptions) -> ProgressBar {
 
 /// Streams one source into the transaction: a blocking thread decodes and validates, this task
 /// writes. The channel is bounded, so memory does not grow with the file.
+/// Key sets of the small targets of `table`'s references, when the target is already complete
+/// in the transaction (not still to be loaded by this import, and not the table itself).
+async fn known_keys(
+    tx: &mut qingfeng_store::ImportTx,
+    table: &'static Table,
+    still_pending: &[&str],
+) -> Result<Vec<KnownKeys>> {
+    let mut out = Vec::new();
+    for r in table.references {
+        if r.target_table == table.name || still_pending.contains(&r.target_table) {
+            continue;
+        }
+        let n = tx.count(r.target_table).await?;
+        if n == 0 || n > IN_MEMORY_KEYS {
+            continue;
+        }
+        let keys = tx.distinct_values(r.target_table, r.target_column).await?;
+        let column_index = table
+            .column_index(r.column)
+            .expect("reference column of this table");
+        out.push(KnownKeys {
+            reference: r,
+            column_index,
+            keys: keys.into_iter().collect(),
+        });
+    }
+    Ok(out)
+}
+
 async fn load_source(
     tx: &mut qingfeng_store::ImportTx,
     source: &mut Source,
     batch_id: i64,
+    known: Vec<KnownKeys>,
     opts: &ImportOptions,
     problems: &mut Problems,
 ) -> Result<(u64, &'static str)> {
@@ -281,6 +315,12 @@ async fn load_source(
             }
         };
         let map = map_header(table, &header, &label, &mut local);
+        let ctx = FileContext {
+            table,
+            map: &map,
+            file: &label,
+            known: &known,
+        };
         let mut chunk = RowChunk::default();
         loop {
             match reader.advance(&label) {
@@ -288,7 +328,7 @@ async fn load_source(
                     rows_read += 1;
                     if map.usable {
                         let fields = reader.current();
-                        parse_row(table, &map, fields, line, &label, &mut chunk, &mut local);
+                        parse_row(&ctx, fields, line, &mut chunk, &mut local);
                     }
                     if chunk.len() >= CHUNK_ROWS {
                         let full = std::mem::take(&mut chunk);

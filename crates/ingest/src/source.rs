@@ -96,12 +96,11 @@ pub fn discover(input: &Path) -> Result<Discovered> {
                             input.display()
                         );
                     }
-                    let (sha256, size) = hash_file(&path)?;
                     found.sources.push(Source {
                         table,
                         label: name,
-                        sha256,
-                        size,
+                        sha256: String::new(),
+                        size: 0,
                         content: Content::Csv(path),
                     });
                 }
@@ -163,11 +162,57 @@ pub fn discover(input: &Path) -> Result<Discovered> {
             input.display()
         );
     }
+    hash_all(&mut found.sources)?;
     // Contract order: parents before children, which keeps reports in a natural order.
     found
         .sources
         .sort_by_key(|s| TABLES.iter().position(|t| t.name == s.table.name));
     Ok(found)
+}
+
+/// Hashes the CSV files on every core: recognising an unchanged file must not cost more than
+/// a fraction of importing it.
+fn hash_all(sources: &mut [Source]) -> Result<()> {
+    let paths: Vec<(usize, PathBuf)> = sources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match &s.content {
+            Content::Csv(p) => Some((i, p.clone())),
+            Content::Sheet(_) => None,
+        })
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(paths.len().max(1));
+    let results: Vec<Result<Vec<(usize, String, u64)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((i, path)) = paths.get(k) else {
+                            return Ok(done);
+                        };
+                        let (sha, size) = hash_file(path)?;
+                        done.push((*i, sha, size));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("hashing thread"))
+            .collect()
+    });
+    for r in results {
+        for (i, sha, size) in r? {
+            sources[i].sha256 = sha;
+            sources[i].size = size;
+        }
+    }
+    Ok(())
 }
 
 fn hash_file(path: &Path) -> Result<(String, u64)> {

@@ -2,6 +2,7 @@
 //! the checks that need several cells of one row. Checks that need other rows or other tables
 //! run afterwards in SQL (see `checks`).
 
+use crate::checks::KnownKeys;
 use crate::report::{Problem, Problems};
 use crate::source::Record;
 use qingfeng_domain::contract::{parse_cell, Cell, Kind, Table, INCOME_CATEGORIES};
@@ -139,16 +140,30 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// What stays the same for every row of one file.
+pub struct FileContext<'a> {
+    pub table: &'static Table,
+    pub map: &'a HeaderMap,
+    /// How reports name the file.
+    pub file: &'a str,
+    /// References checked in memory while parsing.
+    pub known: &'a [KnownKeys],
+}
+
 /// Parses one record into `chunk`. Returns false (and adds nothing) when the row has an error.
 pub fn parse_row(
-    table: &Table,
-    map: &HeaderMap,
+    ctx: &FileContext<'_>,
     fields: &dyn Record,
     line: u64,
-    file: &str,
     chunk: &mut RowChunk,
     problems: &mut Problems,
 ) -> bool {
+    let FileContext {
+        table,
+        map,
+        file,
+        known,
+    } = *ctx;
     let n = fields.field_count();
     if n > map.written.len()
         && (map.written.len()..n).any(|i| !fields.field(i).unwrap_or("").trim().is_empty())
@@ -215,6 +230,24 @@ pub fn parse_row(
                 ok = false;
                 problems.push(Problem::error(file, line, &map.label(table, c), raw, why));
                 chunk.cells.push(Cell::Null);
+            }
+        }
+    }
+    if ok {
+        for k in known {
+            if let Cell::Text(v) = &chunk.cells[start + k.column_index] {
+                // The row is still loaded, so the checks that run later (keys, ledger
+                // conflicts) can report their problems with it too; the import fails anyway.
+                if !k.keys.contains(v) {
+                    let why = crate::checks::dangling(k.reference, v);
+                    problems.push(Problem::error(
+                        file,
+                        line,
+                        &map.label(table, k.column_index),
+                        v,
+                        why,
+                    ));
+                }
             }
         }
     }

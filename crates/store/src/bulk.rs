@@ -185,6 +185,15 @@ impl ImportTx {
         Ok(())
     }
 
+    /// The distinct non-null values of one column (for small key sets).
+    pub async fn distinct_values(&mut self, table: &str, column: &str) -> Result<Vec<String>> {
+        check_identifier(table)?;
+        check_identifier(column)?;
+        let sql = format!("SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL");
+        let values = on_tx!(self, tx => sqlx::query_scalar(&sql).fetch_all(&mut **tx).await)?;
+        Ok(values)
+    }
+
     /// Appends a chunk of parsed rows to `table`.
     pub async fn insert_rows(
         &mut self,

@@ -93,8 +93,9 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
-            .pragma("cache_size", "-65536")
-            .pragma("temp_store", "memory");
+            // 256 MiB of page cache (a fixed bound, whatever the data's size) keeps the indexes
+            // that an import probes in memory.
+            .pragma("cache_size", "-262144");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

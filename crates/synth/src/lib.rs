@@ -3,7 +3,7 @@
 //! ground truth.
 //!
 //! `generate` writes into `Options::out`:
-//! - the 20 contract tables (`divisions.csv` … `disclosures.csv`), UTF-8 without BOM, headers in
+//! - the 19 contract tables (`divisions.csv` … `disclosures.csv`), UTF-8 without BOM, headers in
 //!   the contract's column order;
 //! - `truth.csv` (`rule_id,record_type,record_ids`): every record any rule fires on, including
 //!   side effects of plants (listed below), one row per record or per group;
