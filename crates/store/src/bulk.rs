@@ -214,7 +214,7 @@ impl ImportTx {
                     .chunks(SQLITE_ROWS_PER_INSERT * width)
                     .zip(chunk.lines.chunks(SQLITE_ROWS_PER_INSERT))
                 {
-                    let sql = sqlite_insert_sql(table, lines.len());
+                    let sql = sqlite_insert_sql(table, lines.len(), batch_id);
                     let mut args = sqlx::sqlite::SqliteArguments::default();
                     for (row, &line) in rows.chunks(width).zip(lines) {
                         for cell in row {
@@ -227,7 +227,6 @@ impl ImportTx {
                             }
                             .map_err(|e| anyhow::anyhow!("binding a value: {e}"))?;
                         }
-                        args.add(batch_id).map_err(|e| anyhow::anyhow!("{e}"))?;
                         args.add(line as i64).map_err(|e| anyhow::anyhow!("{e}"))?;
                     }
                     sqlx::query_with(&sql, args)
@@ -269,9 +268,11 @@ fn column_list(table: &Table) -> String {
     cols.join(", ")
 }
 
-fn sqlite_insert_sql(table: &Table, rows: usize) -> String {
-    let width = table.columns.len() + 2;
-    let one_row = format!("({})", vec!["?"; width].join(","));
+/// `INSERT … VALUES (?, …, <batch_id>, ?), …`: the batch id is the same for every row, so it is
+/// written into the statement instead of being bound a million times.
+fn sqlite_insert_sql(table: &Table, rows: usize, batch_id: i64) -> String {
+    let placeholders = vec!["?"; table.columns.len()].join(",");
+    let one_row = format!("({placeholders},{batch_id},?)");
     format!(
         "INSERT INTO {} ({}) VALUES {}",
         table.name,

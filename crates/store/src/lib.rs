@@ -95,7 +95,9 @@ impl Store {
             .busy_timeout(Duration::from_secs(30))
             // 256 MiB of page cache (a fixed bound, whatever the data's size) keeps the indexes
             // that an import probes in memory.
-            .pragma("cache_size", "-262144");
+            .pragma("cache_size", "-262144")
+            // Lets SQLite sort on a second thread when it builds an index after a bulk load.
+            .pragma("threads", "2");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

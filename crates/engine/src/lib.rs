@@ -1,0 +1,1 @@
+//! The cross-check engine (being written).
