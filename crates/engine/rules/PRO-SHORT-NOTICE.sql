@@ -10,7 +10,7 @@
 -- param: min_notice_days_invited = 20  fewest days from notice to bid deadline for an invited tender
 -- param: min_notice_days_inquiry = 3  fewest days from notice to bid deadline for an inquiry
 -- explain.zh: {village_name}"{project_name}"以{method_zh}方式发包, {notice_on}发布公告, {bid_deadline}即截止投标, 不足{min_notice_days}天; 于{awarded_on}由{winner_name}以{amount_at_risk_fen|yuan}元中标
--- explain.en: Project "{project_name}" of {village_name} ({method}) was announced on {notice_on} with a bid deadline of {bid_deadline}, less than the {min_notice_days} days required; {winner_name} was awarded it on {awarded_on} for {amount_at_risk_fen|yuan} yuan
+-- explain.en: Project "{project_name}" of {village_name} ({method_en}) was announced on {notice_on} with a bid deadline of {bid_deadline}, less than the {min_notice_days} days required; {winner_name} was awarded it on {awarded_on} for {amount_at_risk_fen|yuan} yuan
 WITH judged AS (
     SELECT
         p.*,
@@ -43,6 +43,8 @@ SELECT
     j.method,
     CASE j.method WHEN 'open' THEN '公开招标' WHEN 'invited' THEN '邀请招标' WHEN 'inquiry' THEN '询价'
         ELSE '直接发包' END AS method_zh,
+    CASE j.method WHEN 'open' THEN 'open tender' WHEN 'invited' THEN 'invited tender' WHEN 'inquiry' THEN 'inquiry'
+        ELSE 'direct award' END AS method_en,
     j.notice_on,
     j.bid_deadline,
     j.min_notice_days,

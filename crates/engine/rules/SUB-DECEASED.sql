@@ -11,17 +11,22 @@
 SELECT
     p.payment_id AS record_ids,
     p.beneficiary_id_number AS subject_id,
-    e.village_code AS village_code,
+    -- A payment without entitlement_id still belongs to the village the person is registered in.
+    COALESCE(e.village_code, b.village_code) AS village_code,
     p.amount AS amount_at_risk_fen,
     p.beneficiary_name,
     d.death_date,
+    d.source AS death_source,
     p.paid_on,
     p.period,
     COALESCE(g.name, p.program_code) AS program_name,
-    p.account_number
+    p.entitlement_id,
+    p.account_number,
+    p.account_holder_name
 FROM payments p
 JOIN deaths d ON d.id_number = p.beneficiary_id_number
 LEFT JOIN entitlements e ON e.entitlement_id = p.entitlement_id
+LEFT JOIN persons b ON b.id_number = p.beneficiary_id_number
 LEFT JOIN programs g ON g.program_code = p.program_code
 WHERE d.death_date < p.paid_on
   -- Arrears for months up to and including the month of death are legitimate.
