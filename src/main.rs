@@ -48,13 +48,92 @@ enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
-    /// Generate a demo county and import it into the default SQLite file / 演示
+    /// Run the cross-check rules and record the clues / 运行核查规则
+    Check {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        args: commands::check::Args,
+    },
+    /// The rule catalogue / 规则目录
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Clues: export and review / 问题线索
+    Clues {
+        #[command(subcommand)]
+        command: CluesCommand,
+    },
+    /// Recall and precision of the clues against a generated county's truth.csv / 评估
+    Eval {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        truth: PathBuf,
+    },
+    /// Generate a demo county, import it, check it / 演示
     Demo {
         #[command(flatten)]
         db: DatabaseArg,
         /// Folder for the generated county
         #[arg(long, default_value = "demo-county")]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// List the rules / 列出规则
+    List {
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Show one rule: header and SQL / 查看规则
+    Show {
+        id: String,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Per-rule counts, confirmation rate, money recovered / 规则统计
+    Stats {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum CluesCommand {
+    /// Export the clues / 导出线索
+    Export {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json", "xlsx"])]
+        format: String,
+        /// Output file (stdout when omitted; required for xlsx)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include clues resolved by later data
+        #[arg(long)]
+        include_resolved: bool,
+    },
+    /// Record a review: confirmed, dismissed (with --reason) or corrected / 复核线索
+    Review {
+        fingerprint: String,
+        #[arg(value_parser = ["confirmed", "dismissed", "corrected"])]
+        action: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Corrected amount at risk, in yuan
+        #[arg(long)]
+        corrected_amount: Option<String>,
+        /// Money recovered, in yuan
+        #[arg(long)]
+        recovered: Option<String>,
+        #[arg(long, default_value = "cli")]
+        reviewer: String,
     },
 }
 
@@ -70,6 +149,41 @@ async fn main() -> std::process::ExitCode {
         } => commands::import::run(&db.database, &input, &report_dir).await,
         Command::Batches { db } => commands::import::list_batches(&db.database).await,
         Command::Demo { db, out } => commands::demo::run(&db.database, &out).await,
+        Command::Check { db, args } => commands::check::run(&db.database, &args).await,
+        Command::Rules { command } => match command {
+            RulesCommand::List { rules } => commands::rules::list(rules).await,
+            RulesCommand::Show { id, rules } => commands::rules::show(&id, rules).await,
+            RulesCommand::Stats { db } => commands::rules::stats(&db.database).await,
+        },
+        Command::Clues { command } => match command {
+            CluesCommand::Export {
+                db,
+                format,
+                out,
+                include_resolved,
+            } => commands::clues::export(&db.database, &format, out, include_resolved).await,
+            CluesCommand::Review {
+                fingerprint,
+                action,
+                db,
+                reason,
+                corrected_amount,
+                recovered,
+                reviewer,
+            } => {
+                commands::clues::review(
+                    &db.database,
+                    &fingerprint,
+                    &action,
+                    reason.as_deref(),
+                    corrected_amount.as_deref(),
+                    recovered.as_deref(),
+                    &reviewer,
+                )
+                .await
+            }
+        },
+        Command::Eval { db, truth } => commands::clues::eval(&db.database, &truth).await,
     };
     match result {
         Ok(code) => code,

@@ -1,3 +1,6 @@
+pub mod check;
+pub mod clues;
 pub mod demo;
 pub mod generate;
 pub mod import;
+pub mod rules;

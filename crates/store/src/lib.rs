@@ -3,9 +3,11 @@
 //! few places that differ (bulk loading, DDL types) are kept side by side in this crate.
 
 mod bulk;
+mod clues;
 mod migrate;
 
 pub use bulk::{ImportTx, RowChunk};
+pub use clues::{ClueRecord, RuleResult, RuleStat, RunSummary, Score, StoredClue, REVIEW_ACTIONS};
 
 use anyhow::{bail, Context, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -14,12 +14,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "registers",
-    sqlite: include_str!("../migrations/sqlite/0001_registers.sql"),
-    postgres: include_str!("../migrations/postgres/0001_registers.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "registers",
+        sqlite: include_str!("../migrations/sqlite/0001_registers.sql"),
+        postgres: include_str!("../migrations/postgres/0001_registers.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "clues",
+        sqlite: include_str!("../migrations/sqlite/0002_clues.sql"),
+        postgres: include_str!("../migrations/postgres/0002_clues.sql"),
+    },
+];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.
 fn checksum(text: &str) -> String {

@@ -1,0 +1,234 @@
+//! The registers, from the store into Arrow for DataFusion — or from a Parquet snapshot of the
+//! same import state, so that repeated checks do not reload the database.
+
+use anyhow::{Context, Result};
+use datafusion::arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, RecordBatch,
+    StringBuilder,
+};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::datasource::MemTable;
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+use futures_util::TryStreamExt;
+use qingfeng_domain::contract::{Kind, Table, TABLES};
+use qingfeng_store::{on_pool, Store};
+use sqlx::Row;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const BATCH_ROWS: usize = 65_536;
+
+/// The registers ready for the rules.
+pub struct Registers {
+    pub ctx: SessionContext,
+    /// Rows per table, to tell which rules are computable.
+    pub counts: BTreeMap<&'static str, usize>,
+    /// The import state the registers reflect (`batch <n>`), recorded with each check run.
+    pub state: String,
+    /// Whether the registers came from a snapshot or from the database.
+    pub from_snapshot: bool,
+}
+
+fn data_type(kind: Kind) -> DataType {
+    match kind {
+        Kind::Money | Kind::Count => DataType::Int64,
+        Kind::Decimal => DataType::Float64,
+        Kind::Bool => DataType::Boolean,
+        Kind::Date => DataType::Date32,
+        _ => DataType::Utf8,
+    }
+}
+
+pub fn schema_of(table: &Table) -> SchemaRef {
+    Arc::new(Schema::new(
+        table
+            .columns
+            .iter()
+            .map(|c| Field::new(c.name, data_type(c.kind), true))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+pub fn new_context() -> SessionContext {
+    let config = SessionConfig::new()
+        .with_information_schema(false)
+        .with_batch_size(8192);
+    SessionContext::new_with_config(config)
+}
+
+/// Loads the registers of `store`, using (or writing) a snapshot under `cache_dir`.
+pub async fn load(store: &Store, cache_dir: Option<&Path>) -> Result<Registers> {
+    let state = import_state(store).await?;
+    let ctx = new_context();
+    let mut counts = BTreeMap::new();
+    let snapshot = cache_dir.map(|d| d.join(state.replace(' ', "-")));
+    let from_snapshot = snapshot
+        .as_ref()
+        .is_some_and(|d| d.join("complete").exists());
+    if let (true, Some(dir)) = (from_snapshot, &snapshot) {
+        for t in TABLES {
+            let path = dir.join(format!("{}.parquet", t.name));
+            let schema = schema_of(t);
+            let options = ParquetReadOptions::default().schema(&schema);
+            ctx.register_parquet(t.name, path.to_string_lossy().as_ref(), options)
+                .await?;
+            let n: usize = std::fs::read_to_string(dir.join(format!("{}.rows", t.name)))?
+                .trim()
+                .parse()?;
+            counts.insert(t.name, n);
+        }
+    } else {
+        let tmp = snapshot.as_ref().map(|d| d.with_extension("partial"));
+        if let Some(tmp) = &tmp {
+            let _ = std::fs::remove_dir_all(tmp);
+            std::fs::create_dir_all(tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        }
+        for t in TABLES {
+            let batches = read_table(store, t).await?;
+            let n: usize = batches.iter().map(|b| b.num_rows()).sum();
+            if let Some(tmp) = &tmp {
+                write_parquet(&tmp.join(format!("{}.parquet", t.name)), t, &batches)?;
+                std::fs::write(tmp.join(format!("{}.rows", t.name)), n.to_string())?;
+            }
+            let mem = MemTable::try_new(schema_of(t), vec![batches])?;
+            ctx.register_table(t.name, Arc::new(mem))?;
+            counts.insert(t.name, n);
+        }
+        if let (Some(tmp), Some(dir)) = (&tmp, &snapshot) {
+            std::fs::write(tmp.join("complete"), &state)?;
+            // A snapshot appears whole or not at all.
+            std::fs::rename(tmp, dir)
+                .with_context(|| format!("publishing snapshot {}", dir.display()))?;
+        }
+    }
+    ctx.sql(
+        "CREATE VIEW data_window AS SELECT MIN(d) AS first_date, MAX(d) AS last_date FROM (\
+           SELECT paid_on AS d FROM payments UNION ALL SELECT date FROM vouchers \
+           UNION ALL SELECT approved_on FROM entitlements UNION ALL SELECT published_on FROM disclosures \
+           UNION ALL SELECT signed_on FROM collective_contracts UNION ALL SELECT awarded_on FROM projects) w",
+    )
+    .await?
+    .collect()
+    .await?;
+    Ok(Registers {
+        ctx,
+        counts,
+        state,
+        from_snapshot,
+    })
+}
+
+/// The import state a snapshot belongs to: the newest batch (batches are never edited, so a
+/// new import is a new state).
+pub async fn import_state(store: &Store) -> Result<String> {
+    let latest: Option<i64> = on_pool!(store, pool => sqlx::query_scalar("SELECT MAX(batch_id) FROM import_batches").fetch_one(pool).await)?;
+    Ok(format!("batch {}", latest.unwrap_or(0)))
+}
+
+/// Where snapshots of a database go by default: beside a SQLite file, or in the current folder.
+pub fn default_cache_dir(database: &str) -> PathBuf {
+    if database.starts_with("postgres") {
+        let digest = blake3::hash(database.as_bytes()).to_hex();
+        PathBuf::from(format!(".qingfeng-snapshots-{}", &digest[..12]))
+    } else {
+        let path = database
+            .strip_prefix("sqlite://")
+            .or_else(|| database.strip_prefix("sqlite:"))
+            .unwrap_or(database);
+        PathBuf::from(format!("{path}.snapshots"))
+    }
+}
+
+enum ColumnBuilder {
+    Text(StringBuilder),
+    Int(Int64Builder),
+    Real(Float64Builder),
+    Bool(BooleanBuilder),
+    Date(Date32Builder),
+}
+
+impl ColumnBuilder {
+    fn new(kind: Kind) -> ColumnBuilder {
+        match data_type(kind) {
+            DataType::Int64 => ColumnBuilder::Int(Int64Builder::new()),
+            DataType::Float64 => ColumnBuilder::Real(Float64Builder::new()),
+            DataType::Boolean => ColumnBuilder::Bool(BooleanBuilder::new()),
+            DataType::Date32 => ColumnBuilder::Date(Date32Builder::new()),
+            _ => ColumnBuilder::Text(StringBuilder::new()),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            ColumnBuilder::Text(b) => Arc::new(b.finish()),
+            ColumnBuilder::Int(b) => Arc::new(b.finish()),
+            ColumnBuilder::Real(b) => Arc::new(b.finish()),
+            ColumnBuilder::Bool(b) => Arc::new(b.finish()),
+            ColumnBuilder::Date(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+/// Days since 1970-01-01 of an ISO date, as Arrow's Date32 wants them.
+fn days_from_iso(s: &str) -> Option<i32> {
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid");
+    Some((d - epoch).num_days() as i32)
+}
+
+async fn read_table(store: &Store, table: &'static Table) -> Result<Vec<RecordBatch>> {
+    let schema = schema_of(table);
+    let cols: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    let sql = format!("SELECT {} FROM {}", cols.join(", "), table.name);
+    let mut builders: Vec<ColumnBuilder> = table
+        .columns
+        .iter()
+        .map(|c| ColumnBuilder::new(c.kind))
+        .collect();
+    let mut batches = Vec::new();
+    let mut rows = 0usize;
+    let flush = |builders: &mut Vec<ColumnBuilder>| -> Result<RecordBatch> {
+        let arrays: Vec<ArrayRef> = builders.iter_mut().map(|b| b.finish()).collect();
+        Ok(RecordBatch::try_new(schema.clone(), arrays)?)
+    };
+    on_pool!(store, pool => {
+        let mut stream = sqlx::query(&sql).fetch(pool);
+        while let Some(row) = stream.try_next().await? {
+            for (i, b) in builders.iter_mut().enumerate() {
+                match b {
+                    ColumnBuilder::Text(b) => b.append_option(row.try_get::<Option<String>, _>(i)?),
+                    ColumnBuilder::Int(b) => b.append_option(row.try_get::<Option<i64>, _>(i)?),
+                    ColumnBuilder::Real(b) => b.append_option(row.try_get::<Option<f64>, _>(i)?),
+                    ColumnBuilder::Bool(b) => b.append_option(row.try_get::<Option<bool>, _>(i)?),
+                    ColumnBuilder::Date(b) => {
+                        let text: Option<String> = row.try_get(i)?;
+                        b.append_option(text.as_deref().and_then(days_from_iso))
+                    }
+                }
+            }
+            rows += 1;
+            if rows % BATCH_ROWS == 0 {
+                batches.push(flush(&mut builders)?);
+            }
+        }
+        Ok::<(), anyhow::Error>(())
+    })
+    .with_context(|| format!("loading {} from the database", table.name))?;
+    if rows % BATCH_ROWS != 0 || batches.is_empty() {
+        batches.push(flush(&mut builders)?);
+    }
+    Ok(batches)
+}
+
+fn write_parquet(path: &Path, table: &Table, batches: &[RecordBatch]) -> Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut writer = ArrowWriter::try_new(file, schema_of(table), None)?;
+    for b in batches {
+        writer.write(b)?;
+    }
+    writer.close()?;
+    Ok(())
+}
