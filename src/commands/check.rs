@@ -97,8 +97,8 @@ pub async fn run_on(store: &Store, database: &str, args: &Args, top: usize) -> R
         report.load_time.as_secs_f64()
     );
     println!(
-        "  {:<28} {:>8} {:>18} {:>9}  {}",
-        "rule", "clues", "amount at risk", "ms", "status"
+        "  {:<28} {:>8} {:>18} {:>9}  status",
+        "rule", "clues", "amount at risk", "ms"
     );
     let mut failed = false;
     for o in &report.outcomes {

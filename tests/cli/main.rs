@@ -141,3 +141,175 @@ fn a_rejected_import_exits_with_code_2_and_names_its_report() {
         "{report}"
     );
 }
+
+fn run_ok(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn check_finds_the_planted_anomalies_and_keeps_clues_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let county = dir.path().join("county");
+    let db = dir.path().join("q.sqlite");
+    let db = db.to_str().unwrap();
+    run_ok(
+        qingfeng()
+            .args([
+                "generate",
+                "--villages",
+                "6",
+                "--persons-per-village",
+                "80",
+                "--months",
+                "12",
+                "--seed",
+                "3",
+                "--out",
+            ])
+            .arg(&county),
+    );
+    run_ok(
+        qingfeng()
+            .args(["import", "--database", db, "--report-dir"])
+            .arg(dir.path())
+            .arg(&county),
+    );
+
+    let first = run_ok(qingfeng().args(["check", "--database", db]));
+    assert!(
+        first.contains("SUB-DECEASED") && first.contains("village risk"),
+        "{first}"
+    );
+    let eval = run_ok(
+        qingfeng()
+            .args(["eval", "--database", db, "--truth"])
+            .arg(county.join("truth.csv")),
+    );
+    assert!(
+        eval.contains("every rule: recall ≥ 0.98 and precision ≥ 0.95"),
+        "{eval}"
+    );
+
+    // A second check finds the same clues again: nothing new, nothing resolved.
+    let second = run_ok(qingfeng().args(["check", "--database", db]));
+    assert!(
+        second.contains("new 0,") && second.contains("resolved by data 0"),
+        "{second}"
+    );
+    assert!(second.contains("from snapshot"), "{second}");
+
+    let csv = run_ok(qingfeng().args(["clues", "export", "--database", db, "--format", "csv"]));
+    let header = csv.lines().next().unwrap();
+    assert_eq!(header, "rule_id,severity,village_code,subject_id,record_type,record_ids,amount_at_risk_fen,explanation_zh,explanation_en,fingerprint");
+    let fingerprint = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .to_string();
+
+    // Dismissing needs a reason; with one it is recorded and counted.
+    let refused = qingfeng()
+        .args([
+            "clues",
+            "review",
+            &fingerprint,
+            "dismissed",
+            "--database",
+            db,
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    run_ok(qingfeng().args([
+        "clues",
+        "review",
+        &fingerprint,
+        "dismissed",
+        "--reason",
+        "核实为合法 / verified legitimate",
+        "--database",
+        db,
+    ]));
+    let stats = run_ok(qingfeng().args(["rules", "stats", "--database", db]));
+    assert!(
+        stats
+            .lines()
+            .any(|l| l.split_whitespace().nth(4) == Some("1")),
+        "{stats}"
+    );
+
+    // Only some rules: the others' clues are left alone.
+    let only = run_ok(qingfeng().args(["check", "--database", db, "--only", "SUB-DECEASED"]));
+    assert!(only.contains("resolved by data 0"), "{only}");
+}
+
+#[test]
+fn bad_rules_and_bad_settings_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("q.sqlite");
+    let db = db.to_str().unwrap();
+    run_ok(
+        qingfeng()
+            .args(["import", "--database", db, "--report-dir"])
+            .arg(dir.path())
+            .arg(fixture("good")),
+    );
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("X-BROKEN.sql"),
+        "-- id: X-BROKEN\n-- title.zh: 坏\n-- title.en: Broken\n-- severity: low\n-- record: payment\n-- inputs: payments\n\
+         -- basis: none\n-- amount: none\n-- explain.zh: x\n-- explain.en: x\nSELECT payment_id AS record_ids FROM paymentz\n",
+    )
+    .unwrap();
+    let out = qingfeng()
+        .args(["check", "--database", db, "--rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("X-BROKEN") && stderr.contains("paymentz"),
+        "{stderr}"
+    );
+
+    let config = dir.path().join("q.toml");
+    std::fs::write(&config, "[rules.FUN-SPLIT]\nwindow_dayz = 30\n").unwrap();
+    let out = qingfeng()
+        .args(["check", "--database", db, "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("no parameter `window_dayz`"), "{stderr}");
+
+    // With only some registers, rules without their inputs say so instead of reporting nothing.
+    let partial = dir.path().join("partial");
+    std::fs::create_dir(&partial).unwrap();
+    for f in ["programs.csv", "payments.csv"] {
+        std::fs::copy(fixture("good").join(f), partial.join(f)).unwrap();
+    }
+    let db2 = dir.path().join("partial.sqlite");
+    let db2 = db2.to_str().unwrap();
+    run_ok(
+        qingfeng()
+            .args(["import", "--database", db2, "--report-dir"])
+            .arg(dir.path())
+            .arg(&partial),
+    );
+    let out = run_ok(qingfeng().args(["check", "--database", db2]));
+    let deceased = out.lines().find(|l| l.contains("SUB-DECEASED")).unwrap();
+    assert!(deceased.contains("not computable (empty: deaths)"), "{out}");
+}

@@ -10,7 +10,7 @@ use anyhow::{bail, Result};
 use datafusion::arrow::array::{Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
-use qingfeng_store::{ClueRecord, RuleResult, RunSummary, Score, Store};
+use qingfeng_store::{CheckRecord, ClueRecord, RuleResult, RunSummary, Score, Store};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -152,15 +152,15 @@ pub async fn check(
         opts.only.join(",")
     };
     let run = store
-        .record_check(
-            &started_at,
-            &regs.state,
-            &selected,
-            &results,
-            &rules_ran,
-            &records,
-            &stored_scores,
-        )
+        .record_check(&CheckRecord {
+            started_at: &started_at,
+            data_state: &regs.state,
+            rules_selected: &selected,
+            results: &results,
+            rules_ran: &rules_ran,
+            clues: &records,
+            scores: &stored_scores,
+        })
         .await?;
     Ok(CheckReport {
         run,

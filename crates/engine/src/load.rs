@@ -209,14 +209,14 @@ async fn read_table(store: &Store, table: &'static Table) -> Result<Vec<RecordBa
                 }
             }
             rows += 1;
-            if rows % BATCH_ROWS == 0 {
+            if rows.is_multiple_of(BATCH_ROWS) {
                 batches.push(flush(&mut builders)?);
             }
         }
         Ok::<(), anyhow::Error>(())
     })
     .with_context(|| format!("loading {} from the database", table.name))?;
-    if rows % BATCH_ROWS != 0 || batches.is_empty() {
+    if !rows.is_multiple_of(BATCH_ROWS) || batches.is_empty() {
         batches.push(flush(&mut builders)?);
     }
     Ok(batches)

@@ -52,6 +52,20 @@ pub struct Score {
     pub amount_at_risk_fen: i64,
 }
 
+/// Everything one check run leaves in the store.
+#[derive(Clone, Copy)]
+pub struct CheckRecord<'a> {
+    pub started_at: &'a str,
+    /// The import state the registers reflected.
+    pub data_state: &'a str,
+    pub rules_selected: &'a str,
+    pub results: &'a [RuleResult],
+    /// Rules that ran to the end: only they can resolve their earlier clues.
+    pub rules_ran: &'a [String],
+    pub clues: &'a [ClueRecord],
+    pub scores: &'a [Score],
+}
+
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RunSummary {
     pub run_id: i64,
@@ -90,6 +104,8 @@ type ClueRow = (
     i64,
 );
 
+type StatRow = (String, i64, i64, i64, i64, i64, i64, i64);
+
 pub const REVIEW_ACTIONS: &[&str] = &["confirmed", "dismissed", "corrected"];
 
 const ROWS_PER_INSERT: usize = 200;
@@ -97,16 +113,16 @@ const ROWS_PER_INSERT: usize = 200;
 impl Store {
     /// Records one check: the run, each rule's result, the clues found (by the rules in
     /// `rules_ran`, whose earlier clues not found again become `resolved_by_data`) and scores.
-    pub async fn record_check(
-        &self,
-        started_at: &str,
-        data_state: &str,
-        rules_selected: &str,
-        results: &[RuleResult],
-        rules_ran: &[String],
-        clues: &[ClueRecord],
-        scores: &[Score],
-    ) -> Result<RunSummary> {
+    pub async fn record_check(&self, check: &CheckRecord<'_>) -> Result<RunSummary> {
+        let CheckRecord {
+            started_at,
+            data_state,
+            rules_selected,
+            results,
+            rules_ran,
+            clues,
+            scores,
+        } = *check;
         let total_amount: i64 = clues.iter().map(|c| c.amount_at_risk_fen).sum();
         let finished_at = chrono::Utc::now().to_rfc3339();
         on_pool!(self, pool => {
@@ -316,8 +332,7 @@ impl Store {
              SUM(CASE WHEN c.data_state = 'current' THEN c.amount_at_risk_fen ELSE 0 END) AS amount_at_risk_fen, \
              COALESCE(SUM((SELECT SUM(r.recovered_fen) FROM clue_reviews r WHERE r.fingerprint = c.fingerprint)), 0) AS recovered_fen \
              FROM clues c GROUP BY c.rule_id ORDER BY c.rule_id";
-        let rows: Vec<(String, i64, i64, i64, i64, i64, i64, i64)> =
-            on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+        let rows: Vec<StatRow> = on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
         Ok(rows
             .into_iter()
             .map(|r| RuleStat {

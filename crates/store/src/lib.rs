@@ -7,7 +7,9 @@ mod clues;
 mod migrate;
 
 pub use bulk::{ImportTx, RowChunk};
-pub use clues::{ClueRecord, RuleResult, RuleStat, RunSummary, Score, StoredClue, REVIEW_ACTIONS};
+pub use clues::{
+    CheckRecord, ClueRecord, RuleResult, RuleStat, RunSummary, Score, StoredClue, REVIEW_ACTIONS,
+};
 
 use anyhow::{bail, Context, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
