@@ -70,10 +70,17 @@ pub async fn load(store: &Store, cache_dir: Option<&Path>) -> Result<Registers> 
     if let (true, Some(dir)) = (from_snapshot, &snapshot) {
         for t in TABLES {
             let path = dir.join(format!("{}.parquet", t.name));
+            // Read once into memory: every rule scans the same tables, and decoding Parquet
+            // for each of them would cost more than the rules themselves.
             let schema = schema_of(t);
             let options = ParquetReadOptions::default().schema(&schema);
-            ctx.register_parquet(t.name, path.to_string_lossy().as_ref(), options)
+            let batches = ctx
+                .read_parquet(path.to_string_lossy().as_ref(), options)
+                .await?
+                .collect()
                 .await?;
+            let mem = MemTable::try_new(schema.clone(), vec![batches])?;
+            ctx.register_table(t.name, Arc::new(mem))?;
             let n: usize = std::fs::read_to_string(dir.join(format!("{}.rows", t.name)))?
                 .trim()
                 .parse()?;
