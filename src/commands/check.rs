@@ -86,7 +86,7 @@ pub async fn run_on(store: &Store, database: &str, args: &Args, top: usize) -> R
     bar.finish_and_clear();
 
     println!(
-        "核查 / check run {} over {} ({}; registers loaded in {:.1} s)",
+        "核查 / check run {} over {} ({}; registers loaded in {:.1} s, rules ran in {:.1} s)",
         report.run.run_id,
         report.data_state,
         if report.from_snapshot {
@@ -94,7 +94,8 @@ pub async fn run_on(store: &Store, database: &str, args: &Args, top: usize) -> R
         } else {
             "from the database"
         },
-        report.load_time.as_secs_f64()
+        report.load_time.as_secs_f64(),
+        report.rules_time.as_secs_f64()
     );
     println!(
         "  {:<28} {:>8} {:>18} {:>9}  status",

@@ -22,27 +22,37 @@ WITH per_mu AS (
     WHERE e.quantity > 0
 ),
 area AS (
+    -- Grouped by the entitlement alone (its other columns come back by a join): wide
+    -- group keys and ordered lists over every roster line are what make this slow.
     SELECT
         m.entitlement_id,
-        m.beneficiary_id_number,
-        m.beneficiary_name,
-        m.village_code,
-        m.program_code,
-        m.period,
-        m.land_household,
-        m.quantity,
-        m.amount,
         COALESCE(SUM(l.area_mu), 0) AS contracted_area,
-        COUNT(l.contract_id) AS contract_count,
-        array_to_string(array_agg(l.contract_id ORDER BY l.contract_id), ';') AS contract_ids
+        COUNT(l.contract_id) AS contract_count
     FROM per_mu m
     LEFT JOIN land_contracts l
         ON l.household_id = m.land_household
        -- In force on the first day of the period the subsidy is for.
        AND l.start_date <= m.period_start
        AND m.period_start <= l.end_date
-    GROUP BY m.entitlement_id, m.beneficiary_id_number, m.beneficiary_name, m.village_code,
-             m.program_code, m.period, m.land_household, m.quantity, m.amount
+    GROUP BY m.entitlement_id
+),
+flagged AS (
+    SELECT m.*, a.contracted_area, a.contract_count
+    FROM per_mu m
+    JOIN area a ON a.entitlement_id = m.entitlement_id
+    WHERE m.quantity > a.contracted_area * (1 + {{tolerance}}) + 0.000000001
+),
+contract_lists AS (
+    -- The contracts that were counted, listed for the flagged entitlements only.
+    SELECT
+        f.entitlement_id,
+        array_to_string(array_agg(l.contract_id ORDER BY l.contract_id), ';') AS contract_ids
+    FROM flagged f
+    JOIN land_contracts l
+        ON l.household_id = f.land_household
+       AND l.start_date <= f.period_start
+       AND f.period_start <= l.end_date
+    GROUP BY f.entitlement_id
 )
 SELECT
     a.entitlement_id AS record_ids,
@@ -58,8 +68,7 @@ SELECT
     ROUND(a.contracted_area, 2) AS contracted_area_mu,
     ROUND(a.quantity - a.contracted_area, 2) AS excess_mu,
     a.contract_count,
-    a.contract_ids
-FROM area a
+    COALESCE(c.contract_ids, '') AS contract_ids
+FROM flagged a
+LEFT JOIN contract_lists c ON c.entitlement_id = a.entitlement_id
 LEFT JOIN programs g ON g.program_code = a.program_code
--- The small epsilon keeps a quantity exactly at the tolerance from firing on float rounding.
-WHERE a.quantity > a.contracted_area * (1 + {{tolerance}}) + 0.000000001

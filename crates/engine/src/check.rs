@@ -32,6 +32,8 @@ pub struct CheckReport {
     pub data_state: String,
     pub from_snapshot: bool,
     pub load_time: Duration,
+    /// Wall time of the rules themselves (all selected rules, run concurrently).
+    pub rules_time: Duration,
     pub total_time: Duration,
     pub outcomes: Vec<RuleOutcome>,
     pub scores: Vec<ScoreRow>,
@@ -72,6 +74,7 @@ pub async fn check(
     let regs = load(store, opts.cache_dir.as_deref()).await?;
     let load_time = started.elapsed();
     let outcomes = run_rules(&regs, &cat, &opts.only, on_rule_done).await?;
+    let rules_time = started.elapsed() - load_time;
 
     let clues: Vec<Clue> = outcomes
         .iter()
@@ -167,6 +170,7 @@ pub async fn check(
         data_state: regs.state.clone(),
         from_snapshot: regs.from_snapshot,
         load_time,
+        rules_time,
         total_time: started.elapsed(),
         outcomes,
         scores: score_rows,

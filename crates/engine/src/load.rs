@@ -2,6 +2,7 @@
 //! same import state, so that repeated checks do not reload the database.
 
 use anyhow::{Context, Result};
+use chrono::Datelike;
 use datafusion::arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, RecordBatch,
     StringBuilder,
@@ -51,10 +52,12 @@ pub fn schema_of(table: &Table) -> SchemaRef {
     ))
 }
 
+/// DataFusion's session. Its settings can be tuned without a rebuild through DataFusion's own
+/// environment variables (`DATAFUSION_EXECUTION_TARGET_PARTITIONS=…` and so on).
 pub fn new_context() -> SessionContext {
-    let config = SessionConfig::new()
-        .with_information_schema(false)
-        .with_batch_size(8192);
+    let config = SessionConfig::from_env()
+        .unwrap_or_default()
+        .with_information_schema(false);
     SessionContext::new_with_config(config)
 }
 
@@ -178,12 +181,24 @@ impl ColumnBuilder {
     }
 }
 
-/// Days since 1970-01-01 of an ISO date, as Arrow's Date32 wants them.
+/// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD`, as the store keeps dates), as Arrow's
+/// Date32 wants them. Parsed by hand: millions of dates are read per check.
 fn days_from_iso(s: &str) -> Option<i32> {
-    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid");
-    Some((d - epoch).num_days() as i32)
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let d = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    Some(d.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE)
 }
+
+/// `NaiveDate::from_ymd(1970, 1, 1).num_days_from_ce()`.
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
 async fn read_table(store: &Store, table: &'static Table) -> Result<Vec<RecordBatch>> {
     let schema = schema_of(table);
@@ -200,29 +215,50 @@ async fn read_table(store: &Store, table: &'static Table) -> Result<Vec<RecordBa
         let arrays: Vec<ArrayRef> = builders.iter_mut().map(|b| b.finish()).collect();
         Ok(RecordBatch::try_new(schema.clone(), arrays)?)
     };
-    on_pool!(store, pool => {
-        let mut stream = sqlx::query(&sql).fetch(pool);
-        while let Some(row) = stream.try_next().await? {
+    let fast = store
+        .scan_sqlite(&sql, |row| {
             for (i, b) in builders.iter_mut().enumerate() {
                 match b {
-                    ColumnBuilder::Text(b) => b.append_option(row.try_get::<Option<String>, _>(i)?),
-                    ColumnBuilder::Int(b) => b.append_option(row.try_get::<Option<i64>, _>(i)?),
-                    ColumnBuilder::Real(b) => b.append_option(row.try_get::<Option<f64>, _>(i)?),
-                    ColumnBuilder::Bool(b) => b.append_option(row.try_get::<Option<bool>, _>(i)?),
-                    ColumnBuilder::Date(b) => {
-                        let text: Option<String> = row.try_get(i)?;
-                        b.append_option(text.as_deref().and_then(days_from_iso))
-                    }
+                    ColumnBuilder::Text(b) => b.append_option(row.text(i)?),
+                    ColumnBuilder::Int(b) => b.append_option(row.int(i)),
+                    ColumnBuilder::Real(b) => b.append_option(row.real(i)),
+                    ColumnBuilder::Bool(b) => b.append_option(row.int(i).map(|v| v != 0)),
+                    ColumnBuilder::Date(b) => b.append_option(row.text(i)?.and_then(days_from_iso)),
                 }
             }
             rows += 1;
             if rows.is_multiple_of(BATCH_ROWS) {
                 batches.push(flush(&mut builders)?);
             }
-        }
-        Ok::<(), anyhow::Error>(())
-    })
-    .with_context(|| format!("loading {} from the database", table.name))?;
+            Ok(())
+        })
+        .await
+        .with_context(|| format!("loading {} from the database", table.name))?;
+    if !fast {
+        on_pool!(store, pool => {
+            let mut stream = sqlx::query(&sql).fetch(pool);
+            while let Some(row) = stream.try_next().await? {
+                for (i, b) in builders.iter_mut().enumerate() {
+                    match b {
+                        ColumnBuilder::Text(b) => b.append_option(row.try_get::<Option<String>, _>(i)?),
+                        ColumnBuilder::Int(b) => b.append_option(row.try_get::<Option<i64>, _>(i)?),
+                        ColumnBuilder::Real(b) => b.append_option(row.try_get::<Option<f64>, _>(i)?),
+                        ColumnBuilder::Bool(b) => b.append_option(row.try_get::<Option<bool>, _>(i)?),
+                        ColumnBuilder::Date(b) => {
+                            let text: Option<String> = row.try_get(i)?;
+                            b.append_option(text.as_deref().and_then(days_from_iso))
+                        }
+                    }
+                }
+                rows += 1;
+                if rows.is_multiple_of(BATCH_ROWS) {
+                    batches.push(flush(&mut builders)?);
+                }
+            }
+            Ok::<(), anyhow::Error>(())
+        })
+        .with_context(|| format!("loading {} from the database", table.name))?;
+    }
     if !rows.is_multiple_of(BATCH_ROWS) || batches.is_empty() {
         batches.push(flush(&mut builders)?);
     }
@@ -238,4 +274,38 @@ fn write_parquet(path: &Path, table: &Table, batches: &[RecordBatch]) -> Result<
     }
     writer.close()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days_from_iso;
+
+    #[test]
+    fn iso_dates_become_days_since_the_epoch() {
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        for text in [
+            "1970-01-01",
+            "1969-12-31",
+            "2000-02-29",
+            "2024-03-02",
+            "2038-01-19",
+        ] {
+            let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+            assert_eq!(
+                days_from_iso(text),
+                Some((date - epoch).num_days() as i32),
+                "{text}"
+            );
+        }
+        for bad in [
+            "",
+            "2023-02-29",
+            "2024-13-01",
+            "2024/03/02",
+            "2024-3-02",
+            "２０２４-03-02",
+        ] {
+            assert_eq!(days_from_iso(bad), None, "{bad}");
+        }
+    }
 }

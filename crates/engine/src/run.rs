@@ -62,7 +62,14 @@ impl RuleOutcome {
 }
 
 /// How many rules run at once; DataFusion parallelises inside each query as well.
-const CONCURRENT_RULES: usize = 4;
+/// `QINGFENG_CHECK_CONCURRENCY` overrides it (for tuning on other machines).
+fn concurrent_rules() -> usize {
+    std::env::var("QINGFENG_CHECK_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(4)
+}
 
 /// Runs the selected rules (all when `only` is empty); `on_done` is called as each finishes.
 pub async fn run_rules(
@@ -83,7 +90,7 @@ pub async fn run_rules(
         .collect();
     let mut outcomes: Vec<RuleOutcome> = futures_util::stream::iter(selected)
         .map(|rule| run_one(regs, catalogue, rule))
-        .buffer_unordered(CONCURRENT_RULES)
+        .buffer_unordered(concurrent_rules())
         .inspect(&on_done)
         .collect()
         .await;

@@ -1,11 +1,12 @@
-//! The one transaction an import runs in, and the fast paths that fill it: multi-row INSERTs
-//! on SQLite, COPY on PostgreSQL. Nothing here is visible to other readers until `commit`; a
-//! crash or kill before it leaves the database exactly as it was.
+//! The one transaction an import runs in, and the fast paths that fill it: a prepared INSERT
+//! bound through SQLite's C API on SQLite (see `sqlite_bulk`), COPY on PostgreSQL. Nothing here
+//! is visible to other readers until `commit`; a crash or kill before it leaves the database
+//! exactly as it was.
 
 use crate::{check_identifier, Store};
 use anyhow::{Context, Result};
 use qingfeng_domain::contract::{Cell, Table};
-use sqlx::{Arguments, Postgres, Sqlite, Transaction};
+use sqlx::{Postgres, Sqlite, Transaction};
 use std::fmt::Write as _;
 
 /// Rows of one table, row-major (`cells.len() == lines.len() * table.columns.len()`), each
@@ -30,10 +31,6 @@ pub enum ImportTx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
-
-/// SQLite allows 32,766 bound variables per statement; rows per INSERT stay well inside it
-/// for the widest table while amortising the per-statement cost.
-const SQLITE_ROWS_PER_INSERT: usize = 256;
 
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
@@ -209,31 +206,19 @@ impl ImportTx {
         debug_assert_eq!(chunk.cells.len(), chunk.len() * width);
         match self {
             ImportTx::Sqlite(tx) => {
-                for (rows, lines) in chunk
-                    .cells
-                    .chunks(SQLITE_ROWS_PER_INSERT * width)
-                    .zip(chunk.lines.chunks(SQLITE_ROWS_PER_INSERT))
-                {
-                    let sql = sqlite_insert_sql(table, lines.len(), batch_id);
-                    let mut args = sqlx::sqlite::SqliteArguments::default();
-                    for (row, &line) in rows.chunks(width).zip(lines) {
-                        for cell in row {
-                            match cell {
-                                Cell::Null => args.add(None::<String>),
-                                Cell::Text(s) => args.add(s.as_str()),
-                                Cell::Int(v) => args.add(*v),
-                                Cell::Real(v) => args.add(*v),
-                                Cell::Bool(v) => args.add(*v),
-                            }
-                            .map_err(|e| anyhow::anyhow!("binding a value: {e}"))?;
-                        }
-                        args.add(line as i64).map_err(|e| anyhow::anyhow!("{e}"))?;
-                    }
-                    sqlx::query_with(&sql, args)
-                        .execute(&mut **tx)
-                        .await
-                        .with_context(|| format!("inserting into {}", table.name))?;
-                }
+                let sql = sqlite_insert_sql(table, batch_id);
+                let mut handle = tx
+                    .lock_handle()
+                    .await
+                    .context("locking the SQLite connection")?;
+                crate::sqlite_bulk::insert_rows(
+                    handle.as_raw_handle(),
+                    &sql,
+                    width,
+                    &chunk.cells,
+                    &chunk.lines,
+                )
+                .with_context(|| format!("inserting into {}", table.name))?;
             }
             ImportTx::Postgres(tx) => {
                 let mut buf = String::with_capacity(chunk.len() * width * 12);
@@ -268,16 +253,14 @@ fn column_list(table: &Table) -> String {
     cols.join(", ")
 }
 
-/// `INSERT … VALUES (?, …, <batch_id>, ?), …`: the batch id is the same for every row, so it is
+/// `INSERT … VALUES (?, …, <batch_id>, ?)`: the batch id is the same for every row, so it is
 /// written into the statement instead of being bound a million times.
-fn sqlite_insert_sql(table: &Table, rows: usize, batch_id: i64) -> String {
+fn sqlite_insert_sql(table: &Table, batch_id: i64) -> String {
     let placeholders = vec!["?"; table.columns.len()].join(",");
-    let one_row = format!("({placeholders},{batch_id},?)");
     format!(
-        "INSERT INTO {} ({}) VALUES {}",
+        "INSERT INTO {} ({}) VALUES ({placeholders},{batch_id},?)",
         table.name,
         column_list(table),
-        vec![one_row; rows].join(",")
     )
 }
 

@@ -65,6 +65,44 @@ async fn good_folder_imports_and_identical_reimport_changes_nothing() {
             scalar_text(&db, "SELECT source FROM deaths").await,
             "funeral"
         );
+        // Booleans, decimals and empty cells keep their meaning on both backends.
+        assert_eq!(
+            scalar_i64(
+                &db,
+                "SELECT COUNT(*) FROM programs WHERE means_tested AND program_code = 'DIBAO'"
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            scalar_i64(&db, "SELECT COUNT(*) FROM programs WHERE NOT means_tested").await,
+            2
+        );
+        assert_eq!(
+            scalar_i64(
+                &db,
+                "SELECT CAST(area_mu * 10 AS BIGINT) FROM land_contracts WHERE contract_id = 'LC-001'"
+            )
+            .await,
+            45
+        );
+        // An empty optional cell is NULL; an empty cell with a documented default gets it.
+        assert_eq!(
+            scalar_i64(
+                &db,
+                "SELECT COUNT(*) FROM entitlements WHERE publicity_start IS NULL"
+            )
+            .await,
+            2
+        );
+        assert_eq!(
+            scalar_i64(
+                &db,
+                "SELECT publicity_days FROM programs WHERE program_code = 'GAOLING'"
+            )
+            .await,
+            7
+        );
         // Provenance: each row knows its batch and line; each file its hash.
         assert_eq!(
             scalar_i64(
