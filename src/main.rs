@@ -72,13 +72,30 @@ enum Command {
         #[arg(long)]
         truth: PathBuf,
     },
-    /// Generate a demo county, import it, check it / 演示
+    /// Generate a demo county, import it, check it, then serve the portal over it / 演示
     Demo {
         #[command(flatten)]
         db: DatabaseArg,
         /// Folder for the generated county
         #[arg(long, default_value = "demo-county")]
         out: PathBuf,
+        /// Address to serve the demo county on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Stop after the check instead of serving
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the villagers' portal / 启动网页服务
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// "My money" look-ups allowed per client per minute
+        #[arg(long, default_value_t = 20)]
+        lookups_per_minute: u32,
     },
 }
 
@@ -148,7 +165,20 @@ async fn main() -> std::process::ExitCode {
             report_dir,
         } => commands::import::run(&db.database, &input, &report_dir).await,
         Command::Batches { db } => commands::import::list_batches(&db.database).await,
-        Command::Demo { db, out } => commands::demo::run(&db.database, &out).await,
+        Command::Demo {
+            db,
+            out,
+            listen,
+            no_serve,
+        } => commands::demo::run(&db.database, &out, (!no_serve).then_some(listen.as_str())).await,
+        Command::Serve {
+            db,
+            listen,
+            lookups_per_minute,
+        } => {
+            let opts = qingfeng_web::Options { lookups_per_minute };
+            commands::serve::run(&db.database, &listen, &opts).await
+        }
         Command::Check { db, args } => commands::check::run(&db.database, &args).await,
         Command::Rules { command } => match command {
             RulesCommand::List { rules } => commands::rules::list(rules).await,

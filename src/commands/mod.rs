@@ -4,3 +4,4 @@ pub mod demo;
 pub mod generate;
 pub mod import;
 pub mod rules;
+pub mod serve;

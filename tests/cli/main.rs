@@ -313,3 +313,99 @@ fn bad_rules_and_bad_settings_are_refused_with_the_reason() {
     let deceased = out.lines().find(|l| l.contains("SUB-DECEASED")).unwrap();
     assert!(deceased.contains("not computable (empty: deaths)"), "{out}");
 }
+
+#[test]
+fn demo_generates_imports_checks_and_prints_the_top_clues() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let out = run_ok(
+        qingfeng()
+            .args(["demo", "--no-serve", "--database"])
+            .arg(&db)
+            .arg("--out")
+            .arg(dir.path().join("county")),
+    );
+    assert!(out.contains("已导入"), "{out}");
+    assert!(out.contains("rules ran in"), "the check ran: {out}");
+    assert!(
+        out.contains("村风险 / village risk"),
+        "village scores: {out}"
+    );
+    let top = out
+        .split("top clues by amount at risk")
+        .nth(1)
+        .expect("top clues printed");
+    // Each clue is printed with its rule and both explanations.
+    assert!(
+        top.lines().filter(|l| l.contains("yuan")).count() >= 5,
+        "{top}"
+    );
+}
+
+/// A GET over a real socket, as a browser would; returns the status line, headers and body.
+fn http_get(address: &str, path: &str) -> String {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serve_answers_over_http_and_logs_nothing_about_visitors() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("serve.sqlite");
+    run_ok(
+        qingfeng()
+            .arg("import")
+            .arg(fixture("good"))
+            .arg("--database")
+            .arg(&db)
+            .arg("--report-dir")
+            .arg(dir.path()),
+    );
+    let mut server = qingfeng()
+        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
+    let home = http_get(&address, "/");
+    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    assert!(home.contains("我的补贴"));
+    assert!(home
+        .to_ascii_lowercase()
+        .contains("content-security-policy: default-src 'none'"));
+    let missing = http_get(&address, "/no-such-page?id=500233195203141313");
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    // After its banner (addresses to open, how to stop) the server wrote nothing at all: no
+    // access log, so no visitor's address and no path with an ID number in it.
+    let after_banner: Vec<String> = lines
+        .map_while(Result::ok)
+        .filter(|l| !l.contains("http://") && !l.contains("Ctrl+C"))
+        .collect();
+    assert!(after_banner.is_empty(), "{after_banner:?}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.is_empty(), "{err}");
+}

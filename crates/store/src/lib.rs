@@ -5,12 +5,14 @@
 mod bulk;
 mod clues;
 mod migrate;
+mod portal;
 mod sqlite_bulk;
 
 pub use bulk::{ImportTx, RowChunk};
 pub use clues::{
     CheckRecord, ClueRecord, RuleResult, RuleStat, RunSummary, Score, StoredClue, REVIEW_ACTIONS,
 };
+pub use portal::{NewReport, OwedLine, PaidLine, PersonMoney, ReportReply, ReportStatus};
 pub use sqlite_bulk::SqliteRow;
 
 use anyhow::{bail, Context, Result};

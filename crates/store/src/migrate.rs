@@ -27,6 +27,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_clues.sql"),
         postgres: include_str!("../migrations/postgres/0002_clues.sql"),
     },
+    Migration {
+        version: 3,
+        name: "portal",
+        sqlite: include_str!("../migrations/sqlite/0003_portal.sql"),
+        postgres: include_str!("../migrations/postgres/0003_portal.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

@@ -1,0 +1,251 @@
+//! 我要举报 / Report a problem, and following a report with its receipt code.
+//!
+//! Anonymous by default. Nothing about the visitor (address, browser) is read or stored; the
+//! receipt code is shown once and kept only as an Argon2id hash.
+
+use super::failure;
+use crate::i18n::{is_category, Texts};
+use crate::page::Page;
+use crate::receipt;
+use crate::Shared;
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use axum::Form;
+use std::net::SocketAddr;
+
+const MAX_CONTENT_CHARS: usize = 5000;
+
+#[derive(serde::Deserialize, Default)]
+pub struct ReportForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    village: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    payment: String,
+    #[serde(default)]
+    content: String,
+    real_name: Option<String>,
+    #[serde(default)]
+    reporter_name: String,
+    #[serde(default)]
+    reporter_contact: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage<'a> {
+    page: &'a Page,
+    form: &'a ReportForm,
+    message: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage<'a> {
+    page: &'a Page,
+    code: String,
+}
+
+/// The form, pre-filled from the address (the "something is wrong" button of My money).
+pub async fn form(uri: Uri, headers: HeaderMap, Query(mut prefill): Query<ReportForm>) -> Response {
+    let page = Page::new(&uri, &headers);
+    if !is_category(&prefill.category) {
+        prefill.category = "subsidy".into();
+    }
+    // Only the pointers may come from an address; the content is the reporter's own.
+    prefill.content.clear();
+    prefill.reporter_name.clear();
+    prefill.reporter_contact.clear();
+    page.render(
+        StatusCode::OK,
+        &ReportPage {
+            page: &page,
+            form: &prefill,
+            message: None,
+        },
+    )
+}
+
+fn trimmed(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+pub async fn file(
+    State(state): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<ReportForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let problem = if form.content.trim().is_empty() {
+        Some(page.t.report_content_missing)
+    } else if form.content.chars().count() > MAX_CONTENT_CHARS {
+        Some(page.t.report_too_long)
+    } else if form.real_name.is_some() && form.reporter_name.trim().is_empty() {
+        Some(page.t.report_name_missing)
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        return page.render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ReportPage {
+                page: &page,
+                form: &form,
+                message: Some(message),
+            },
+        );
+    }
+    let anonymous = form.real_name.is_none();
+    let category = if is_category(&form.category) {
+        form.category.as_str()
+    } else {
+        "other"
+    };
+    let code = receipt::new_code();
+    let hash = match receipt::hash(&code, &state.receipt_salt) {
+        Ok(h) => h,
+        Err(e) => return failure(&page, e),
+    };
+    let filed_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let stored = state
+        .store
+        .file_report(&qingfeng_store::NewReport {
+            receipt_hash: &hash,
+            filed_at: &filed_at,
+            channel: "portal",
+            village_code: trimmed(&form.village),
+            category,
+            subject: trimmed(&form.subject),
+            content: form.content.trim(),
+            anonymous,
+            // An anonymous report keeps no name or contact, even if some were typed.
+            reporter_name: if anonymous {
+                None
+            } else {
+                trimmed(&form.reporter_name)
+            },
+            reporter_contact: if anonymous {
+                None
+            } else {
+                trimmed(&form.reporter_contact)
+            },
+            related_payment_id: trimmed(&form.payment),
+        })
+        .await;
+    if let Err(e) = stored {
+        return failure(&page, e);
+    }
+    page.render(
+        StatusCode::OK,
+        &ReceiptPage {
+            page: &page,
+            code: receipt::grouped(&code),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "follow.html")]
+struct FollowPage<'a> {
+    page: &'a Page,
+    message: Option<&'a str>,
+    status: Option<StatusView>,
+}
+
+struct StatusView {
+    filed_at: String,
+    category: String,
+    status: String,
+    /// (when, status, message) in the page's language.
+    replies: Vec<(String, String, String)>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct FollowForm {
+    code: String,
+}
+
+pub async fn follow_form(uri: Uri, headers: HeaderMap) -> Response {
+    let page = Page::new(&uri, &headers);
+    page.render(
+        StatusCode::OK,
+        &FollowPage {
+            page: &page,
+            message: None,
+            status: None,
+        },
+    )
+}
+
+pub async fn follow(
+    State(state): State<Shared>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<FollowForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let answer = |status: StatusCode, message: &str| {
+        page.render(
+            status,
+            &FollowPage {
+                page: &page,
+                message: Some(message),
+                status: None,
+            },
+        )
+    };
+    if !state.follows.allow(client.ip()) {
+        return answer(StatusCode::TOO_MANY_REQUESTS, page.t.too_many);
+    }
+    let Some(code) = receipt::normalise(&form.code) else {
+        return answer(StatusCode::OK, page.t.follow_not_found);
+    };
+    let hash = match receipt::hash(&code, &state.receipt_salt) {
+        Ok(h) => h,
+        Err(e) => return failure(&page, e),
+    };
+    let found = match state.store.report_status(&hash).await {
+        Ok(f) => f,
+        Err(e) => return failure(&page, e),
+    };
+    let Some(s) = found else {
+        return answer(StatusCode::OK, page.t.follow_not_found);
+    };
+    let t = page.t;
+    let view = StatusView {
+        filed_at: s.filed_at.replace('T', " ").replace('Z', " UTC"),
+        category: Texts::label(t.categories, &s.category).to_string(),
+        status: Texts::label(t.statuses, &s.status).to_string(),
+        replies: s
+            .replies
+            .into_iter()
+            .map(|r| {
+                let message = match page.lang {
+                    crate::i18n::Lang::Zh => r.message_zh,
+                    crate::i18n::Lang::En => r.message_en,
+                };
+                (
+                    r.replied_at,
+                    Texts::label(t.statuses, &r.status).to_string(),
+                    message,
+                )
+            })
+            .collect(),
+    };
+    page.render(
+        StatusCode::OK,
+        &FollowPage {
+            page: &page,
+            message: None,
+            status: Some(view),
+        },
+    )
+}

@@ -1,0 +1,310 @@
+//! The villagers' portal over HTTP (the real router, the real store on both backends, the
+//! good import fixture): My money, reports with receipt codes, the language switch, headers.
+
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use qingfeng_ingest::{import, ImportOptions, Status};
+use qingfeng_test_support::{fixture, TestDb, BACKENDS};
+use qingfeng_web::{router, AppState, Options};
+use std::net::SocketAddr;
+use tower::ServiceExt;
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn app(db: &TestDb, opts: Options) -> Router {
+    let reports = tempfile::tempdir().unwrap();
+    let outcome = import(
+        &db.store,
+        &fixture("good"),
+        &ImportOptions {
+            report_dir: reports.path().to_path_buf(),
+            progress: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(matches!(outcome.status, Status::Imported { .. }));
+    let state = AppState::new(db.store.clone(), &opts).await.unwrap();
+    router(state).layer(MockConnectInfo(SocketAddr::from(([10, 1, 2, 3], 40000))))
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
+    let mut r = Request::get(path);
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    send(app, r.body(Body::empty()).unwrap()).await
+}
+
+fn encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let value: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    b' ' => "+".to_string(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={value}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn post(app: &Router, path: &str, fields: &[(&str, &str)]) -> Reply {
+    let r = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(encode(fields)))
+        .unwrap();
+    send(app, r).await
+}
+
+const ZHANG: &str = "500233195203141313";
+
+#[tokio::test]
+async fn my_money_shows_every_payment_and_highlights_the_gap() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let app = app(&db, Options::default()).await;
+        let r = post(&app, "/money", &[("id_number", ZHANG), ("name", "张德明")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend:?}");
+        // 2024-02: 420.00 approved, 300.00 paid: the row is marked short with the 120.00 gap.
+        let short_row = r
+            .body
+            .split("<tr")
+            .find(|row| row.contains("2024-02"))
+            .expect("the 2024-02 row");
+        assert!(short_row.contains("class=\"short\""), "{short_row}");
+        assert!(short_row.contains("420.00") && short_row.contains("300.00"));
+        assert!(short_row.contains("120.00"));
+        assert!(short_row.contains("2024-02-15"));
+        assert!(
+            short_row.contains("****0001"),
+            "account masked: {short_row}"
+        );
+        assert!(!r.body.contains("6217000000000001"), "full account leaked");
+        assert!(
+            short_row.contains("/report?category=subsidy&") && short_row.contains("payment=P0002")
+        );
+        let full_row = r
+            .body
+            .split("<tr")
+            .find(|row| row.contains("2024-01") && row.contains("420.00"))
+            .expect("the 2024-01 row");
+        assert!(!full_row.contains("class=\"short\""));
+        assert!(r.body.contains("社会救助暂行办法"), "policy basis shown");
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_name_looks_exactly_like_an_unknown_id_number() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let app = app(&db, Options::default()).await;
+        let wrong_name = post(&app, "/money", &[("id_number", ZHANG), ("name", "李四")]).await;
+        // A valid ID number that is nowhere in the registers.
+        let unknown = qingfeng_domain::IdNumber::build(
+            "500233",
+            chrono::NaiveDate::from_ymd_opt(1980, 5, 5).unwrap(),
+            123,
+        );
+        let nobody = post(
+            &app,
+            "/money",
+            &[("id_number", unknown.as_str()), ("name", "李四")],
+        )
+        .await;
+        assert_eq!(wrong_name.status, nobody.status);
+        assert_eq!(wrong_name.body, nobody.body, "{backend:?}");
+        assert!(!wrong_name.body.contains(ZHANG));
+        assert!(wrong_name
+            .body
+            .contains("没有找到与该身份证号和姓名相符的记录"));
+        assert!(!wrong_name.body.contains("420.00"));
+
+        let bad = post(
+            &app,
+            "/money",
+            &[("id_number", "500233195203141314"), ("name", "张德明")],
+        )
+        .await;
+        assert!(bad.body.contains("身份证号格式不正确"));
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn look_ups_are_rate_limited_per_client() {
+    let db = TestDb::new(BACKENDS[0]).await;
+    let app = app(
+        &db,
+        Options {
+            lookups_per_minute: 3,
+        },
+    )
+    .await;
+    for _ in 0..3 {
+        let r = post(&app, "/money", &[("id_number", ZHANG), ("name", "张德明")]).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let r = post(&app, "/money", &[("id_number", ZHANG), ("name", "张德明")]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!r.body.contains("420.00"));
+    db.drop_db().await;
+}
+
+fn receipt_code(body: &str) -> String {
+    let start = body.find("id=\"receipt\">").expect("receipt shown") + "id=\"receipt\">".len();
+    let end = start + body[start..].find('<').unwrap();
+    body[start..end].to_string()
+}
+
+#[tokio::test]
+async fn an_anonymous_report_gets_a_receipt_that_follows_it() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let app = app(&db, Options::default()).await;
+        let form = get(&app, "/report?category=subsidy&payment=P0002", None).await;
+        assert!(form.body.contains("value=\"P0002\""), "pre-filled payment");
+
+        let r = post(
+            &app,
+            "/report",
+            &[
+                ("category", "subsidy"),
+                ("village", "500233101001"),
+                ("payment", "P0002"),
+                ("content", "2024年2月低保少发了120元"),
+                // Typed, but the box for a real-name report is not ticked: nothing is kept.
+                ("reporter_name", "张德明"),
+                ("reporter_contact", "13800000001"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{backend:?}: {}", r.body);
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+        let shown = receipt_code(&r.body);
+        let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+        assert_eq!(digits.len(), 20, "{shown}");
+
+        let stored: (String, bool, Option<String>, Option<String>, Option<String>) =
+            qingfeng_store::on_pool!(&db.store, pool => sqlx::query_as(
+                "SELECT receipt_hash, anonymous, reporter_name, reporter_contact, related_payment_id FROM reports",
+            )
+            .fetch_one(pool)
+            .await)
+            .unwrap();
+        assert!(stored.0.starts_with("$argon2id$"), "{}", stored.0);
+        assert!(!stored.0.contains(&digits));
+        assert!(stored.1, "anonymous");
+        assert_eq!((stored.2, stored.3), (None, None));
+        assert_eq!(stored.4.as_deref(), Some("P0002"));
+
+        let followed = post(&app, "/report/follow", &[("code", &shown)]).await;
+        assert!(
+            followed.body.contains("id=\"status\">已收到<"),
+            "{}",
+            followed.body
+        );
+        let wrong = post(&app, "/report/follow", &[("code", "12345678901234567890")]).await;
+        assert!(wrong.body.contains("查询码不正确"));
+        assert!(!wrong.body.contains("id=\"status\""));
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn a_real_name_report_needs_a_name_and_an_empty_one_is_refused() {
+    let db = TestDb::new(BACKENDS[0]).await;
+    let app = app(&db, Options::default()).await;
+    let r = post(&app, "/report", &[("category", "other"), ("content", "  ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请填写反映的问题"));
+    let r = post(
+        &app,
+        "/report",
+        &[
+            ("category", "other"),
+            ("content", "x"),
+            ("real_name", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("实名举报请填写姓名"));
+    assert_eq!(db.store.count_rows("reports").await.unwrap(), 0);
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_works_and_is_remembered() {
+    let db = TestDb::new(BACKENDS[0]).await;
+    let app = app(&db, Options::default()).await;
+    let zh = get(&app, "/money", None).await;
+    assert!(zh.body.contains("<html lang=\"zh-CN\">"));
+    assert!(zh.body.contains("我的补贴"));
+    assert!(zh.body.contains("href=\"/money?lang=en\""));
+    let en = get(&app, "/money?lang=en", None).await;
+    assert!(en.body.contains("<html lang=\"en\">"));
+    assert!(en.body.contains("My money"));
+    let cookie = en.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("lang=en;"), "{cookie}");
+    let again = get(&app, "/report", Some("lang=en")).await;
+    assert!(again.body.contains("Report a problem"));
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers_and_loads_nothing_from_elsewhere() {
+    let db = TestDb::new(BACKENDS[0]).await;
+    let app = app(&db, Options::default()).await;
+    for path in ["/", "/money", "/report", "/report/follow", "/no-such-page"] {
+        let r = get(&app, path, None).await;
+        let expected = if path == "/no-such-page" {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(r.status, expected, "{path}");
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"));
+        assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(!r.body.contains("<script"), "{path}");
+        assert!(
+            !r.body.contains("http://") && !r.body.contains("https://"),
+            "{path}"
+        );
+    }
+    let css = get(&app, "/assets/site.css", None).await;
+    assert!(css.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    db.drop_db().await;
+}
