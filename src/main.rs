@@ -96,6 +96,61 @@ enum Command {
         /// "My money" look-ups allowed per client per minute
         #[arg(long, default_value_t = 20)]
         lookups_per_minute: u32,
+        /// Log-in attempts allowed per client per minute
+        #[arg(long, default_value_t = 10)]
+        logins_per_minute: u32,
+    },
+    /// Accounts of the officials' workspace / 工作人员账户
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; prints a generated password unless --password-stdin / 新建账户
+    Add {
+        username: String,
+        /// admin, investigator, township_secretary, township_bookkeeper, village_supervisor, auditor
+        #[arg(long)]
+        role: String,
+        /// 12-digit division code of the county, township or village the account covers
+        #[arg(long)]
+        jurisdiction: String,
+        /// Name shown in the workspace (defaults to the user name)
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from one line of standard input instead of generating one
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Disable an account and end its sessions / 停用账户
+    Disable {
+        username: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Enable a disabled account / 启用账户
+    Enable {
+        username: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Set a new password (generated unless --password-stdin) and end the sessions / 重置密码
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// List the accounts / 列出账户
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
     },
 }
 
@@ -175,10 +230,47 @@ async fn main() -> std::process::ExitCode {
             db,
             listen,
             lookups_per_minute,
+            logins_per_minute,
         } => {
-            let opts = qingfeng_web::Options { lookups_per_minute };
-            commands::serve::run(&db.database, &listen, &opts).await
+            let opts = qingfeng_web::Options {
+                lookups_per_minute,
+                logins_per_minute,
+                ..Default::default()
+            };
+            commands::serve::run(&db.database, &listen, opts).await
         }
+        Command::User { command } => match command {
+            UserCommand::Add {
+                username,
+                role,
+                jurisdiction,
+                display_name,
+                password_stdin,
+                db,
+            } => {
+                commands::user::add(
+                    &db.database,
+                    &username,
+                    &role,
+                    &jurisdiction,
+                    display_name.as_deref(),
+                    password_stdin,
+                )
+                .await
+            }
+            UserCommand::Disable { username, db } => {
+                commands::user::set_disabled(&db.database, &username, true).await
+            }
+            UserCommand::Enable { username, db } => {
+                commands::user::set_disabled(&db.database, &username, false).await
+            }
+            UserCommand::ResetPassword {
+                username,
+                password_stdin,
+                db,
+            } => commands::user::reset_password(&db.database, &username, password_stdin).await,
+            UserCommand::List { db } => commands::user::list(&db.database).await,
+        },
         Command::Check { db, args } => commands::check::run(&db.database, &args).await,
         Command::Rules { command } => match command {
             RulesCommand::List { rules } => commands::rules::list(rules).await,

@@ -1,7 +1,9 @@
 use anyhow::Result;
 use qingfeng_domain::Money;
 use qingfeng_ingest::Status;
-use qingfeng_store::Store;
+use qingfeng_store::{NewUser, Store};
+use qingfeng_web::workspace::auth::{generate_password, hash_password};
+use qingfeng_web::workspace::Role;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -45,14 +47,101 @@ pub async fn run(database: &str, out: &Path, serve: Option<&str>) -> Result<Exit
         store.close().await;
         return Ok(ExitCode::from(1));
     }
+    println!();
+    demo_logins(&store).await?;
     match serve {
         Some(listen) => {
             println!();
-            super::serve::serve_store(store, listen, &qingfeng_web::Options::default()).await?;
+            super::serve::serve_store(store, database, listen, qingfeng_web::Options::default())
+                .await?;
         }
         None => store.close().await,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One account per role of the workspace over the demo county, with fresh random passwords
+/// (printed once; an account left from an earlier demo gets a new password).
+async fn demo_logins(store: &Store) -> Result<()> {
+    let divisions = store.divisions().await?;
+    let of_level = |level: &str| {
+        divisions
+            .iter()
+            .filter(|d| d.level == level)
+            .map(|d| d.code.clone())
+            .collect::<Vec<_>>()
+    };
+    let (counties, townships, villages) = (
+        of_level("county"),
+        of_level("township"),
+        of_level("village"),
+    );
+    let (Some(county), Some(township)) = (counties.first(), townships.first()) else {
+        anyhow::bail!("the demo county has no county or township division");
+    };
+    let other_township = townships.get(1).unwrap_or(township);
+    let village = villages
+        .iter()
+        .find(|v| v.get(..9) == township.get(..9))
+        .unwrap_or(township);
+    let accounts = [
+        ("admin", Role::Admin, county, "管理员 Admin"),
+        (
+            "investigator",
+            Role::Investigator,
+            county,
+            "调查员 Investigator",
+        ),
+        (
+            "secretary1",
+            Role::TownshipSecretary,
+            township,
+            "乡镇纪委书记一 Secretary 1",
+        ),
+        (
+            "secretary2",
+            Role::TownshipSecretary,
+            other_township,
+            "乡镇纪委书记二 Secretary 2",
+        ),
+        (
+            "bookkeeper1",
+            Role::TownshipBookkeeper,
+            township,
+            "乡镇会计 Bookkeeper",
+        ),
+        (
+            "supervisor1",
+            Role::VillageSupervisor,
+            village,
+            "村务监督委员 Supervisor",
+        ),
+        ("auditor", Role::Auditor, county, "审计 Auditor"),
+    ];
+    println!("演示账户 / demo logins (密码只显示一次 / passwords shown once):");
+    for (username, role, jurisdiction, display_name) in accounts {
+        let password = generate_password();
+        let hash = hash_password(&password)?;
+        if store.user_by_name(username).await?.is_some() {
+            store.set_password_hash(username, &hash).await?;
+        } else {
+            store
+                .create_user(&NewUser {
+                    username,
+                    display_name,
+                    role: role.code(),
+                    jurisdiction,
+                    password_hash: &hash,
+                })
+                .await?;
+        }
+        println!(
+            "  {username:<13} {password}  {} / {} {jurisdiction}",
+            role.label_zh(),
+            role.label_en()
+        );
+    }
+    Ok(())
 }
 
 async fn print_top_clues(store: &Store) -> Result<()> {

@@ -5,3 +5,4 @@ pub mod generate;
 pub mod import;
 pub mod rules;
 pub mod serve;
+pub mod user;

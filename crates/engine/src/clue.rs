@@ -82,30 +82,7 @@ fn apply_filter(filter: &str, v: &str) -> String {
     }
 }
 
-/// 张伟 → 张*, 张小伟 → 张*伟, 欧阳小伟 → 欧**伟: the surname and the last character stay.
-/// Organisations (and anything longer than a Chinese personal name) are not masked.
-pub fn mask_name(name: &str) -> String {
-    const ORGANISATION: &[&str] = &[
-        "公司",
-        "合作社",
-        "厂",
-        "店",
-        "部",
-        "社",
-        "中心",
-        "协会",
-        "委员会",
-    ];
-    let chars: Vec<char> = name.chars().collect();
-    if chars.len() > 4 || ORGANISATION.iter().any(|m| name.contains(m)) {
-        return name.to_string();
-    }
-    match chars.len() {
-        0 | 1 => name.to_string(),
-        2 => format!("{}*", chars[0]),
-        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
-    }
-}
+pub use qingfeng_domain::mask_name;
 
 impl Clue {
     pub fn new(

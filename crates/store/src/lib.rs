@@ -7,6 +7,8 @@ mod clues;
 mod migrate;
 mod portal;
 mod sqlite_bulk;
+mod village;
+mod workspace;
 
 pub use bulk::{ImportTx, RowChunk};
 pub use clues::{
@@ -14,6 +16,14 @@ pub use clues::{
 };
 pub use portal::{NewReport, OwedLine, PaidLine, PersonMoney, ReportReply, ReportStatus};
 pub use sqlite_bulk::SqliteRow;
+pub use village::{
+    Bid, CollectiveContract, Decision, Disclosure, MonthTotal, Project, RosterLine,
+    VillageOfficial, VillageRecords, VoucherLine,
+};
+pub use workspace::{
+    AccessEntry, Assignment, ClueFilter, ClueSort, Division, NewUser, OpenReport, PersonRecord,
+    QueueClue, Review, Scope, Tally, User,
+};
 
 use anyhow::{bail, Context, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -33,6 +33,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_portal.sql"),
         postgres: include_str!("../migrations/postgres/0003_portal.sql"),
     },
+    Migration {
+        version: 4,
+        name: "workspace",
+        sqlite: include_str!("../migrations/sqlite/0004_workspace.sql"),
+        postgres: include_str!("../migrations/postgres/0004_workspace.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

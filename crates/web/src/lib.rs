@@ -1,5 +1,5 @@
-//! Qingfeng's web application, served by `qingfeng serve`: the villagers' portal (no login) and,
-//! later, the officials' workspace. Server-rendered HTML (askama), no JavaScript, every asset
+//! Qingfeng's web application, served by `qingfeng serve`: the villagers' portal (no login) and
+//! the officials' workspace (`/work`). Server-rendered HTML (askama), no JavaScript, every asset
 //! embedded in the binary.
 
 pub mod i18n;
@@ -8,28 +8,77 @@ mod page;
 mod portal;
 mod receipt;
 mod security;
+pub mod workspace;
 
 pub use limit::RateLimiter;
 
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
+use i18n::Lang;
 use qingfeng_store::Store;
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
+
+/// Rules done and rules in all, updated by a running check.
+pub type CheckProgress = Arc<(AtomicUsize, AtomicUsize)>;
+
+/// Runs a check over the store, reporting progress, and returns a one-line summary. The web
+/// crate does not embed the engine; the binary hands it this.
+pub type Checker = Arc<
+    dyn Fn(Store, CheckProgress) -> Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// The check started from the workspace, if any (one at a time).
+pub struct CheckJob {
+    pub started_by: String,
+    pub started_at: String,
+    pub progress: CheckProgress,
+    /// The summary (or the failure) once it has ended.
+    pub finished: Option<String>,
+}
+
+impl CheckJob {
+    fn new(started_by: &str) -> CheckJob {
+        CheckJob {
+            started_by: started_by.to_string(),
+            started_at: chrono::Utc::now().to_rfc3339(),
+            progress: Arc::new((AtomicUsize::new(0), AtomicUsize::new(0))),
+            finished: None,
+        }
+    }
+}
 
 pub struct Options {
     /// "My money" look-ups allowed per client per minute.
     pub lookups_per_minute: u32,
+    /// Log-in attempts allowed per client per minute (accounts also lock after repeated
+    /// failures, whatever the client).
+    pub logins_per_minute: u32,
+    /// Rule id → (title in Chinese, title in English), shown beside rule ids.
+    pub rule_titles: HashMap<String, (String, String)>,
+    /// What "run checks now" runs; without it the button answers "unavailable".
+    pub checker: Option<Checker>,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             lookups_per_minute: 20,
+            logins_per_minute: 10,
+            rule_titles: HashMap::new(),
+            checker: None,
         }
     }
 }
@@ -41,6 +90,12 @@ pub struct AppState {
     follows: RateLimiter,
     /// The installation's receipt-hash salt (see `receipt`).
     receipt_salt: String,
+    logins: RateLimiter,
+    /// Checked when a log-in names no account, so that the answer takes as long as for one.
+    dummy_password_hash: String,
+    rule_titles: HashMap<String, (String, String)>,
+    checker: Option<Checker>,
+    check_job: Mutex<Option<CheckJob>>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -50,34 +105,125 @@ impl AppState {
         let receipt_salt = store
             .installation_secret("receipt_salt", receipt::new_salt)
             .await?;
+        let dummy_password_hash =
+            workspace::auth::hash_password(&workspace::auth::generate_password())?;
         Ok(Arc::new(AppState {
             store,
             lookups: RateLimiter::new(opts.lookups_per_minute, Duration::from_secs(60)),
             follows: RateLimiter::new(10, Duration::from_secs(60)),
             receipt_salt,
+            logins: RateLimiter::new(opts.logins_per_minute, Duration::from_secs(60)),
+            dummy_password_hash,
+            rule_titles: opts.rule_titles.clone(),
+            checker: opts.checker.clone(),
+            check_job: Mutex::new(None),
         }))
+    }
+
+    /// The title of a rule in `lang`, or nothing if the rule is unknown here.
+    pub fn rule_title(&self, rule_id: &str, lang: Lang) -> String {
+        self.rule_titles
+            .get(rule_id)
+            .map(|(zh, en)| match lang {
+                Lang::Zh => zh.clone(),
+                Lang::En => en.clone(),
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.rule_titles.keys().cloned().collect()
     }
 }
 
-/// Every route of the application with its handler. The authorisation table of the officials'
-/// workspace will be checked against this list.
+/// The application's routes, each registered with its method so that it can be checked
+/// against the access table (`workspace::access::POLICY`) as it is added.
+#[derive(Default)]
+struct Routes {
+    paths: BTreeMap<&'static str, MethodRouter<Shared>>,
+    registered: Vec<(&'static str, &'static str)>,
+}
+
+impl Routes {
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        route: MethodRouter<Shared>,
+    ) -> Self {
+        assert!(
+            workspace::access::policy(method, path).is_some(),
+            "{method} {path} has no rule in the access table (workspace/access.rs)"
+        );
+        self.registered.push((method, path));
+        let merged = match self.paths.remove(path) {
+            Some(existing) => existing.merge(route),
+            None => route,
+        };
+        self.paths.insert(path, merged);
+        self
+    }
+
+    fn get<H: Handler<T, Shared>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("GET", path, get(handler))
+    }
+
+    fn post<H: Handler<T, Shared>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("POST", path, post(handler))
+    }
+}
+
+fn routes() -> Routes {
+    Routes::default()
+        .get("/", portal::home)
+        .get("/money", portal::money::form)
+        .post("/money", portal::money::look_up)
+        .get("/village", portal::village::choose)
+        .get("/village/{code}", portal::village::show)
+        .get("/report", portal::report::form)
+        .post("/report", portal::report::file)
+        .get("/report/follow", portal::report::follow_form)
+        .post("/report/follow", portal::report::follow)
+        .get("/assets/site.css", stylesheet)
+        .get("/work/login", workspace::auth::login_form)
+        .post("/work/login", workspace::auth::log_in)
+        .post("/work/logout", workspace::auth::log_out)
+        .get("/work", workspace::dashboard)
+        .get("/work/clues", workspace::queue)
+        .post("/work/clues/assign", workspace::assign)
+        .get("/work/clues/{fingerprint}", workspace::clue)
+        .post("/work/clues/{fingerprint}/review", workspace::review)
+        .get("/work/access-log", workspace::access_log)
+        .get("/work/data", workspace::data)
+        .add(
+            "POST",
+            "/work/data/upload",
+            post(workspace::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .post("/work/checks/run", workspace::run_checks)
+}
+
+/// Largest upload of register files through the browser (a county's files; bigger imports go
+/// through the command line).
+const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
+
+/// Every (method, path) the application serves, as registered.
+pub fn registered_routes() -> Vec<(&'static str, &'static str)> {
+    routes().registered
+}
+
+/// The application: every route of `routes()`, behind the access gate and the security headers.
 pub fn router(state: Shared) -> Router {
-    Router::new()
-        .route("/", get(portal::home))
-        .route(
-            "/money",
-            get(portal::money::form).post(portal::money::look_up),
-        )
-        .route(
-            "/report",
-            get(portal::report::form).post(portal::report::file),
-        )
-        .route(
-            "/report/follow",
-            get(portal::report::follow_form).post(portal::report::follow),
-        )
-        .route("/assets/site.css", get(stylesheet))
+    let mut router = Router::new();
+    for (path, route) in routes().paths {
+        router = router.route(path, route);
+    }
+    router
         .fallback(portal::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            workspace::auth::gate,
+        ))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)

@@ -2,6 +2,7 @@
 
 pub mod money;
 pub mod report;
+pub mod village;
 
 use crate::page::{error, Page};
 use askama::Template;

@@ -166,6 +166,7 @@ async fn look_ups_are_rate_limited_per_client() {
         &db,
         Options {
             lookups_per_minute: 3,
+            ..Default::default()
         },
     )
     .await;
@@ -307,4 +308,88 @@ async fn every_page_carries_the_security_headers_and_loads_nothing_from_elsewher
         .unwrap()
         .starts_with("text/css"));
     db.drop_db().await;
+}
+
+/// The part of a page between the element with `id` and the next section.
+fn section<'a>(body: &'a str, id: &str) -> &'a str {
+    let start = body
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let rest = &body[start..];
+    let end = rest[1..].find("<section").map_or(rest.len(), |e| e + 1);
+    &rest[..end]
+}
+
+#[tokio::test]
+async fn my_village_shows_books_contracts_projects_decisions_and_masked_rosters() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let app = app(&db, Options::default()).await;
+        let list = get(&app, "/village", None).await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(
+            list.body.contains("新生镇") && list.body.contains("href=\"/village/500233101001\"")
+        );
+
+        let r = get(&app, "/village/500233101001", None).await;
+        assert_eq!(r.status, StatusCode::OK, "{backend:?}");
+        // Books by month, both directions.
+        let books = section(&r.body, "books");
+        assert!(
+            books.contains("2024-04") && books.contains("172,350.50"),
+            "{books}"
+        );
+        assert!(books.contains("2024-01") && books.contains("3,600.00"));
+        // The roster masks names and ID numbers.
+        let rosters = section(&r.body, "rosters");
+        assert!(
+            rosters.contains("张*明") && rosters.contains("500***********1313"),
+            "{rosters}"
+        );
+        assert!(!r.body.contains("张德明") && !r.body.contains("500233195203141313"));
+        // A person's lease shows the person masked; a company's bid shows the company.
+        assert!(section(&r.body, "contracts").contains("李*国"));
+        let projects = section(&r.body, "projects");
+        assert!(projects.contains("忠县石岭农机服务部") && projects.contains("175,500.00"));
+        // The decision's steps, with the votes of the representatives' meeting.
+        let decisions = section(&r.body, "decisions");
+        assert!(
+            decisions.contains("村民代表会议决议: 2024-02-20 (应到45，实到38，赞成35)"),
+            "{decisions}"
+        );
+        assert!(decisions.contains("通过"));
+        // Officials in office today (the one whose term ended is not listed).
+        let officials = section(&r.body, "officials");
+        assert!(officials.contains("李建国") && !officials.contains("陈志强"));
+        // April had bookings and no finance disclosure: shown as missing.
+        let disclosures = section(&r.body, "disclosures");
+        assert!(
+            disclosures.contains("id=\"missing-count\">1 "),
+            "{disclosures}"
+        );
+        let april = disclosures
+            .split("<tr")
+            .find(|row| row.contains("2024-04"))
+            .expect("April in the history");
+        assert!(april.contains("class=\"short\"") && april.contains("缺失"));
+        // One month's vouchers.
+        let m = get(&app, "/village/500233101001?month=2024-04", None).await;
+        assert!(m.body.contains("村道硬化工程款") && m.body.contains("172,000.00"));
+        assert!(m.body.contains("PR-001 D-001"));
+        // Unknown or malformed villages are simply not found.
+        assert_eq!(
+            get(&app, "/village/500233101999", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            get(&app, "/village/'or'1", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let en = get(&app, "/village/500233101001?lang=en", None).await;
+        assert!(
+            en.body.contains("Income and spending")
+                && en.body.contains("Villagers&#39; representatives")
+        );
+        db.drop_db().await;
+    }
 }

@@ -1,0 +1,455 @@
+//! Signing in and out, sessions, CSRF tokens, and the gate every request passes.
+//!
+//! - Passwords: Argon2id, one random salt per password (PHC strings).
+//! - Sessions: a random 256-bit token in a `Secure; HttpOnly; SameSite=Strict` cookie scoped to
+//!   `/work`; the store keeps only its BLAKE3 hash. Idle sessions end after 30 minutes, all after
+//!   12 hours; disabling an account or resetting its password ends its sessions.
+//! - CSRF: every signed-in form carries the session's token, checked here before any handler
+//!   runs; the log-in form uses a double-submit cookie. Requests another site starts
+//!   (`Origin`, `Sec-Fetch-Site`) are refused outright.
+//! - Throttling: a per-client limit on attempts (in memory, keyed hash of the address) and a
+//!   per-account lock-out after repeated failures (in the store, so it survives restarts).
+
+use super::access::{policy, Access, Role};
+use super::texts::WorkTexts;
+use super::{Official, WorkPage};
+use crate::page::Page;
+use crate::Shared;
+use anyhow::{anyhow, Result};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use askama::Template;
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use std::net::SocketAddr;
+
+pub const SESSION_COOKIE: &str = "qf_session";
+const LOGIN_COOKIE: &str = "qf_login";
+pub const IDLE_SECS: i64 = 30 * 60;
+pub const LIFETIME_SECS: i64 = 12 * 60 * 60;
+/// Failed passwords before an account is locked, and for how long.
+pub const MAX_FAILURES: i64 = 5;
+pub const LOCK_SECS: i64 = 15 * 60;
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Largest form body the gate reads to find the CSRF token.
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// The stored form of a password.
+pub fn hash_password(password: &str) -> Result<String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(anyhow!(
+            "a password needs at least {MIN_PASSWORD_CHARS} characters / 密码至少需要 {MIN_PASSWORD_CHARS} 个字符"
+        ));
+    }
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow!("hashing a password: {e}"))
+}
+
+fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A random password for new accounts and resets: 16 characters from an alphabet without
+/// look-alikes (no 0/O, 1/l/I), easy to read out over the phone.
+pub fn generate_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut rng = rand::rngs::OsRng;
+    (0..16)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+fn random_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> String {
+    blake3::hash(token.as_bytes()).to_hex().to_string()
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Equal strings in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The signed-in official of a request, if its session is alive.
+async fn official_of(state: &Shared, headers: &HeaderMap) -> Result<Option<Official>> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = token_hash(token);
+    let Some((user, csrf)) = state.store.session(&hash, now(), IDLE_SECS).await? else {
+        return Ok(None);
+    };
+    // An account whose role or jurisdiction no longer makes sense gets nothing.
+    let Some(role) = Role::parse(&user.role) else {
+        return Ok(None);
+    };
+    let Ok(scope) = role.scope(&user.jurisdiction) else {
+        return Ok(None);
+    };
+    Ok(Some(Official {
+        user,
+        role,
+        scope,
+        csrf,
+    }))
+}
+
+/// Whether another site started this request (a browser says so in `Origin` or
+/// `Sec-Fetch-Site`); such requests never change anything here.
+fn cross_site(headers: &HeaderMap) -> bool {
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site" || v == "same-site")
+    {
+        return true;
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                .unwrap_or(origin);
+            origin_host != host
+        }
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// The token of a form: from the query (multipart uploads) or the url-encoded body, which is
+/// read here and handed on unchanged.
+async fn form_token(request: Request) -> Result<(Option<String>, Request), Response> {
+    let from_query = request
+        .uri()
+        .query()
+        .and_then(|q| form_value(q.as_bytes(), "csrf"));
+    if from_query.is_some() {
+        return Ok((from_query, request));
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let token = form_value(&bytes, "csrf");
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+fn form_value(encoded: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(encoded)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Runs before every handler: finds the route's rule in the access table, signs the official
+/// in from the session, refuses roles the rule does not name, and checks CSRF on every
+/// signed-in POST. A route missing from the table is refused to everybody.
+pub async fn gate(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let Some(path) = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+    else {
+        // Only the fallback (not found) has no matched path.
+        return next.run(request).await;
+    };
+    let page = Page::new(request.uri(), request.headers());
+    let w = WorkTexts::of(page.lang);
+    let method = request.method().clone();
+    let Some(access) = policy(method.as_str(), &path) else {
+        return crate::page::error(&page, StatusCode::FORBIDDEN, w.forbidden);
+    };
+    let roles = match access {
+        Access::Public => return next.run(request).await,
+        Access::Roles(roles) => roles,
+    };
+    let official = match official_of(&state, request.headers()).await {
+        Ok(Some(o)) => o,
+        Ok(None) => return Redirect::to("/work/login").into_response(),
+        Err(_) => {
+            return crate::page::error(
+                &page,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                page.t.server_error,
+            )
+        }
+    };
+    if !roles.contains(&official.role) {
+        return WorkPage::new(&page, &official).error(StatusCode::FORBIDDEN, w.forbidden);
+    }
+    let mut request = request;
+    if method == Method::POST {
+        if cross_site(request.headers()) {
+            return WorkPage::new(&page, &official).error(StatusCode::FORBIDDEN, w.forbidden);
+        }
+        let (token, checked) = match form_token(request).await {
+            Ok(t) => t,
+            Err(response) => return response,
+        };
+        if !token.is_some_and(|t| same(&t, &official.csrf)) {
+            return WorkPage::new(&page, &official).error(StatusCode::FORBIDDEN, w.form_expired);
+        }
+        request = checked;
+    }
+    request.extensions_mut().insert(official);
+    next.run(request).await
+}
+
+#[derive(Template)]
+#[template(path = "work/login.html")]
+struct LoginPage<'a> {
+    page: &'a Page,
+    w: &'static WorkTexts,
+    token: &'a str,
+    username: &'a str,
+    message: Option<&'a str>,
+}
+
+fn login_page(page: &Page, status: StatusCode, username: &str, message: Option<&str>) -> Response {
+    let token = random_token();
+    let mut response = page.render(
+        status,
+        &LoginPage {
+            page,
+            w: WorkTexts::of(page.lang),
+            token: &token,
+            username,
+            message,
+        },
+    );
+    let cookie = format!(
+        "{LOGIN_COOKIE}={token}; Path=/work/login; HttpOnly; Secure; SameSite=Strict; Max-Age=3600"
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+pub async fn login_form(State(state): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {
+    if let Ok(Some(_)) = official_of(&state, &headers).await {
+        return Redirect::to("/work").into_response();
+    }
+    let page = Page::new(&uri, &headers);
+    login_page(&page, StatusCode::OK, "", None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn log_in(
+    State(state): State<Shared>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let w = WorkTexts::of(page.lang);
+    let username = form.username.trim();
+    if cross_site(&headers)
+        || !cookie(&headers, LOGIN_COOKIE)
+            .is_some_and(|c| !form.csrf.is_empty() && same(c, &form.csrf))
+    {
+        return login_page(
+            &page,
+            StatusCode::BAD_REQUEST,
+            username,
+            Some(w.form_expired),
+        );
+    }
+    if !state.logins.allow(client.ip()) {
+        return login_page(
+            &page,
+            StatusCode::TOO_MANY_REQUESTS,
+            username,
+            Some(w.login_throttled),
+        );
+    }
+    let user = match state.store.user_by_name(username).await {
+        Ok(u) => u,
+        Err(e) => return crate::portal::failure(&page, e),
+    };
+    let stored_hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| state.dummy_password_hash.clone());
+    let password = form.password.clone();
+    // Argon2 takes tens of milliseconds of CPU: off the async workers. An unknown user name is
+    // checked against a dummy hash so that the answer takes as long as for a real one.
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
+        .await
+        .unwrap_or(false);
+    let t = now();
+    let Some(user) = user else {
+        return login_page(
+            &page,
+            StatusCode::UNAUTHORIZED,
+            username,
+            Some(w.login_failed),
+        );
+    };
+    let usable = !user.disabled && user.locked_until <= t && Role::parse(&user.role).is_some();
+    if !matches || !usable {
+        if !matches && !user.disabled {
+            if let Err(e) = state
+                .store
+                .note_failed_login(user.user_id, t, MAX_FAILURES, LOCK_SECS)
+                .await
+            {
+                return crate::portal::failure(&page, e);
+            }
+        }
+        return login_page(
+            &page,
+            StatusCode::UNAUTHORIZED,
+            username,
+            Some(w.login_failed),
+        );
+    }
+    let token = random_token();
+    let csrf = random_token();
+    let stored = async {
+        state.store.clear_failed_logins(user.user_id).await?;
+        state
+            .store
+            .create_session(
+                &token_hash(&token),
+                user.user_id,
+                &csrf,
+                t,
+                t + LIFETIME_SECS,
+            )
+            .await
+    }
+    .await;
+    if let Err(e) = stored {
+        return crate::portal::failure(&page, e);
+    }
+    let mut response = Redirect::to("/work").into_response();
+    let headers = response.headers_mut();
+    for c in [
+        format!(
+            "{SESSION_COOKIE}={token}; Path=/work; HttpOnly; Secure; SameSite=Strict; Max-Age={LIFETIME_SECS}"
+        ),
+        format!("{LOGIN_COOKIE}=; Path=/work/login; HttpOnly; Secure; SameSite=Strict; Max-Age=0"),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            headers.append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+pub async fn log_out(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        let _ = state.store.delete_session(&token_hash(token)).await;
+    }
+    let mut response = Redirect::to("/work/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}=; Path=/work; HttpOnly; Secure; SameSite=Strict; Max-Age=0"
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batterY", &h));
+        assert!(!verify_password("correct horse battery", "not a hash"));
+        assert!(hash_password("short").is_err());
+    }
+
+    #[test]
+    fn generated_passwords_are_long_and_differ() {
+        let a = generate_password();
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, generate_password());
+        assert!(hash_password(&a).is_ok());
+    }
+
+    #[test]
+    fn cross_site_requests_are_recognised() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        assert!(!cross_site(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        assert!(!cross_site(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example"),
+        );
+        assert!(cross_site(&h));
+        h.remove(header::ORIGIN);
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(cross_site(&h));
+    }
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("lang=en; qf_session=abc; x=1"),
+        );
+        assert_eq!(cookie(&h, "qf_session"), Some("abc"));
+        assert_eq!(cookie(&h, "qf"), None);
+    }
+}

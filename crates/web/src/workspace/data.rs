@@ -1,0 +1,372 @@
+//! 数据 / Data: upload CSV or XLSX files through the browser (the same all-or-nothing import and
+//! the same problem report as `qingfeng import`, shown as a table), the import history with each
+//! file's SHA-256, and "run checks now" with its progress.
+
+use super::{when, Official, WorkPage};
+use crate::page::Page;
+use crate::{CheckJob, Shared};
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use qingfeng_ingest::{import, ImportOptions, Status};
+use qingfeng_store::{BatchInfo, FileInfo};
+use std::sync::Arc;
+
+/// Batches listed on the page (newest first).
+const HISTORY: usize = 20;
+/// Problems shown in the table (the full list is in the report files, as with the CLI).
+const SHOWN_PROBLEMS: usize = 500;
+
+struct ProblemRow {
+    file: String,
+    line: u64,
+    column: String,
+    value: String,
+    reason: String,
+    error: bool,
+}
+
+/// What an upload did, shown above the history.
+struct UploadResult {
+    ok: bool,
+    summary: String,
+    problems: Vec<ProblemRow>,
+    more: u64,
+}
+
+struct JobView {
+    running: bool,
+    done: usize,
+    total: usize,
+    started_at: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "work/data.html")]
+struct DataPage<'a> {
+    wp: &'a WorkPage<'a>,
+    batches: Vec<(BatchInfo, Vec<FileInfo>)>,
+    result: Option<UploadResult>,
+    job: Option<JobView>,
+    can_write: bool,
+    can_run: bool,
+}
+
+fn can_write(official: &Official) -> bool {
+    super::access::policy("POST", "/work/data/upload").is_some_and(|a| a.allows(official.role))
+}
+
+async fn render(
+    state: &Shared,
+    official: &Official,
+    wp: &WorkPage<'_>,
+    status: StatusCode,
+    result: Option<UploadResult>,
+) -> Response {
+    let history = async {
+        let mut batches = state.store.batches().await?;
+        batches.sort_by(|a, b| b.batch_id.cmp(&a.batch_id));
+        batches.truncate(HISTORY);
+        let mut out = Vec::new();
+        for b in batches {
+            let files = state.store.batch_files(b.batch_id).await?;
+            out.push((b, files));
+        }
+        anyhow::Ok(out)
+    }
+    .await;
+    let batches = match history {
+        Ok(b) => b,
+        Err(e) => return wp.failure(e),
+    };
+    let job = state
+        .check_job
+        .lock()
+        .expect("check job lock")
+        .as_ref()
+        .map(|j| JobView {
+            running: j.finished.is_none(),
+            done: j.progress.0.load(std::sync::atomic::Ordering::Relaxed),
+            total: j.progress.1.load(std::sync::atomic::Ordering::Relaxed),
+            started_at: when(&j.started_at),
+            message: j.finished.clone().unwrap_or_default(),
+        });
+    wp.page.render(
+        status,
+        &DataPage {
+            wp,
+            batches,
+            result,
+            job,
+            can_write: can_write(official),
+            can_run: super::access::policy("POST", "/work/checks/run")
+                .is_some_and(|a| a.allows(official.role)),
+        },
+    )
+}
+
+pub async fn data(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let mut response = render(&state, &official, &wp, StatusCode::OK, None).await;
+    // While a check runs, the page reloads itself (no script needed) to show progress.
+    if state
+        .check_job
+        .lock()
+        .expect("check job lock")
+        .as_ref()
+        .is_some_and(|j| j.finished.is_none())
+    {
+        response
+            .headers_mut()
+            .insert("refresh", axum::http::HeaderValue::from_static("2"));
+    }
+    response
+}
+
+/// A file name as uploaded, reduced to a plain name inside the upload folder.
+fn safe_name(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next()?.trim();
+    let ok = !base.is_empty()
+        && !base.starts_with('.')
+        && base
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._- ".contains(c));
+    let lower = base.to_ascii_lowercase();
+    (ok && (lower.ends_with(".csv") || lower.ends_with(".xlsx"))).then(|| base.to_string())
+}
+
+pub async fn upload(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let w = wp.w;
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => return wp.failure(e.into()),
+    };
+    let mut saved = Vec::new();
+    let mut refused = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return render(
+                    &state,
+                    &official,
+                    &wp,
+                    StatusCode::BAD_REQUEST,
+                    Some(UploadResult {
+                        ok: false,
+                        summary: format!("{}: {e}", w.upload_failed),
+                        problems: Vec::new(),
+                        more: 0,
+                    }),
+                )
+                .await
+            }
+        };
+        let Some(name) = field.file_name().map(str::to_string) else {
+            continue;
+        };
+        if name.is_empty() {
+            continue;
+        }
+        let Some(safe) = safe_name(&name) else {
+            refused.push(name);
+            continue;
+        };
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) => return wp.failure(e.into()),
+        };
+        if let Err(e) = std::fs::write(dir.path().join(&safe), &bytes) {
+            return wp.failure(e.into());
+        }
+        saved.push(safe);
+    }
+    if saved.is_empty() || !refused.is_empty() {
+        let summary = if refused.is_empty() {
+            w.upload_nothing.to_string()
+        } else {
+            format!("{}: {}", w.upload_bad_names, refused.join(", "))
+        };
+        return render(
+            &state,
+            &official,
+            &wp,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(UploadResult {
+                ok: false,
+                summary,
+                problems: Vec::new(),
+                more: 0,
+            }),
+        )
+        .await;
+    }
+    // One workbook is imported as a workbook; otherwise the folder of CSV files.
+    let input = match saved.as_slice() {
+        [one] if one.to_ascii_lowercase().ends_with(".xlsx") => dir.path().join(one),
+        _ => dir.path().to_path_buf(),
+    };
+    let reports = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => return wp.failure(e.into()),
+    };
+    let outcome = import(
+        &state.store,
+        &input,
+        &ImportOptions {
+            report_dir: reports.path().to_path_buf(),
+            progress: false,
+        },
+    )
+    .await;
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            return render(
+                &state,
+                &official,
+                &wp,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(UploadResult {
+                    ok: false,
+                    summary: format!("{}: {e:#}", w.upload_failed),
+                    problems: Vec::new(),
+                    more: 0,
+                }),
+            )
+            .await
+        }
+    };
+    let zh = wp.is_zh();
+    let problems: Vec<ProblemRow> = outcome
+        .problems
+        .listed
+        .iter()
+        .take(SHOWN_PROBLEMS)
+        .map(|p| ProblemRow {
+            file: p.file.clone(),
+            line: p.line,
+            column: p.column.clone(),
+            value: p.value.clone(),
+            reason: if zh {
+                p.reason_zh.clone()
+            } else {
+                p.reason_en.clone()
+            },
+            error: matches!(p.severity, qingfeng_ingest::Severity::Error),
+        })
+        .collect();
+    let listed = outcome.problems.errors + outcome.problems.warnings;
+    let more = listed.saturating_sub(problems.len() as u64);
+    let (ok, status, summary) = match outcome.status {
+        Status::Imported { batch_id } => (
+            true,
+            StatusCode::OK,
+            format!(
+                "{} #{batch_id}: {} {}",
+                w.upload_imported,
+                outcome.rows_read(),
+                w.rows
+            ),
+        ),
+        Status::Unchanged => (true, StatusCode::OK, w.upload_unchanged.to_string()),
+        Status::Rejected => (
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "{} ({} {}, {} {})",
+                w.upload_rejected,
+                outcome.problems.errors,
+                w.errors,
+                outcome.problems.warnings,
+                w.warnings
+            ),
+        ),
+    };
+    render(
+        &state,
+        &official,
+        &wp,
+        status,
+        Some(UploadResult {
+            ok,
+            summary,
+            problems,
+            more,
+        }),
+    )
+    .await
+}
+
+/// Starts a check in the background (one at a time) and goes back to the data page, which
+/// shows its progress.
+pub async fn run_checks(State(state): State<Shared>, official: Official) -> Response {
+    let Some(checker) = state.checker.clone() else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    {
+        let mut job = state.check_job.lock().expect("check job lock");
+        if job.as_ref().is_some_and(|j| j.finished.is_none()) {
+            return Redirect::to("/work/data").into_response();
+        }
+        *job = Some(CheckJob::new(&official.user.username));
+    }
+    let progress = state
+        .check_job
+        .lock()
+        .expect("check job lock")
+        .as_ref()
+        .map(|j| Arc::clone(&j.progress))
+        .expect("just set");
+    let store = state.store.clone();
+    let state2 = Arc::clone(&state);
+    tokio::spawn(async move {
+        let outcome = checker(store, progress).await;
+        let message = match outcome {
+            Ok(summary) => summary,
+            Err(e) => format!("失败 / failed: {e:#}"),
+        };
+        if let Some(j) = state2.check_job.lock().expect("check job lock").as_mut() {
+            j.finished = Some(message);
+        }
+    });
+    Redirect::to("/work/data").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_name;
+
+    #[test]
+    fn uploaded_names_stay_inside_the_upload_folder() {
+        assert_eq!(safe_name("persons.csv").as_deref(), Some("persons.csv"));
+        assert_eq!(
+            safe_name("C:\\data\\县数据.xlsx").as_deref(),
+            Some("县数据.xlsx")
+        );
+        assert_eq!(
+            safe_name("../../etc/passwd.csv").as_deref(),
+            Some("passwd.csv")
+        );
+        assert_eq!(safe_name(".hidden.csv"), None);
+        assert_eq!(safe_name("run.sh"), None);
+        assert_eq!(safe_name("a;b.csv"), None);
+    }
+}

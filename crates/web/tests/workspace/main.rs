@@ -1,0 +1,834 @@
+//! The officials' workspace over HTTP (the real router, the real store on both backends): the
+//! route × role authorisation table, jurisdictions, log-in and its throttling, CSRF, clue
+//! decisions, hand-over to a township, and the access log.
+
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use qingfeng_ingest::{import, ImportOptions, Status};
+use qingfeng_store::{CheckRecord, ClueRecord, NewUser, RuleResult, Store};
+use qingfeng_test_support::{copy_fixture, edit, TestDb, BACKENDS};
+use qingfeng_web::workspace::auth::hash_password;
+use qingfeng_web::workspace::Role;
+use qingfeng_web::{registered_routes, router, AppState, Options};
+use std::net::SocketAddr;
+use tower::ServiceExt;
+
+const TOWNSHIP_1: &str = "500233101000";
+const TOWNSHIP_2: &str = "500233102000";
+const VILLAGE_1: &str = "500233101001";
+const VILLAGE_2: &str = "500233102001";
+const ZHANG: &str = "500233195203141313";
+const ZHAO: &str = "500233196005051514";
+const PASSWORD: &str = "a long enough password";
+
+/// Clue fingerprints of the fixture: two in township 1, one in township 2.
+const CLUE_T1: &str = "fp-dead-payee-t1";
+const CLUE_T1_B: &str = "fp-split-t1";
+const CLUE_T2: &str = "fp-dead-payee-t2";
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or("")
+    }
+}
+
+fn clue(fp: &str, rule: &str, village: &str, subject: &str, amount: i64) -> ClueRecord {
+    ClueRecord {
+        fingerprint: fp.into(),
+        rule_id: rule.into(),
+        severity: "high".into(),
+        village_code: Some(village.into()),
+        subject_id: Some(subject.into()),
+        record_type: "payment".into(),
+        record_ids: format!("{fp}-P1;{fp}-P2"),
+        amount_at_risk_fen: amount,
+        evidence: format!(r#"{{"beneficiary_id_number":"{subject}","program_code":"DB"}}"#),
+        explanation_zh: format!("{fp} 说明"),
+        explanation_en: format!("{fp} explained"),
+    }
+}
+
+/// The good fixture with a second township (and a village and a person in it), three clues,
+/// and one account per role.
+async fn county(db: &TestDb) {
+    let dir = copy_fixture("good");
+    edit(dir.path(), "divisions.csv", |s| {
+        format!("{s}{TOWNSHIP_2},拔山镇,township,500233000000\n{VILLAGE_2},花桥村,village,{TOWNSHIP_2}\n")
+    });
+    edit(dir.path(), "persons.csv", |s| {
+        format!("{s}{ZHAO},赵文华,男,1960-05-05,{VILLAGE_2},H201,head,\n")
+    });
+    let reports = tempfile::tempdir().unwrap();
+    let outcome = import(
+        &db.store,
+        dir.path(),
+        &ImportOptions {
+            report_dir: reports.path().to_path_buf(),
+            progress: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(outcome.status, Status::Imported { .. }),
+        "{:?}",
+        outcome.problems
+    );
+    let clues = [
+        clue(CLUE_T1, "SUB-DEAD-PAYEE", VILLAGE_1, ZHANG, 216_000),
+        clue(CLUE_T1_B, "FUN-SPLIT", "500233101002", ZHANG, 5_000),
+        clue(CLUE_T2, "SUB-DEAD-PAYEE", VILLAGE_2, ZHAO, 99_000),
+    ];
+    let ran = vec!["SUB-DEAD-PAYEE".to_string(), "FUN-SPLIT".to_string()];
+    db.store
+        .record_check(&CheckRecord {
+            started_at: "2026-11-01T08:00:00Z",
+            data_state: "test",
+            rules_selected: "all",
+            results: &[RuleResult {
+                rule_id: "SUB-DEAD-PAYEE".into(),
+                status: "ok".into(),
+                message: None,
+                clues: 2,
+                amount_at_risk_fen: 315_000,
+                millis: 1,
+            }],
+            rules_ran: &ran,
+            clues: &clues,
+            scores: &[],
+        })
+        .await
+        .unwrap();
+    let hash = hash_password(PASSWORD).unwrap();
+    for (role, jurisdiction) in accounts() {
+        db.store
+            .create_user(&NewUser {
+                username: role.code(),
+                display_name: role.label_zh(),
+                role: role.code(),
+                jurisdiction,
+                password_hash: &hash,
+            })
+            .await
+            .unwrap();
+    }
+    db.store
+        .create_user(&NewUser {
+            username: "secretary2",
+            display_name: "拔山镇纪委书记",
+            role: Role::TownshipSecretary.code(),
+            jurisdiction: TOWNSHIP_2,
+            password_hash: &hash,
+        })
+        .await
+        .unwrap();
+}
+
+fn accounts() -> Vec<(Role, &'static str)> {
+    vec![
+        (Role::Admin, "500233000000"),
+        (Role::Investigator, "500233000000"),
+        (Role::TownshipSecretary, TOWNSHIP_1),
+        (Role::TownshipBookkeeper, TOWNSHIP_1),
+        (Role::VillageSupervisor, VILLAGE_1),
+        (Role::Auditor, "500233000000"),
+    ]
+}
+
+async fn app(store: &Store, client: [u8; 4]) -> Router {
+    // Tests sign in dozens of times from one address; the per-client limit has its own test.
+    // "Run checks now" calls what the binary hands over (the engine's check, exercised end to
+    // end by the browser test); here a stand-in that only reports it was called.
+    let checker: qingfeng_web::Checker = std::sync::Arc::new(|_store, progress| {
+        Box::pin(async move {
+            progress.1.store(1, std::sync::atomic::Ordering::Relaxed);
+            progress.0.store(1, std::sync::atomic::Ordering::Relaxed);
+            anyhow::Ok("stand-in check ran".to_string())
+        })
+    });
+    let opts = Options {
+        logins_per_minute: 10_000,
+        checker: Some(checker),
+        ..Default::default()
+    };
+    let state = AppState::new(store.clone(), &opts).await.unwrap();
+    router(state).layer(MockConnectInfo(SocketAddr::from((client, 40000))))
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+fn encode(fields: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
+    let mut r = Request::get(path).header(header::HOST, "qingfeng.test");
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    send(app, r.body(Body::empty()).unwrap()).await
+}
+
+async fn post(app: &Router, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Reply {
+    let mut r = Request::post(path)
+        .header(header::HOST, "qingfeng.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    send(app, r.body(Body::from(encode(fields))).unwrap()).await
+}
+
+/// The value of `name` in a `Set-Cookie` header of `r`.
+fn set_cookie(r: &Reply, name: &str) -> Option<(String, String)> {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| {
+            let value = c[name.len() + 1..].split(';').next().unwrap().to_string();
+            (value, c)
+        })
+}
+
+/// The value of the hidden `csrf` field of a page.
+fn csrf_of(body: &str) -> String {
+    let at = body
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a csrf field")
+        + 19;
+    body[at..at + 64].to_string()
+}
+
+/// A signed-in official: session cookie and the CSRF token of their forms, through the real
+/// log-in form.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn log_in(app: &Router, username: &str, password: &str) -> Result<Session, Reply> {
+    let form = get(app, "/work/login", None).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let (login_token, _) = set_cookie(&form, "qf_login").expect("log-in cookie");
+    let csrf = csrf_of(&form.body);
+    let r = post(
+        app,
+        "/work/login",
+        Some(&format!("qf_login={login_token}")),
+        &[
+            ("username", username),
+            ("password", password),
+            ("csrf", &csrf),
+        ],
+    )
+    .await;
+    if r.status != StatusCode::SEE_OTHER {
+        return Err(r);
+    }
+    let (token, _) = set_cookie(&r, "qf_session").expect("session cookie");
+    let cookie = format!("qf_session={token}");
+    let dash = get(app, "/work", Some(&cookie)).await;
+    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
+    Ok(Session {
+        csrf: csrf_of(&dash.body),
+        cookie,
+    })
+}
+
+/// Who may use each route: the test's own copy of the access table, written out by hand, so
+/// that a route added to the application without a line here fails this test.
+fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
+    use Role::*;
+    const ALL: &[Role] = &[
+        Admin,
+        Investigator,
+        TownshipSecretary,
+        TownshipBookkeeper,
+        VillageSupervisor,
+        Auditor,
+    ];
+    const READ_CLUES: &[Role] = &[
+        Admin,
+        Investigator,
+        TownshipSecretary,
+        VillageSupervisor,
+        Auditor,
+    ];
+    vec![
+        ("GET", "/", None),
+        ("GET", "/money", None),
+        ("POST", "/money", None),
+        ("GET", "/village", None),
+        ("GET", "/village/{code}", None),
+        ("GET", "/report", None),
+        ("POST", "/report", None),
+        ("GET", "/report/follow", None),
+        ("POST", "/report/follow", None),
+        ("GET", "/assets/site.css", None),
+        ("GET", "/work/login", None),
+        ("POST", "/work/login", None),
+        ("POST", "/work/logout", Some(ALL)),
+        ("GET", "/work", Some(ALL)),
+        ("GET", "/work/clues", Some(READ_CLUES)),
+        ("POST", "/work/clues/assign", Some(&[Admin, Investigator])),
+        ("GET", "/work/clues/{fingerprint}", Some(READ_CLUES)),
+        (
+            "POST",
+            "/work/clues/{fingerprint}/review",
+            Some(&[Admin, Investigator, TownshipSecretary]),
+        ),
+        ("GET", "/work/access-log", Some(&[Admin])),
+        (
+            "GET",
+            "/work/data",
+            Some(&[Admin, Investigator, TownshipBookkeeper, Auditor]),
+        ),
+        ("POST", "/work/data/upload", Some(&[Admin])),
+        ("POST", "/work/checks/run", Some(&[Admin, Investigator])),
+    ]
+}
+
+/// A request to `path` with its parameters filled in and a plausible form.
+fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
+    let path = path
+        .replace("{fingerprint}", CLUE_T1)
+        .replace("{code}", VILLAGE_1);
+    let fields = match path.as_str() {
+        "/money" => vec![("id_number", ZHANG), ("name", "张德明")],
+        "/report" => vec![("category", "subsidy"), ("content", "test")],
+        "/report/follow" => vec![("code", "1234")],
+        "/work/clues/assign" => vec![("fingerprint", CLUE_T1), ("township", TOWNSHIP_1)],
+        p if p.ends_with("/review") => vec![("action", "confirmed")],
+        _ => vec![],
+    };
+    (path, fields)
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_access_table_says() {
+    let mut registered = registered_routes();
+    let mut listed: Vec<(&str, &str)> = expected().iter().map(|(m, p, _)| (*m, *p)).collect();
+    registered.sort();
+    listed.sort();
+    assert_eq!(
+        registered, listed,
+        "the application's routes and this test's table differ: give every route a rule"
+    );
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 1]).await;
+        for (method, path, allowed) in expected() {
+            let (url, fields) = concrete(path);
+            // Anonymous visitors: public routes answer, signed-in routes send them to log in.
+            let anon = if method == "GET" {
+                get(&app, &url, None).await
+            } else {
+                post(&app, &url, None, &fields).await
+            };
+            match allowed {
+                None => assert!(
+                    anon.status != StatusCode::FORBIDDEN && anon.location() != "/work/login",
+                    "{backend:?} anonymous {method} {path}: {}",
+                    anon.status
+                ),
+                Some(_) => assert_eq!(
+                    (anon.status, anon.location()),
+                    (StatusCode::SEE_OTHER, "/work/login"),
+                    "{backend:?} anonymous {method} {path}"
+                ),
+            }
+            let Some(allowed) = allowed else { continue };
+            for (role, _) in accounts() {
+                // A fresh session each time: the log-out route ends the one it is given.
+                let s = log_in(&app, role.code(), PASSWORD).await.ok().unwrap();
+                let mut fields = fields.clone();
+                fields.push(("csrf", &s.csrf));
+                let r = if method == "GET" {
+                    get(&app, &url, Some(&s.cookie)).await
+                } else if path == "/work/data/upload" {
+                    // The programs file exactly as imported: accepted, and nothing changes.
+                    let programs = std::fs::read_to_string(
+                        qingfeng_test_support::fixture("good").join("programs.csv"),
+                    )
+                    .unwrap();
+                    upload(&app, &s, &[("programs.csv", &programs)]).await
+                } else {
+                    post(&app, &url, Some(&s.cookie), &fields).await
+                };
+                if allowed.contains(&role) {
+                    assert!(
+                        r.status.is_success() || r.status.is_redirection(),
+                        "{backend:?} {role:?} {method} {path} should be allowed: {} {}",
+                        r.status,
+                        r.body
+                    );
+                    if path != "/work/logout" {
+                        assert_ne!(r.location(), "/work/login", "{role:?} {method} {path}");
+                    }
+                } else {
+                    assert_eq!(
+                        r.status,
+                        StatusCode::FORBIDDEN,
+                        "{backend:?} {role:?} {method} {path} should be refused"
+                    );
+                }
+            }
+        }
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn a_township_official_never_sees_another_townships_clues() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 2]).await;
+        let s2 = log_in(&app, "secretary2", PASSWORD).await.ok().unwrap();
+        let queue = get(&app, "/work/clues", Some(&s2.cookie)).await;
+        assert_eq!(queue.status, StatusCode::OK);
+        assert!(queue.body.contains(CLUE_T2), "own township's clue listed");
+        assert!(!queue.body.contains(CLUE_T1) && !queue.body.contains(CLUE_T1_B));
+        // Another township's clue is "not found", not "forbidden": its existence stays hidden.
+        let other = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&s2.cookie)).await;
+        assert_eq!(other.status, StatusCode::NOT_FOUND);
+        assert!(!other.body.contains("216"), "nothing of the clue shown");
+        let review = post(
+            &app,
+            &format!("/work/clues/{CLUE_T1}/review"),
+            Some(&s2.cookie),
+            &[("action", "dismissed"), ("reason", "x"), ("csrf", &s2.csrf)],
+        )
+        .await;
+        assert_eq!(review.status, StatusCode::NOT_FOUND);
+        let dash = get(&app, "/work", Some(&s2.cookie)).await;
+        assert!(dash.body.contains("id=\"total-clues\">1<"), "{}", dash.body);
+        assert!(dash.body.contains("990.00") && !dash.body.contains("2,160.00"));
+        // The village supervisor sees only the village's own clue.
+        let sup = log_in(&app, "village_supervisor", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        let q = get(&app, "/work/clues", Some(&sup.cookie)).await;
+        assert!(
+            q.body.contains(CLUE_T1) && !q.body.contains(CLUE_T1_B) && !q.body.contains(CLUE_T2)
+        );
+        // The county sees all three.
+        let admin = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
+        let q = get(&app, "/work/clues", Some(&admin.cookie)).await;
+        for fp in [CLUE_T1, CLUE_T1_B, CLUE_T2] {
+            assert!(q.body.contains(fp), "{backend:?} admin sees {fp}");
+        }
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn dismissing_a_clue_records_who_when_and_why_and_the_view_is_logged() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 3]).await;
+        let s = log_in(&app, "township_secretary", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        let page = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&s.cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("张德明"),
+            "the person concerned is shown"
+        );
+        assert!(page.body.contains(&format!("{CLUE_T1} 说明")));
+        // No reason: refused, nothing recorded.
+        let r = post(
+            &app,
+            &format!("/work/clues/{CLUE_T1}/review"),
+            Some(&s.cookie),
+            &[("action", "dismissed"), ("reason", " "), ("csrf", &s.csrf)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("排除线索须填写理由"));
+        assert!(db.store.clue_reviews(CLUE_T1).await.unwrap().is_empty());
+        let r = post(
+            &app,
+            &format!("/work/clues/{CLUE_T1}/review"),
+            Some(&s.cookie),
+            &[
+                ("action", "dismissed"),
+                ("reason", "死亡前月份的补发"),
+                ("csrf", &s.csrf),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let reviews = db.store.clue_reviews(CLUE_T1).await.unwrap();
+        assert_eq!(reviews.len(), 1);
+        assert_eq!(reviews[0].action, "dismissed");
+        assert_eq!(reviews[0].reason.as_deref(), Some("死亡前月份的补发"));
+        assert_eq!(reviews[0].reviewer, "township_secretary");
+        let page = get(&app, r.location(), Some(&s.cookie)).await;
+        assert!(page.body.contains("id=\"review-status\">已排除<"));
+        assert!(page.body.contains("死亡前月份的补发"));
+        // The three pages that showed the person (before, with the refused form, after) are in
+        // the access log, which only the administrator reads.
+        let admin = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
+        let log = get(
+            &app,
+            &format!("/work/access-log?subject={ZHANG}"),
+            Some(&admin.cookie),
+        )
+        .await;
+        assert_eq!(log.status, StatusCode::OK);
+        assert_eq!(
+            log.body.matches("<td>township_secretary</td>").count(),
+            3,
+            "{}",
+            log.body
+        );
+        let (entries, total) = db.store.access_log(Some(ZHANG), 10, 0).await.unwrap();
+        assert_eq!(total, 3);
+        assert!(entries.iter().all(|e| e.action == "view_person"));
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn clues_are_handed_to_a_township_in_bulk() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 4]).await;
+        let inv = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        let r = post(
+            &app,
+            "/work/clues/assign",
+            Some(&inv.cookie),
+            &[
+                ("fingerprint", CLUE_T1),
+                ("fingerprint", CLUE_T1_B),
+                ("township", TOWNSHIP_2),
+                ("csrf", &inv.csrf),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(r.location(), "/work/clues?assigned=2");
+        // Township 2 now sees the clues handed to it, with their history.
+        let s2 = log_in(&app, "secretary2", PASSWORD).await.ok().unwrap();
+        let q = get(&app, "/work/clues", Some(&s2.cookie)).await;
+        assert!(q.body.contains(CLUE_T1) && q.body.contains(CLUE_T1_B) && q.body.contains(CLUE_T2));
+        let page = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&s2.cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("拔山镇") && page.body.contains("investigator"));
+        // Not a township: nothing handed over.
+        let r = post(
+            &app,
+            "/work/clues/assign",
+            Some(&inv.cookie),
+            &[
+                ("fingerprint", CLUE_T2),
+                ("township", VILLAGE_1),
+                ("csrf", &inv.csrf),
+            ],
+        )
+        .await;
+        assert_eq!(r.location(), "/work/clues?problem=township");
+        assert_eq!(db.store.clue_assignments(CLUE_T2).await.unwrap().len(), 0);
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn log_in_is_throttled_and_locks_after_repeated_failures() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 5]).await;
+        // The session cookie is Secure, HttpOnly, SameSite=Strict and scoped to /work.
+        let form = get(&app, "/work/login", None).await;
+        let (login_token, _) = set_cookie(&form, "qf_login").unwrap();
+        let r = post(
+            &app,
+            "/work/login",
+            Some(&format!("qf_login={login_token}")),
+            &[
+                ("username", "admin"),
+                ("password", PASSWORD),
+                ("csrf", &csrf_of(&form.body)),
+            ],
+        )
+        .await;
+        let (_, session_cookie) = set_cookie(&r, "qf_session").unwrap();
+        for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/work"] {
+            assert!(session_cookie.contains(flag), "{session_cookie}");
+        }
+        // Without the log-in form's token, nothing is even tried.
+        let r = post(
+            &app,
+            "/work/login",
+            None,
+            &[("username", "admin"), ("password", PASSWORD), ("csrf", "x")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(set_cookie(&r, "qf_session").is_none());
+        // Five wrong passwords lock the account: then even the right one is refused, with the
+        // same answer as a wrong one.
+        for _ in 0..5 {
+            let r = log_in(&app, "auditor", "wrong password!!")
+                .await
+                .err()
+                .unwrap();
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        }
+        let locked = log_in(&app, "auditor", PASSWORD).await.err().unwrap();
+        assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+        let unknown = log_in(&app, "nobody", PASSWORD).await.err().unwrap();
+        assert_eq!(unknown.status, locked.status);
+        assert!(
+            unknown.body.contains("用户名或密码错误") && locked.body.contains("用户名或密码错误")
+        );
+        // A reset unlocks it.
+        let hash = hash_password("another long password").unwrap();
+        assert!(db.store.set_password_hash("auditor", &hash).await.unwrap());
+        assert!(log_in(&app, "auditor", "another long password")
+            .await
+            .is_ok());
+        // Per client: the eleventh attempt within a minute is refused before any password check.
+        let busy = app_with_limit(&db.store).await;
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            statuses.push(
+                log_in(&busy, "admin", "wrong password!!")
+                    .await
+                    .err()
+                    .unwrap()
+                    .status,
+            );
+        }
+        assert_eq!(
+            statuses,
+            vec![
+                StatusCode::UNAUTHORIZED,
+                StatusCode::UNAUTHORIZED,
+                StatusCode::TOO_MANY_REQUESTS
+            ]
+        );
+        db.drop_db().await;
+    }
+}
+
+async fn app_with_limit(store: &Store) -> Router {
+    let state = AppState::new(
+        store.clone(),
+        &Options {
+            logins_per_minute: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    router(state).layer(MockConnectInfo(SocketAddr::from(([10, 9, 9, 9], 40000))))
+}
+
+#[tokio::test]
+async fn forms_without_the_sessions_token_or_from_another_site_change_nothing() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 6]).await;
+        let s = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
+        let path = format!("/work/clues/{CLUE_T1}/review");
+        let r = post(&app, &path, Some(&s.cookie), &[("action", "confirmed")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = post(
+            &app,
+            &path,
+            Some(&s.cookie),
+            &[("action", "confirmed"), ("csrf", &"0".repeat(64))],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let cross = Request::post(&path)
+            .header(header::HOST, "qingfeng.test")
+            .header(header::ORIGIN, "https://evil.example")
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(encode(&[
+                ("action", "confirmed"),
+                ("csrf", &s.csrf),
+            ])))
+            .unwrap();
+        assert_eq!(send(&app, cross).await.status, StatusCode::FORBIDDEN);
+        assert!(db.store.clue_reviews(CLUE_T1).await.unwrap().is_empty());
+        // The same form with the token from the same origin goes through.
+        let ok = Request::post(&path)
+            .header(header::HOST, "qingfeng.test")
+            .header(header::ORIGIN, "http://qingfeng.test")
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(encode(&[
+                ("action", "confirmed"),
+                ("csrf", &s.csrf),
+            ])))
+            .unwrap();
+        assert_eq!(send(&app, ok).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(db.store.clue_reviews(CLUE_T1).await.unwrap().len(), 1);
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn logging_out_or_disabling_an_account_ends_its_session() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 7]).await;
+        let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        let r = post(&app, "/work/logout", Some(&s.cookie), &[("csrf", &s.csrf)]).await;
+        assert_eq!(r.location(), "/work/login");
+        assert_eq!(
+            get(&app, "/work", Some(&s.cookie)).await.location(),
+            "/work/login"
+        );
+        let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        assert!(db
+            .store
+            .set_user_disabled("investigator", true)
+            .await
+            .unwrap());
+        assert_eq!(
+            get(&app, "/work", Some(&s.cookie)).await.location(),
+            "/work/login"
+        );
+        assert!(log_in(&app, "investigator", PASSWORD).await.is_err());
+        // Workspace pages are personal: not stored by browsers or proxies.
+        let admin = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
+        let r = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&admin.cookie)).await;
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+        assert!(r.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'"));
+        db.drop_db().await;
+    }
+}
+
+fn multipart(files: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "qingfeng-test-boundary";
+    let mut body = Vec::new();
+    for (name, content) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content.as_bytes());
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &Router, s: &Session, files: &[(&str, &str)]) -> Reply {
+    let (content_type, body) = multipart(files);
+    let r = Request::post(format!("/work/data/upload?csrf={}", s.csrf))
+        .header(header::HOST, "qingfeng.test")
+        .header(header::COOKIE, &s.cookie)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    send(app, r).await
+}
+
+#[tokio::test]
+async fn uploads_go_through_the_import_and_show_every_problem() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 8]).await;
+        let admin = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
+        let before = db.snapshot().await;
+        // A persons file with a corrupted ID number: rejected, nothing changes, the problem is
+        // shown with its file, line, column, value and reason.
+        let persons =
+            std::fs::read_to_string(qingfeng_test_support::fixture("good").join("persons.csv"))
+                .unwrap()
+                .replace(ZHANG, "500233195203141314");
+        let r = upload(&app, &admin, &[("persons.csv", &persons)]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let row = r
+            .body
+            .split("<tr")
+            .find(|row| row.contains("500233195203141314"))
+            .unwrap_or_else(|| panic!("the bad value is listed: {}", r.body));
+        assert!(
+            row.contains("persons.csv") && row.contains(">2<") && row.contains("id_number"),
+            "{row}"
+        );
+        assert!(row.contains("校验"), "reason in Chinese: {row}");
+        assert_eq!(db.snapshot().await, before, "{backend:?}: nothing imported");
+        // Without the token, nothing is read at all.
+        let (content_type, body) = multipart(&[("persons.csv", &persons)]);
+        let no_token = Request::post("/work/data/upload")
+            .header(header::HOST, "qingfeng.test")
+            .header(header::COOKIE, &admin.cookie)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        assert_eq!(send(&app, no_token).await.status, StatusCode::FORBIDDEN);
+        // Names that could leave the upload folder or are not data files are refused.
+        let r = upload(&app, &admin, &[("run.sh", "echo hi")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // A valid file lands as a new batch in the history.
+        let persons =
+            std::fs::read_to_string(qingfeng_test_support::fixture("good").join("persons.csv"))
+                .unwrap()
+                .replace("13800000001", "13800000009");
+        let r = upload(&app, &admin, &[("persons.csv", &persons)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("已导入，批次 #"), "{}", r.body);
+        let batches = db.store.batches().await.unwrap();
+        assert_eq!(
+            batches.len(),
+            2,
+            "{backend:?}: the rejected upload left no batch"
+        );
+        let latest = batches.iter().map(|b| b.batch_id).max().unwrap();
+        let page = get(&app, "/work/data", Some(&admin.cookie)).await;
+        assert!(page.body.contains(&format!("#{latest}")) && page.body.contains("persons.csv"));
+        db.drop_db().await;
+    }
+}

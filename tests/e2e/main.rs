@@ -1,0 +1,393 @@
+//! End to end in a real browser: the `qingfeng` binary serves a generated, imported and checked
+//! county, and headless Chromium (Debian's chromium and chromium-driver, driven over WebDriver
+//! with fantoccini) is used as a villager and as officials would use it.
+//!
+//! A screenshot of each key page is saved under `target/tmp/e2e-screenshots/` (the test's
+//! artifact). Chromium missing is a failure, not a skip: `.ci/run` installs it.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const PASSWORD: &str = "browser test password";
+
+fn qingfeng() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_qingfeng"))
+}
+
+fn run_ok(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?} failed:\n{}\n{}",
+        cmd,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Kills a child process when the test ends, however it ends.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A small generated county, imported and checked, with accounts; returns the database path
+/// and the division codes (county, townships).
+fn county(dir: &Path) -> (PathBuf, String, Vec<String>) {
+    let data = dir.join("county");
+    let db = dir.join("e2e.sqlite");
+    run_ok(
+        qingfeng()
+            .args([
+                "generate",
+                "--villages",
+                "10",
+                "--persons-per-village",
+                "40",
+                "--months",
+                "6",
+                "--seed",
+                "5",
+                "--out",
+            ])
+            .arg(&data),
+    );
+    run_ok(
+        qingfeng()
+            .arg("import")
+            .arg(&data)
+            .arg("--database")
+            .arg(&db)
+            .arg("--report-dir")
+            .arg(dir),
+    );
+    run_ok(qingfeng().arg("check").arg("--database").arg(&db));
+    let divisions = std::fs::read_to_string(data.join("divisions.csv")).unwrap();
+    let mut county = String::new();
+    let mut townships = Vec::new();
+    for line in divisions.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        match f[2] {
+            "county" => county = f[0].to_string(),
+            "township" => townships.push(f[0].to_string()),
+            _ => {}
+        }
+    }
+    assert!(townships.len() >= 2, "the county needs two townships");
+    let add = |name: &str, role: &str, jurisdiction: &str| {
+        let mut child = qingfeng()
+            .args([
+                "user",
+                "add",
+                name,
+                "--role",
+                role,
+                "--jurisdiction",
+                jurisdiction,
+                "--password-stdin",
+                "--database",
+            ])
+            .arg(&db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+        assert!(child.wait().unwrap().success());
+    };
+    add("admin", "admin", &county);
+    add("secretary2", "township_secretary", &townships[1]);
+    (db, county, townships)
+}
+
+/// A person paid less than approved, and a clue of the first township (from the database the
+/// browser is about to look at).
+async fn pick(db: &Path, township: &str) -> ((String, String), String) {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite:{}", db.display()))
+        .await
+        .unwrap();
+    let short: (String, String) = sqlx::query_as(
+        "SELECT e.beneficiary_id_number, e.beneficiary_name FROM entitlements e \
+         JOIN payments p ON p.entitlement_id = e.entitlement_id \
+         JOIN persons s ON s.id_number = e.beneficiary_id_number AND s.name = e.beneficiary_name \
+         WHERE p.amount < e.amount ORDER BY e.entitlement_id LIMIT 1",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("the generated county has a short payment");
+    let clue: String = sqlx::query_scalar(
+        "SELECT fingerprint FROM clues WHERE data_state = 'current' AND substr(village_code, 1, 9) = substr($1, 1, 9) \
+         ORDER BY fingerprint LIMIT 1",
+    )
+    .bind(township)
+    .fetch_one(&mut conn)
+    .await
+    .expect("a clue in the first township");
+    (short, clue)
+}
+
+fn serve(db: &Path) -> (Killed, String) {
+    let mut server = qingfeng()
+        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
+        .arg(db)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first = BufReader::new(server.stdout.take().unwrap())
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    let base = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_string();
+    (Killed(server), format!("http://{base}"))
+}
+
+async fn browser() -> (Killed, Client) {
+    for tool in [CHROMIUM, CHROMEDRIVER] {
+        assert!(
+            Path::new(tool).exists(),
+            "{tool} is missing: install Debian's chromium and chromium-driver (.ci/run does)"
+        );
+    }
+    let port = free_port();
+    let driver = Killed(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,1400", "--lang=zh-CN"]
+        }),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return (driver, c),
+            Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn fill(c: &Client, name: &str, value: &str) {
+    c.find(Locator::Css(&format!("[name=\"{name}\"]")))
+        .await
+        .unwrap()
+        .send_keys(value)
+        .await
+        .unwrap();
+}
+
+async fn submit(c: &Client, form_css: &str) {
+    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn log_in(c: &Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/work/login")).await.unwrap();
+    fill(c, "username", username).await;
+    fill(c, "password", PASSWORD).await;
+    submit(c, "form[action=\"/work/login\"]").await;
+    assert!(c.current_url().await.unwrap().as_str().ends_with("/work"));
+}
+
+async fn log_out(c: &Client) {
+    submit(c, "form[action=\"/work/logout\"]").await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .ends_with("/work/login"));
+}
+
+#[tokio::test]
+async fn villagers_and_officials_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _county, townships) = county(dir.path());
+    let ((id_number, name), clue_t1) = pick(&db, &townships[0]).await;
+    let (_server, base) = serve(&db);
+    let (_driver, c) = browser().await;
+
+    // A villager looks up their money and sees the gap.
+    c.goto(&format!("{base}/money")).await.unwrap();
+    fill(&c, "id_number", &id_number).await;
+    fill(&c, "name", &name).await;
+    submit(&c, "form[action=\"/money\"]").await;
+    let short_rows = c.find_all(Locator::Css("tr.short")).await.unwrap();
+    assert!(!short_rows.is_empty(), "the short payment is highlighted");
+    let row = short_rows[0].text().await.unwrap();
+    assert!(row.contains('.'), "amounts shown: {row}");
+    shot(&c, "01-my-money").await;
+
+    // …then files an anonymous report and follows it with the receipt code.
+    c.goto(&format!("{base}/report")).await.unwrap();
+    fill(&c, "content", "村里的低保金少发了一百二十元。").await;
+    submit(&c, "form[action=\"/report\"]").await;
+    let code = text_of(&c, ".receipt").await;
+    assert_eq!(
+        code.chars().filter(char::is_ascii_digit).count(),
+        20,
+        "{code}"
+    );
+    shot(&c, "02-report-receipt").await;
+    c.goto(&format!("{base}/report/follow")).await.unwrap();
+    fill(&c, "code", &code).await;
+    submit(&c, "form[action=\"/report/follow\"]").await;
+    let status = text_of(&c, "dl.status").await;
+    assert!(
+        status.contains("已受理") || status.contains("收到"),
+        "{status}"
+    );
+    shot(&c, "03-report-follow").await;
+
+    // The language switch: English, remembered on the next page.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css("a.lang"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let html_lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(html_lang.as_deref(), Some("en"));
+    c.goto(&format!("{base}/money")).await.unwrap();
+    assert!(text_of(&c, "h1").await.contains("My money"));
+    shot(&c, "04-english").await;
+    c.find(Locator::Css("a.lang"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text_of(&c, "h1").await.contains("我的补贴"));
+
+    // An official logs in, opens a clue and dismisses it with a reason.
+    log_in(&c, &base, "admin").await;
+    shot(&c, "05-dashboard").await;
+    assert!(
+        c.find(Locator::Css("svg.chart")).await.is_ok(),
+        "charts drawn"
+    );
+    c.goto(&format!("{base}/work/clues")).await.unwrap();
+    shot(&c, "06-clue-queue").await;
+    c.find(Locator::Css("a.clue-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    shot(&c, "07-clue").await;
+    c.find(Locator::Css("input[name=action][value=dismissed]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&c, "reason", "经核实为死亡前月份的补发，不属违规。").await;
+    submit(&c, "form#review").await;
+    assert_eq!(text_of(&c, "#review-status").await, "已排除");
+    assert!(text_of(&c, "table.history")
+        .await
+        .contains("经核实为死亡前月份的补发"));
+    shot(&c, "08-clue-dismissed").await;
+
+    // "Run checks now" from the data page, whose progress reloads itself until the end.
+    c.goto(&format!("{base}/work/data")).await.unwrap();
+    submit(&c, "form#run-checks").await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let result = loop {
+        if let Ok(e) = c.find(Locator::Css("#check-result")).await {
+            break e.text().await.unwrap();
+        }
+        assert!(Instant::now() < deadline, "the check did not finish");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        c.refresh().await.unwrap();
+    };
+    assert!(
+        result.contains("条线索") && !result.contains("失败"),
+        "{result}"
+    );
+    shot(&c, "09-data-and-checks").await;
+    log_out(&c).await;
+
+    // A township official is refused another township's clue: it does not exist for them.
+    log_in(&c, &base, "secretary2").await;
+    c.goto(&format!("{base}/work/clues/{clue_t1}"))
+        .await
+        .unwrap();
+    let body = text_of(&c, "main").await;
+    assert!(body.contains("找不到") || body.contains("不存在"), "{body}");
+    assert!(!body.contains(&clue_t1));
+    shot(&c, "10-other-township-refused").await;
+    log_out(&c).await;
+
+    c.close().await.unwrap();
+}
