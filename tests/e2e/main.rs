@@ -164,11 +164,10 @@ fn serve(db: &Path) -> (Killed, String) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let first = BufReader::new(server.stdout.take().unwrap())
-        .lines()
-        .next()
-        .unwrap()
-        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    // Keep reading what the server prints, so that it never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
     let base = first
         .split("http://")
         .nth(1)
@@ -235,25 +234,60 @@ async fn fill(c: &Client, name: &str, value: &str) {
         .unwrap();
 }
 
-async fn submit(c: &Client, form_css: &str) {
+/// Submits a form and waits until the page it leads to shows `expect` (a CSS selector).
+async fn submit(c: &Client, form_css: &str, expect: &str) {
     c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+    wait_for(c, expect).await;
+}
+
+async fn wait_for(c: &Client, css: &str) {
+    if let Err(e) = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+    {
+        let url = c.current_url().await.unwrap();
+        let body = c.source().await.unwrap_or_default();
+        panic!("{css} did not appear ({e}) at {url}:\n{body}");
+    }
+}
+
+async fn click_and_wait(c: &Client, css: &str, expect: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(c, expect).await;
 }
 
 async fn log_in(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/work/login")).await.unwrap();
     fill(c, "username", username).await;
     fill(c, "password", PASSWORD).await;
-    submit(c, "form[action=\"/work/login\"]").await;
-    assert!(c.current_url().await.unwrap().as_str().ends_with("/work"));
+    submit(c, "form[action=\"/work/login\"]", "body.work").await;
+    let url = c.current_url().await.unwrap();
+    assert!(
+        url.as_str().ends_with("/work"),
+        "{username} not signed in: at {url}: {}",
+        text_of(c, "main").await
+    );
 }
 
 async fn log_out(c: &Client) {
-    submit(c, "form[action=\"/work/logout\"]").await;
+    submit(
+        c,
+        "form[action=\"/work/logout\"]",
+        "form[action=\"/work/login\"]",
+    )
+    .await;
     assert!(c
         .current_url()
         .await
@@ -274,7 +308,7 @@ async fn villagers_and_officials_in_a_real_browser() {
     c.goto(&format!("{base}/money")).await.unwrap();
     fill(&c, "id_number", &id_number).await;
     fill(&c, "name", &name).await;
-    submit(&c, "form[action=\"/money\"]").await;
+    submit(&c, "form[action=\"/money\"]", "table.money").await;
     let short_rows = c.find_all(Locator::Css("tr.short")).await.unwrap();
     assert!(!short_rows.is_empty(), "the short payment is highlighted");
     let row = short_rows[0].text().await.unwrap();
@@ -284,7 +318,7 @@ async fn villagers_and_officials_in_a_real_browser() {
     // …then files an anonymous report and follows it with the receipt code.
     c.goto(&format!("{base}/report")).await.unwrap();
     fill(&c, "content", "村里的低保金少发了一百二十元。").await;
-    submit(&c, "form[action=\"/report\"]").await;
+    submit(&c, "form[action=\"/report\"]", ".receipt").await;
     let code = text_of(&c, ".receipt").await;
     assert_eq!(
         code.chars().filter(char::is_ascii_digit).count(),
@@ -294,7 +328,7 @@ async fn villagers_and_officials_in_a_real_browser() {
     shot(&c, "02-report-receipt").await;
     c.goto(&format!("{base}/report/follow")).await.unwrap();
     fill(&c, "code", &code).await;
-    submit(&c, "form[action=\"/report/follow\"]").await;
+    submit(&c, "form[action=\"/report/follow\"]", "dl.status").await;
     let status = text_of(&c, "dl.status").await;
     assert!(
         status.contains("已受理") || status.contains("收到"),
@@ -352,7 +386,7 @@ async fn villagers_and_officials_in_a_real_browser() {
         .await
         .unwrap();
     fill(&c, "reason", "经核实为死亡前月份的补发，不属违规。").await;
-    submit(&c, "form#review").await;
+    submit(&c, "form#review", "table.history").await;
     assert_eq!(text_of(&c, "#review-status").await, "已排除");
     assert!(text_of(&c, "table.history")
         .await
@@ -361,7 +395,7 @@ async fn villagers_and_officials_in_a_real_browser() {
 
     // "Run checks now" from the data page, whose progress reloads itself until the end.
     c.goto(&format!("{base}/work/data")).await.unwrap();
-    submit(&c, "form#run-checks").await;
+    submit(&c, "form#run-checks", "#checks").await;
     let deadline = Instant::now() + Duration::from_secs(120);
     let result = loop {
         if let Ok(e) = c.find(Locator::Css("#check-result")).await {

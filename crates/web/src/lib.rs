@@ -33,9 +33,10 @@ use std::time::Duration;
 pub type CheckProgress = Arc<(AtomicUsize, AtomicUsize)>;
 
 /// Runs a check over the store, reporting progress, and returns a one-line summary. The web
-/// crate does not embed the engine; the binary hands it this.
+/// crate does not embed the engine; the binary hands it this. The future need not be `Send`:
+/// it is driven on a thread of its own (the engine's per-rule futures are not provably `Send`).
 pub type Checker = Arc<
-    dyn Fn(Store, CheckProgress) -> Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send>>
+    dyn Fn(Store, CheckProgress) -> Pin<Box<dyn Future<Output = anyhow::Result<String>>>>
         + Send
         + Sync,
 >;

@@ -2,7 +2,8 @@
 //!
 //! - Passwords: Argon2id, one random salt per password (PHC strings).
 //! - Sessions: a random 256-bit token in a `Secure; HttpOnly; SameSite=Strict` cookie scoped to
-//!   `/work`; the store keeps only its BLAKE3 hash. Idle sessions end after 30 minutes, all after
+//!   `/work` (without `Secure` only on plain HTTP to a loopback address, where browsers would
+//!   drop a secure cookie and nothing crosses a network: the demo on 127.0.0.1); the store keeps only its BLAKE3 hash. Idle sessions end after 30 minutes, all after
 //!   12 hours; disabling an account or resetting its password ends its sessions.
 //! - CSRF: every signed-in form carries the session's token, checked here before any handler
 //!   runs; the log-in form uses a double-submit cookie. Requests another site starts
@@ -130,20 +131,19 @@ async fn official_of(state: &Shared, headers: &HeaderMap) -> Result<Option<Offic
     }))
 }
 
-/// Whether another site started this request (a browser says so in `Origin` or
-/// `Sec-Fetch-Site`); such requests never change anything here.
+/// Whether another site started this request (a browser says so in `Sec-Fetch-Site`, or in an
+/// `Origin` naming another host); such requests never change anything here. `Origin: null`
+/// (what browsers send under `Referrer-Policy: no-referrer`) says nothing either way; the CSRF
+/// token still has to match.
 fn cross_site(headers: &HeaderMap) -> bool {
-    if headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "cross-site" || v == "same-site")
-    {
-        return true;
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !(site == "same-origin" || site == "none");
     }
     match (
         headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
         headers.get(header::HOST).and_then(|v| v.to_str().ok()),
     ) {
+        (Some("null") | None, _) => false,
         (Some(origin), Some(host)) => {
             let origin_host = origin
                 .strip_prefix("http://")
@@ -152,7 +152,6 @@ fn cross_site(headers: &HeaderMap) -> bool {
             origin_host != host
         }
         (Some(_), None) => true,
-        _ => false,
     }
 }
 
@@ -244,7 +243,40 @@ struct LoginPage<'a> {
     message: Option<&'a str>,
 }
 
-fn login_page(page: &Page, status: StatusCode, username: &str, message: Option<&str>) -> Response {
+/// `; Secure` for every cookie, except on plain HTTP to this machine's own loopback address
+/// (Chromium refuses secure cookies from http://127.0.0.1, and there is no network to protect).
+/// Behind a TLS-terminating proxy, `X-Forwarded-Proto: https` keeps the flag.
+fn secure(headers: &HeaderMap) -> &'static str {
+    let forwarded_https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback && !forwarded_https {
+        ""
+    } else {
+        "; Secure"
+    }
+}
+
+fn login_page(
+    page: &Page,
+    headers: &HeaderMap,
+    status: StatusCode,
+    username: &str,
+    message: Option<&str>,
+) -> Response {
     let token = random_token();
     let mut response = page.render(
         status,
@@ -257,7 +289,8 @@ fn login_page(page: &Page, status: StatusCode, username: &str, message: Option<&
         },
     );
     let cookie = format!(
-        "{LOGIN_COOKIE}={token}; Path=/work/login; HttpOnly; Secure; SameSite=Strict; Max-Age=3600"
+        "{LOGIN_COOKIE}={token}; Path=/work/login; HttpOnly{}; SameSite=Strict; Max-Age=3600",
+        secure(headers)
     );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, v);
@@ -270,7 +303,7 @@ pub async fn login_form(State(state): State<Shared>, uri: Uri, headers: HeaderMa
         return Redirect::to("/work").into_response();
     }
     let page = Page::new(&uri, &headers);
-    login_page(&page, StatusCode::OK, "", None)
+    login_page(&page, &headers, StatusCode::OK, "", None)
 }
 
 #[derive(serde::Deserialize)]
@@ -299,6 +332,7 @@ pub async fn log_in(
     {
         return login_page(
             &page,
+            &headers,
             StatusCode::BAD_REQUEST,
             username,
             Some(w.form_expired),
@@ -307,6 +341,7 @@ pub async fn log_in(
     if !state.logins.allow(client.ip()) {
         return login_page(
             &page,
+            &headers,
             StatusCode::TOO_MANY_REQUESTS,
             username,
             Some(w.login_throttled),
@@ -330,6 +365,7 @@ pub async fn log_in(
     let Some(user) = user else {
         return login_page(
             &page,
+            &headers,
             StatusCode::UNAUTHORIZED,
             username,
             Some(w.login_failed),
@@ -348,6 +384,7 @@ pub async fn log_in(
         }
         return login_page(
             &page,
+            &headers,
             StatusCode::UNAUTHORIZED,
             username,
             Some(w.login_failed),
@@ -372,13 +409,14 @@ pub async fn log_in(
     if let Err(e) = stored {
         return crate::portal::failure(&page, e);
     }
+    let secure = secure(&headers);
     let mut response = Redirect::to("/work").into_response();
     let headers = response.headers_mut();
     for c in [
         format!(
-            "{SESSION_COOKIE}={token}; Path=/work; HttpOnly; Secure; SameSite=Strict; Max-Age={LIFETIME_SECS}"
+            "{SESSION_COOKIE}={token}; Path=/work; HttpOnly{secure}; SameSite=Strict; Max-Age={LIFETIME_SECS}"
         ),
-        format!("{LOGIN_COOKIE}=; Path=/work/login; HttpOnly; Secure; SameSite=Strict; Max-Age=0"),
+        format!("{LOGIN_COOKIE}=; Path=/work/login; HttpOnly{secure}; SameSite=Strict; Max-Age=0"),
     ] {
         if let Ok(v) = HeaderValue::from_str(&c) {
             headers.append(header::SET_COOKIE, v);
@@ -393,7 +431,8 @@ pub async fn log_out(State(state): State<Shared>, headers: HeaderMap) -> Respons
     }
     let mut response = Redirect::to("/work/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}=; Path=/work; HttpOnly; Secure; SameSite=Strict; Max-Age=0"
+        "{SESSION_COOKIE}=; Path=/work; HttpOnly{}; SameSite=Strict; Max-Age=0",
+        secure(&headers)
     )) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -437,9 +476,33 @@ mod tests {
             HeaderValue::from_static("http://evil.example"),
         );
         assert!(cross_site(&h));
-        h.remove(header::ORIGIN);
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!cross_site(&h), "null says nothing");
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(!cross_site(&h));
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(cross_site(&h));
+    }
+
+    #[test]
+    fn cookies_are_secure_except_on_plain_http_to_loopback() {
+        let with = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_static(v));
+            }
+            secure(&h)
+        };
+        assert_eq!(with(&[("host", "127.0.0.1:8080")]), "");
+        assert_eq!(with(&[("host", "localhost:8080")]), "");
+        assert_eq!(with(&[("host", "[::1]:8080")]), "");
+        assert_eq!(with(&[("host", "qingfeng.example.gov.cn")]), "; Secure");
+        assert_eq!(with(&[("host", "10.1.2.3:8080")]), "; Secure");
+        assert_eq!(with(&[]), "; Secure");
+        assert_eq!(
+            with(&[("host", "127.0.0.1:8080"), ("x-forwarded-proto", "https")]),
+            "; Secure"
+        );
     }
 
     #[test]

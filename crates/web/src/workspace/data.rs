@@ -337,8 +337,9 @@ pub async fn run_checks(State(state): State<Shared>, official: Official) -> Resp
         .expect("just set");
     let store = state.store.clone();
     let state2 = Arc::clone(&state);
-    tokio::spawn(async move {
-        let outcome = checker(store, progress).await;
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let outcome = runtime.block_on(checker(store, progress));
         let message = match outcome {
             Ok(summary) => summary,
             Err(e) => format!("失败 / failed: {e:#}"),
