@@ -340,6 +340,152 @@ fn demo_generates_imports_checks_and_prints_the_top_clues() {
         top.lines().filter(|l| l.contains("yuan")).count() >= 5,
         "{top}"
     );
+    // One demo login per role, with a password, and the accounts exist.
+    let logins = out
+        .split("demo logins")
+        .nth(1)
+        .expect("demo logins printed");
+    for user in [
+        "admin",
+        "investigator",
+        "secretary1",
+        "secretary2",
+        "bookkeeper1",
+        "supervisor1",
+        "auditor",
+    ] {
+        let line = logins
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{user} ")))
+            .unwrap_or_else(|| panic!("no login for {user}: {logins}"));
+        assert_eq!(
+            line.split_whitespace().nth(1).map(str::len),
+            Some(16),
+            "{line}"
+        );
+    }
+    let list = run_ok(qingfeng().args(["user", "list", "--database"]).arg(&db));
+    assert_eq!(list.lines().count(), 7, "{list}");
+}
+
+#[test]
+fn user_accounts_are_made_disabled_and_reset_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("users.sqlite");
+    run_ok(
+        qingfeng()
+            .arg("import")
+            .arg(fixture("good"))
+            .arg("--database")
+            .arg(&db)
+            .arg("--report-dir")
+            .arg(dir.path()),
+    );
+    let user = |args: &[&str]| {
+        qingfeng()
+            .arg("user")
+            .args(args)
+            .arg("--database")
+            .arg(&db)
+            .output()
+            .unwrap()
+    };
+    // A generated password is printed once; the account is listed.
+    let out = user(&[
+        "add",
+        "li",
+        "--role",
+        "township_secretary",
+        "--jurisdiction",
+        "500233101000",
+        "--display-name",
+        "李书记",
+    ]);
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        printed.contains("initial password (shown once): "),
+        "{printed}"
+    );
+    // Wrong level of division, unknown role, duplicate name, short password: refused, with why.
+    for (args, why) in [
+        (
+            vec![
+                "add",
+                "x",
+                "--role",
+                "township_secretary",
+                "--jurisdiction",
+                "500233101001",
+            ],
+            "township",
+        ),
+        (
+            vec![
+                "add",
+                "x",
+                "--role",
+                "root",
+                "--jurisdiction",
+                "500233000000",
+            ],
+            "unknown role",
+        ),
+        (
+            vec![
+                "add",
+                "li",
+                "--role",
+                "auditor",
+                "--jurisdiction",
+                "500233000000",
+            ],
+            "already exists",
+        ),
+    ] {
+        let out = user(&args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(why),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut child = qingfeng()
+        .args([
+            "user",
+            "add",
+            "wang",
+            "--role",
+            "auditor",
+            "--jurisdiction",
+            "500233000000",
+            "--password-stdin",
+            "--database",
+        ])
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "short").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 10 characters"));
+    let list = String::from_utf8_lossy(&user(&["list"]).stdout).to_string();
+    assert!(
+        list.contains("li ") && list.contains("李书记") && !list.contains("wang"),
+        "{list}"
+    );
+    // Disable, enable, reset: each says what it did; unknown users are an error.
+    assert!(String::from_utf8_lossy(&user(&["disable", "li"]).stdout).contains("disabled"));
+    assert!(String::from_utf8_lossy(&user(&["list"]).stdout).contains("[停用 disabled]"));
+    assert!(user(&["enable", "li"]).status.success());
+    assert!(!String::from_utf8_lossy(&user(&["list"]).stdout).contains("disabled"));
+    let reset = String::from_utf8_lossy(&user(&["reset-password", "li"]).stdout).to_string();
+    assert!(reset.contains("new password (shown once): "), "{reset}");
+    assert!(!user(&["disable", "nobody"]).status.success());
 }
 
 /// A GET over a real socket, as a browser would; returns the status line, headers and body.

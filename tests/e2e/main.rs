@@ -338,12 +338,7 @@ async fn villagers_and_officials_in_a_real_browser() {
 
     // The language switch: English, remembered on the next page.
     c.goto(&format!("{base}/")).await.unwrap();
-    c.find(Locator::Css("a.lang"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_and_wait(&c, "a.lang", "html[lang=en]").await;
     let html_lang = c
         .find(Locator::Css("html"))
         .await
@@ -355,12 +350,7 @@ async fn villagers_and_officials_in_a_real_browser() {
     c.goto(&format!("{base}/money")).await.unwrap();
     assert!(text_of(&c, "h1").await.contains("My money"));
     shot(&c, "04-english").await;
-    c.find(Locator::Css("a.lang"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_and_wait(&c, "a.lang", "html[lang=zh-CN]").await;
     assert!(text_of(&c, "h1").await.contains("我的补贴"));
 
     // An official logs in, opens a clue and dismisses it with a reason.
@@ -372,12 +362,7 @@ async fn villagers_and_officials_in_a_real_browser() {
     );
     c.goto(&format!("{base}/work/clues")).await.unwrap();
     shot(&c, "06-clue-queue").await;
-    c.find(Locator::Css("a.clue-link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_and_wait(&c, "a.clue-link", "form#review").await;
     shot(&c, "07-clue").await;
     c.find(Locator::Css("input[name=action][value=dismissed]"))
         .await

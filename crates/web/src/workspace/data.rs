@@ -67,7 +67,7 @@ async fn render(
 ) -> Response {
     let history = async {
         let mut batches = state.store.batches().await?;
-        batches.sort_by(|a, b| b.batch_id.cmp(&a.batch_id));
+        batches.sort_by_key(|b| std::cmp::Reverse(b.batch_id));
         batches.truncate(HISTORY);
         let mut out = Vec::new();
         for b in batches {
