@@ -792,6 +792,54 @@ impl Store {
             .collect())
     }
 
+    /// The members of a household (as registered), in `scope`.
+    pub async fn household_members(
+        &self,
+        scope: &Scope,
+        household_id: &str,
+    ) -> Result<Vec<PersonRecord>> {
+        let sql = "SELECT id_number, name, gender, birth_date, village_code, household_id, relation_to_head \
+                   FROM persons WHERE household_id = $1 ORDER BY relation_to_head <> 'head', birth_date, id_number";
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            String,
+        );
+        let rows: Vec<Row> =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(household_id).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| PersonRecord {
+                id_number: r.0,
+                name: r.1,
+                gender: r.2,
+                birth_date: r.3,
+                village_code: r.4,
+                household_id: r.5,
+                relation_to_head: r.6,
+            })
+            .filter(|p| scope.covers(Some(&p.village_code), None))
+            .collect())
+    }
+
+    /// The posts a person holds or held (officials register): "org position (start – end)".
+    pub async fn posts_of(&self, id_number: &str) -> Result<Vec<String>> {
+        let sql = "SELECT org_name, position, start_date, end_date FROM officials WHERE id_number = $1 ORDER BY start_date";
+        type Row = (String, String, String, Option<String>);
+        let rows: Vec<Row> =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(id_number).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(org, position, start, end)| {
+                format!("{org} {position} ({start} – {})", end.unwrap_or_default())
+            })
+            .collect())
+    }
+
     /// A person's household record, if the person is in `scope`.
     pub async fn person_in_scope(
         &self,

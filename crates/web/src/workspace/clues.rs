@@ -290,6 +290,10 @@ pub async fn assign(
 struct Person {
     id_number: String,
     found: Option<PersonRecord>,
+    /// Posts in the officials register.
+    posts: Vec<String>,
+    /// The other members of the household: (name, relation to the head).
+    household: Vec<(String, String)>,
 }
 
 struct HistoryRow {
@@ -391,7 +395,9 @@ async fn show_clue(
         let mut people = Vec::new();
         for id in ids.iter().filter(|id| IdNumber::parse(id).is_ok()) {
             let found = state.store.person_in_scope(&official.scope, id).await?;
-            if found.is_some() {
+            let mut household = Vec::new();
+            let mut posts = Vec::new();
+            if let Some(p) = &found {
                 state
                     .store
                     .log_access(
@@ -402,10 +408,21 @@ async fn show_clue(
                         Some(&c.fingerprint),
                     )
                     .await?;
+                posts = state.store.posts_of(id).await?;
+                household = state
+                    .store
+                    .household_members(&official.scope, &p.household_id)
+                    .await?
+                    .into_iter()
+                    .filter(|m| m.id_number != p.id_number)
+                    .map(|m| (m.name, m.relation_to_head))
+                    .collect();
             }
             people.push(Person {
                 id_number: id.clone(),
                 found,
+                posts,
+                household,
             });
         }
         let reviews = state.store.clue_reviews(&c.fingerprint).await?;
