@@ -110,6 +110,8 @@ pub struct ClueFilter {
     /// `current` (default) or `resolved_by_data`, or `all`.
     pub data_state: Option<String>,
     pub assigned_township: Option<String>,
+    /// Only clues with at least this amount at risk (fen).
+    pub min_amount_fen: Option<i64>,
     pub sort: ClueSort,
     pub limit: u32,
     pub offset: u32,
@@ -557,6 +559,10 @@ impl Store {
                 binds.push(v.clone());
                 conds.push(format!("{col} = ${}", binds.len()));
             }
+        }
+        if let Some(min) = f.min_amount_fen {
+            // An integer formatted by us, not text from the request.
+            conds.push(format!("c.amount_at_risk_fen >= {min}"));
         }
         let order = match f.sort {
             ClueSort::AmountDesc => "c.amount_at_risk_fen DESC, c.fingerprint",

@@ -17,7 +17,7 @@ pub enum Role {
     Investigator,
     /// 乡镇纪委书记: one township; reviews its clues.
     TownshipSecretary,
-    /// 乡镇会计 (三资代理): one township; its books and imports, no clues.
+    /// 乡镇会计 (三资代理): one township; the dashboard of its township, no clues.
     TownshipBookkeeper,
     /// 村务监督委员会成员: one village; reads its clues.
     VillageSupervisor,
@@ -129,7 +129,8 @@ const CLUE_READERS: Access = Access::Roles(&[
 const CLUE_REVIEWERS: Access = Access::Roles(&[Admin, Investigator, TownshipSecretary]);
 const CLUE_ASSIGNERS: Access = Access::Roles(&[Admin, Investigator]);
 const ADMINS: Access = Access::Roles(&[Admin]);
-const DATA_READERS: Access = Access::Roles(&[Admin, Investigator, TownshipBookkeeper, Auditor]);
+// Imports are county-wide (a register file covers the county), so only county roles see them.
+const DATA_READERS: Access = Access::Roles(&[Admin, Investigator, Auditor]);
 const CHECK_RUNNERS: Access = Access::Roles(&[Admin, Investigator]);
 
 /// Every route of the application: method, path as registered, and who may use it.

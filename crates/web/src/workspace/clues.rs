@@ -33,6 +33,9 @@ pub struct QueueQuery {
     state: String,
     #[serde(default)]
     sort: String,
+    /// Smallest amount at risk, in yuan.
+    #[serde(default)]
+    min_amount: String,
     #[serde(default)]
     page: u32,
     #[serde(default)]
@@ -98,6 +101,7 @@ fn queue_href(q: &QueueQuery, page: u32) -> String {
         ("status", &q.status),
         ("state", &q.state),
         ("sort", &q.sort),
+        ("min_amount", &q.min_amount),
     ] {
         if !v.is_empty() {
             out.append_pair(k, v);
@@ -140,6 +144,7 @@ pub async fn queue(
         review_status: some(&q.status),
         data_state: some(&q.state),
         assigned_township: None,
+        min_amount_fen: optional_fen(&q.min_amount).ok().flatten(),
         sort: sort_of(&q.sort),
         limit: PAGE_SIZE,
         offset: q.page.saturating_mul(PAGE_SIZE),
@@ -174,7 +179,16 @@ pub async fn queue(
                 .clone()
                 .or_else(|| c.village_code.clone())
                 .unwrap_or_default(),
-            subject: c.subject_id.clone().unwrap_or_default(),
+            // Masked in the list: the full number is on the clue's page, whose views are logged.
+            subject: c
+                .subject_id
+                .as_deref()
+                .map(|s| {
+                    IdNumber::parse(s)
+                        .map(|i| i.masked())
+                        .unwrap_or_else(|_| s.to_string())
+                })
+                .unwrap_or_default(),
             amount: yuan(c.amount_at_risk_fen),
             status_label: label(wp.w.review_statuses, &c.review_status).to_string(),
             assigned: c.assigned_township.as_deref().map(township_name),
