@@ -41,6 +41,19 @@ impl Drop for Killed {
     }
 }
 
+/// Kills a child and everything it started (chromedriver's browsers) when the test ends: the
+/// child leads its own process group, and the whole group is signalled.
+struct KilledGroup(Child);
+
+impl Drop for KilledGroup {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
 fn screenshots() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -177,7 +190,7 @@ fn serve(db: &Path) -> (Killed, String) {
     (Killed(server), format!("http://{base}"))
 }
 
-async fn browser() -> (Killed, Client) {
+async fn browser() -> (KilledGroup, Client) {
     for tool in [CHROMIUM, CHROMEDRIVER] {
         assert!(
             Path::new(tool).exists(),
@@ -185,9 +198,11 @@ async fn browser() -> (Killed, Client) {
         );
     }
     let port = free_port();
-    let driver = Killed(
+    use std::os::unix::process::CommandExt;
+    let driver = KilledGroup(
         Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -61,9 +61,9 @@ impl RuleOutcome {
     }
 }
 
-/// How many rules run at once; DataFusion parallelises inside each query as well.
+/// How many rules run at once (each query gets the cores left over: see `load::new_context`).
 /// `QINGFENG_CHECK_CONCURRENCY` overrides it (for tuning on other machines).
-fn concurrent_rules() -> usize {
+pub(crate) fn concurrent_rules() -> usize {
     std::env::var("QINGFENG_CHECK_CONCURRENCY")
         .ok()
         .and_then(|v| v.parse().ok())
