@@ -260,6 +260,33 @@ pub struct PersonRecord {
     pub relation_to_head: String,
 }
 
+type PersonRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+const PERSON_COLUMNS: &str =
+    "id_number, name, gender, birth_date, village_code, household_id, relation_to_head";
+
+impl From<PersonRow> for PersonRecord {
+    fn from(r: PersonRow) -> PersonRecord {
+        PersonRecord {
+            id_number: r.0,
+            name: r.1,
+            gender: r.2,
+            birth_date: r.3,
+            village_code: r.4,
+            household_id: r.5,
+            relation_to_head: r.6,
+        }
+    }
+}
+
 impl Store {
     pub async fn create_user(&self, u: &NewUser<'_>) -> Result<i64> {
         if self.user_by_name(u.username).await?.is_some() {
@@ -804,30 +831,15 @@ impl Store {
         scope: &Scope,
         household_id: &str,
     ) -> Result<Vec<PersonRecord>> {
-        let sql = "SELECT id_number, name, gender, birth_date, village_code, household_id, relation_to_head \
-                   FROM persons WHERE household_id = $1 ORDER BY relation_to_head <> 'head', birth_date, id_number";
-        type Row = (
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-            String,
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM persons WHERE household_id = $1 \
+             ORDER BY relation_to_head <> 'head', birth_date, id_number"
         );
-        let rows: Vec<Row> =
-            on_pool!(self, pool => sqlx::query_as(sql).bind(household_id).fetch_all(pool).await)?;
+        let rows: Vec<PersonRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(household_id).fetch_all(pool).await)?;
         Ok(rows
             .into_iter()
-            .map(|r| PersonRecord {
-                id_number: r.0,
-                name: r.1,
-                gender: r.2,
-                birth_date: r.3,
-                village_code: r.4,
-                household_id: r.5,
-                relation_to_head: r.6,
-            })
+            .map(PersonRecord::from)
             .filter(|p| scope.covers(Some(&p.village_code), None))
             .collect())
     }
@@ -852,29 +864,10 @@ impl Store {
         scope: &Scope,
         id_number: &str,
     ) -> Result<Option<PersonRecord>> {
-        let sql = "SELECT id_number, name, gender, birth_date, village_code, household_id, relation_to_head \
-                   FROM persons WHERE id_number = $1";
-        type Row = (
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-            String,
-        );
-        let row: Option<Row> =
-            on_pool!(self, pool => sqlx::query_as(sql).bind(id_number).fetch_optional(pool).await)?;
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id_number = $1");
+        let row: Option<PersonRow> = on_pool!(self, pool => sqlx::query_as(&sql).bind(id_number).fetch_optional(pool).await)?;
         Ok(row
-            .map(|r| PersonRecord {
-                id_number: r.0,
-                name: r.1,
-                gender: r.2,
-                birth_date: r.3,
-                village_code: r.4,
-                household_id: r.5,
-                relation_to_head: r.6,
-            })
+            .map(PersonRecord::from)
             .filter(|p| scope.covers(Some(&p.village_code), None)))
     }
 }

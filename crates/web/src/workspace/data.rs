@@ -35,6 +35,18 @@ struct UploadResult {
     more: u64,
 }
 
+impl UploadResult {
+    /// An upload refused before or by the import, with only a summary to show.
+    fn refused(summary: String) -> Option<UploadResult> {
+        Some(UploadResult {
+            ok: false,
+            summary,
+            problems: Vec::new(),
+            more: 0,
+        })
+    }
+}
+
 struct JobView {
     running: bool,
     done: usize,
@@ -169,12 +181,7 @@ pub async fn upload(
                     &official,
                     &wp,
                     StatusCode::BAD_REQUEST,
-                    Some(UploadResult {
-                        ok: false,
-                        summary: format!("{}: {e}", w.upload_failed),
-                        problems: Vec::new(),
-                        more: 0,
-                    }),
+                    UploadResult::refused(format!("{}: {e}", w.upload_failed)),
                 )
                 .await
             }
@@ -209,12 +216,7 @@ pub async fn upload(
             &official,
             &wp,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(UploadResult {
-                ok: false,
-                summary,
-                problems: Vec::new(),
-                more: 0,
-            }),
+            UploadResult::refused(summary),
         )
         .await;
     }
@@ -227,14 +229,15 @@ pub async fn upload(
         Ok(d) => d,
         Err(e) => return wp.failure(e.into()),
     };
-    let outcome = import(
+    // The import's future is large; on the heap it does not weigh on the worker's stack.
+    let outcome = Box::pin(import(
         &state.store,
         &input,
         &ImportOptions {
             report_dir: reports.path().to_path_buf(),
             progress: false,
         },
-    )
+    ))
     .await;
     let outcome = match outcome {
         Ok(o) => o,
@@ -244,12 +247,7 @@ pub async fn upload(
                 &official,
                 &wp,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(UploadResult {
-                    ok: false,
-                    summary: format!("{}: {e:#}", w.upload_failed),
-                    problems: Vec::new(),
-                    more: 0,
-                }),
+                UploadResult::refused(format!("{}: {e:#}", w.upload_failed)),
             )
             .await
         }
