@@ -4,6 +4,7 @@
 //! so the rest of the system never re-checks an ID number or wonders whether an amount is in
 //! yuan or fen.
 
+pub mod calendar;
 pub mod contract;
 pub mod contract_docs;
 pub mod credit_code;
@@ -12,6 +13,7 @@ pub mod division;
 pub mod id_number;
 pub mod money;
 
+pub use calendar::{Deadline, Limit, WorkCalendar};
 pub use credit_code::CreditCode;
 pub use dates::{parse_bool, parse_date, Period};
 pub use division::{DivisionCode, DivisionLevel};
