@@ -5,6 +5,7 @@
 //! yuan or fen.
 
 pub mod calendar;
+pub mod case;
 pub mod contract;
 pub mod contract_docs;
 pub mod credit_code;
