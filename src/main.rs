@@ -99,6 +99,19 @@ enum Command {
         /// Log-in attempts allowed per client per minute
         #[arg(long, default_value_t = 10)]
         logins_per_minute: u32,
+        /// Holiday calendar (date,kind,name; kind holiday or workday) instead of the shipped
+        /// config/holidays.csv
+        #[arg(long)]
+        holidays: Option<std::path::PathBuf>,
+        /// The higher commission's age public key (age1…): reports about the county's own
+        /// leaders are sealed to it alone
+        #[arg(long, env = "QINGFENG_UPPER_RECIPIENT")]
+        upper_recipient: Option<String>,
+    },
+    /// Check the audit trail's hash chain and print its head / 校验审计记录哈希链
+    Audit {
+        #[command(flatten)]
+        db: DatabaseArg,
     },
     /// Accounts of the officials' workspace / 工作人员账户
     User {
@@ -112,7 +125,7 @@ enum UserCommand {
     /// Create an account; prints a generated password unless --password-stdin / 新建账户
     Add {
         username: String,
-        /// admin, investigator, township_secretary, township_bookkeeper, village_supervisor, auditor
+        /// leader, admin, investigator, township_secretary, township_bookkeeper, village_supervisor, auditor
         #[arg(long)]
         role: String,
         /// 12-digit division code of the county, township or village the account covers
@@ -121,6 +134,10 @@ enum UserCommand {
         /// Name shown in the workspace (defaults to the user name)
         #[arg(long)]
         display_name: Option<String>,
+        /// The official's own ID number, linking the account to the registers for the
+        /// conflict-of-interest exclusion of reports
+        #[arg(long)]
+        id_number: Option<String>,
         /// Read the password from one line of standard input instead of generating one
         #[arg(long)]
         password_stdin: bool,
@@ -231,20 +248,31 @@ async fn main() -> std::process::ExitCode {
             listen,
             lookups_per_minute,
             logins_per_minute,
+            holidays,
+            upper_recipient,
         } => {
-            let opts = qingfeng_web::Options {
-                lookups_per_minute,
-                logins_per_minute,
-                ..Default::default()
-            };
-            commands::serve::run(&db.database, &listen, opts).await
+            match commands::serve::calendar(holidays.as_deref()) {
+                Ok(calendar) => {
+                    let opts = qingfeng_web::Options {
+                        lookups_per_minute,
+                        logins_per_minute,
+                        calendar,
+                        upper_recipient,
+                        ..Default::default()
+                    };
+                    commands::serve::run(&db.database, &listen, opts).await
+                }
+                Err(e) => Err(e),
+            }
         }
+        Command::Audit { db } => commands::audit::verify(&db.database).await,
         Command::User { command } => match command {
             UserCommand::Add {
                 username,
                 role,
                 jurisdiction,
                 display_name,
+                id_number,
                 password_stdin,
                 db,
             } => {
@@ -254,6 +282,7 @@ async fn main() -> std::process::ExitCode {
                     &role,
                     &jurisdiction,
                     display_name.as_deref(),
+                    id_number.as_deref(),
                     password_stdin,
                 )
                 .await

@@ -2,7 +2,7 @@ use anyhow::Result;
 use qingfeng_domain::Money;
 use qingfeng_ingest::Status;
 use qingfeng_store::{NewUser, Store};
-use qingfeng_web::workspace::auth::{generate_password, hash_password};
+use qingfeng_web::workspace::auth::{give_new_key, generate_password, hash_password};
 use qingfeng_web::workspace::Role;
 use std::path::Path;
 use std::process::ExitCode;
@@ -85,6 +85,7 @@ async fn demo_logins(store: &Store) -> Result<()> {
         .find(|v| v.get(..9) == township.get(..9))
         .unwrap_or(township);
     let accounts = [
+        ("leader", Role::Leader, county, "分管领导 Leader"),
         ("admin", Role::Admin, county, "管理员 Admin"),
         (
             "investigator",
@@ -122,19 +123,24 @@ async fn demo_logins(store: &Store) -> Result<()> {
     for (username, role, jurisdiction, display_name) in accounts {
         let password = generate_password();
         let hash = hash_password(&password)?;
-        if store.user_by_name(username).await?.is_some() {
-            store.set_password_hash(username, &hash).await?;
-        } else {
-            store
-                .create_user(&NewUser {
-                    username,
-                    display_name,
-                    role: role.code(),
-                    jurisdiction,
-                    password_hash: &hash,
-                })
-                .await?;
-        }
+        let user_id = match store.user_by_name(username).await? {
+            Some(u) => {
+                store.set_password_hash(username, &hash).await?;
+                u.user_id
+            }
+            None => {
+                store
+                    .create_user(&NewUser {
+                        username,
+                        display_name,
+                        role: role.code(),
+                        jurisdiction,
+                        password_hash: &hash,
+                    })
+                    .await?
+            }
+        };
+        give_new_key(store, user_id, &password).await?;
         println!(
             "  {username:<13} {password}  {} / {} {jurisdiction}",
             role.label_zh(),

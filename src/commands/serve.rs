@@ -7,6 +7,17 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+/// The working-day calendar: the file given, or the one shipped with Qingfeng.
+pub fn calendar(path: Option<&std::path::Path>) -> Result<qingfeng_domain::WorkCalendar> {
+    let Some(path) = path else {
+        return Ok(qingfeng_web::default_calendar());
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    qingfeng_domain::WorkCalendar::from_csv(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
 pub async fn run(database: &str, listen: &str, opts: qingfeng_web::Options) -> Result<ExitCode> {
     let store = Store::open(database).await?;
     serve_store(store, database, listen, opts).await?;

@@ -3,7 +3,8 @@
 
 use anyhow::{bail, Context, Result};
 use qingfeng_store::{NewUser, Store};
-use qingfeng_web::workspace::auth::{generate_password, hash_password};
+use qingfeng_domain::IdNumber;
+use qingfeng_web::workspace::auth::{generate_password, give_new_key, hash_password};
 use qingfeng_web::workspace::Role;
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -29,13 +30,17 @@ pub async fn add(
     role: &str,
     jurisdiction: &str,
     display_name: Option<&str>,
+    id_number: Option<&str>,
     password_stdin: bool,
 ) -> Result<ExitCode> {
     let Some(role) = Role::parse(role) else {
         bail!(
-            "unknown role {role}; one of: admin, investigator, township_secretary, township_bookkeeper, village_supervisor, auditor / 未知角色"
+            "unknown role {role}; one of: leader, admin, investigator, township_secretary, township_bookkeeper, village_supervisor, auditor / 未知角色"
         );
     };
+    let id_number = id_number
+        .map(|id| IdNumber::parse(id).map_err(|e| anyhow::anyhow!("{id}: {e}")))
+        .transpose()?;
     role.scope(jurisdiction).map_err(anyhow::Error::msg)?;
     let username = username.trim();
     if username.is_empty()
@@ -49,15 +54,24 @@ pub async fn add(
     let (password, generated) = new_password(password_stdin)?;
     let hash = hash_password(&password)?;
     let store = Store::open(database).await?;
-    let created = store
-        .create_user(&NewUser {
-            username,
-            display_name: display_name.unwrap_or(username),
-            role: role.code(),
-            jurisdiction,
-            password_hash: &hash,
-        })
-        .await;
+    let created = async {
+        let user_id = store
+            .create_user(&NewUser {
+                username,
+                display_name: display_name.unwrap_or(username),
+                role: role.code(),
+                jurisdiction,
+                password_hash: &hash,
+            })
+            .await?;
+        // The account's own ID number links it to the registers: reports about the official's
+        // relatives or village are then kept from them (conflict-of-interest exclusion).
+        store
+            .set_user_id_number(user_id, id_number.as_ref().map(|i| i.as_str()))
+            .await?;
+        give_new_key(&store, user_id, &password).await
+    }
+    .await;
     store.close().await;
     created?;
     println!(
@@ -94,12 +108,23 @@ pub async fn reset_password(
     let (password, generated) = new_password(password_stdin)?;
     let hash = hash_password(&password)?;
     let store = Store::open(database).await?;
-    let found = store.set_password_hash(username, &hash).await;
+    let found = async {
+        if !store.set_password_hash(username, &hash).await? {
+            return anyhow::Ok(false);
+        }
+        let user = store.user_by_name(username).await?.context("user vanished")?;
+        give_new_key(&store, user.user_id, &password).await?;
+        Ok(true)
+    }
+    .await;
     store.close().await;
     if !found? {
         bail!("no user {username} / 无此用户");
     }
     println!("密码已重置，会话已结束 / password reset, sessions ended: {username}");
+    println!(
+        "新的密钥已生成: 此前交给该账户的举报须由同事重新共享 / a new key pair was made: reports shared with the old one must be shared again"
+    );
     if generated {
         println!("新密码(只显示一次) / new password (shown once): {password}");
     }

@@ -505,9 +505,14 @@ fn http_get(address: &str, path: &str) -> String {
     response
 }
 
+const AGENT: &str = "Qingfeng-Test-Agent/9.9";
+const FORWARDED: &str = "203.0.113.77";
+
 #[test]
 fn serve_answers_over_http_and_logs_nothing_about_visitors() {
-    use std::io::{BufRead, BufReader};
+    // Also: filing a report through the portal leaves the visitor's address and browser nowhere,
+    // neither in the server's output nor in any byte of the database files.
+    use std::io::{BufRead, BufReader, Read};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("serve.sqlite");
     run_ok(
@@ -542,8 +547,39 @@ fn serve_answers_over_http_and_logs_nothing_about_visitors() {
         .contains("content-security-policy: default-src 'none'"));
     let missing = http_get(&address, "/no-such-page?id=500233195203141313");
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    for content in ["anonymous report one", "anonymous report two"] {
+        let body = format!("category=subsidy&village=500233101001&content={}", content.replace(' ', "+"));
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "POST /report HTTP/1.1\r\nHost: {address}\r\nUser-Agent: {AGENT}\r\n\
+             X-Forwarded-For: {FORWARDED}\r\nX-Real-IP: {FORWARDED}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(response.contains("id=\"receipt\""), "{response}");
+    }
     server.kill().unwrap();
     server.wait().unwrap();
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let path = file.unwrap().path();
+        if !path.to_string_lossy().contains("serve.sqlite") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        for needle in [AGENT, FORWARDED, "127.0.0.1"] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle} found in {}",
+                path.display()
+            );
+        }
+    }
     // After its banner (addresses to open, how to stop) the server wrote nothing at all: no
     // access log, so no visitor's address and no path with an ID number in it.
     let after_banner: Vec<String> = lines

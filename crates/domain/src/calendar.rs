@@ -79,6 +79,51 @@ impl WorkCalendar {
         }
     }
 
+    /// Reads the holiday calendar file: one line per day, `date,kind,name` with kind `holiday`
+    /// (休) or `workday` (班, a weekend day worked); blank lines and lines starting with `#` are
+    /// skipped. A bad line is refused with its number, value and reason.
+    pub fn from_csv(text: &str) -> Result<WorkCalendar, CalendarError> {
+        let mut calendar = WorkCalendar::default();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim().trim_start_matches('\u{feff}');
+            if line.is_empty() || line.starts_with('#') || line.starts_with("date,") {
+                continue;
+            }
+            let bad = |value: &str, zh: &str, en: &str| CalendarError {
+                line: i + 1,
+                value: value.to_string(),
+                reason_zh: zh.to_string(),
+                reason_en: en.to_string(),
+            };
+            let mut fields = line.split(',').map(str::trim);
+            let date = fields.next().unwrap_or_default();
+            let kind = fields.next().unwrap_or_default();
+            let day = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map_err(|_| bad(date, "日期应为 YYYY-MM-DD", "the date must be YYYY-MM-DD"))?;
+            match kind {
+                "holiday" | "休" => calendar.holidays.insert(day),
+                "workday" | "班" => calendar.workdays.insert(day),
+                _ => {
+                    return Err(bad(
+                        kind,
+                        "类型应为 holiday(休) 或 workday(班)",
+                        "the kind must be holiday (休) or workday (班)",
+                    ))
+                }
+            };
+        }
+        Ok(calendar)
+    }
+
+    /// The years this calendar lists any day of: outside them only weekends are known.
+    pub fn years(&self) -> BTreeSet<i32> {
+        self.holidays
+            .iter()
+            .chain(&self.workdays)
+            .map(|d| d.year())
+            .collect()
+    }
+
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
         if self.workdays.contains(&d) {
             return true;
@@ -115,6 +160,16 @@ impl WorkCalendar {
             Limit::WorkingDays(n) => self.add_working_days(start, n),
         }
     }
+}
+
+/// A line of the holiday calendar file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {value:?}: {reason_zh} / {reason_en}")]
+pub struct CalendarError {
+    pub line: usize,
+    pub value: String,
+    pub reason_zh: String,
+    pub reason_en: String,
 }
 
 #[cfg(test)]
@@ -181,5 +236,30 @@ mod tests {
             }
             prop_assert!(c.add_working_days(start, n + 1) > due);
         }
+    }
+
+    #[test]
+    fn the_calendar_file_is_read_and_bad_lines_are_refused() {
+        let c = WorkCalendar::from_csv(
+            "date,kind,name\n# 2025 国庆\n2025-10-01,holiday,国庆节\n2025-09-28,班,国庆调休\n\n",
+        )
+        .unwrap();
+        assert!(!c.is_working_day(d("2025-10-01")));
+        assert!(c.is_working_day(d("2025-09-28")));
+        assert_eq!(c.years().into_iter().collect::<Vec<_>>(), vec![2025]);
+
+        let e = WorkCalendar::from_csv("2025-10-01,holiday\n2025-13-01,holiday\n").unwrap_err();
+        assert_eq!((e.line, e.value.as_str()), (2, "2025-13-01"));
+        let e = WorkCalendar::from_csv("2025-10-01,day off\n").unwrap_err();
+        assert_eq!((e.line, e.value.as_str()), (1, "day off"));
+    }
+
+    #[test]
+    fn the_shipped_calendar_reads() {
+        let c = WorkCalendar::from_csv(include_str!("../../../config/holidays.csv")).unwrap();
+        // 2026 Spring Festival: 15–23 February off, Saturday 14 and 28 February worked.
+        assert!(!c.is_working_day(d("2026-02-16")));
+        assert!(c.is_working_day(d("2026-02-14")));
+        assert!(c.years().contains(&2025) && c.years().contains(&2026));
     }
 }

@@ -2,27 +2,30 @@
 //! PostgreSQL for a county or province deployment. Both run the same SQL wherever possible; the
 //! few places that differ (bulk loading, DDL types) are kept side by side in this crate.
 
+pub mod audit;
 mod bulk;
 mod clues;
 mod migrate;
 mod portal;
+pub mod reports;
 mod sqlite_bulk;
 mod village;
 mod workspace;
 
+pub use audit::{AuditCheck, AuditEvent, AuditRow};
 pub use bulk::{ImportTx, RowChunk};
 pub use clues::{
     CheckRecord, ClueRecord, RuleResult, RuleStat, RunSummary, Score, StoredClue, REVIEW_ACTIONS,
 };
-pub use portal::{NewReport, OwedLine, PaidLine, PersonMoney, ReportReply, ReportStatus};
+pub use portal::{OwedLine, PaidLine, PersonMoney, ReportReply, ReportStatus};
 pub use sqlite_bulk::SqliteRow;
 pub use village::{
     Bid, CollectiveContract, Decision, Disclosure, MonthTotal, Project, RosterLine,
     VillageOfficial, VillageRecords, VoucherLine,
 };
 pub use workspace::{
-    AccessEntry, Assignment, ClueFilter, ClueSort, Division, NewUser, OpenReport, PersonRecord,
-    QueueClue, Review, Scope, Tally, User,
+    AccessEntry, Assignment, ClueFilter, ClueSort, Division, NewUser, PersonRecord, QueueClue,
+    Review, Scope, Tally, User,
 };
 
 use anyhow::{bail, Context, Result};

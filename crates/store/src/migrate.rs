@@ -39,6 +39,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_workspace.sql"),
         postgres: include_str!("../migrations/postgres/0004_workspace.sql"),
     },
+    Migration {
+        version: 5,
+        name: "reports",
+        sqlite: include_str!("../migrations/sqlite/0005_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0005_reports.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

@@ -35,22 +35,6 @@ pub struct PersonMoney {
     pub paid: Vec<PaidLine>,
 }
 
-/// A report as filed through the portal or entered by staff.
-#[derive(Debug, Clone)]
-pub struct NewReport<'a> {
-    pub receipt_hash: &'a str,
-    pub filed_at: &'a str,
-    pub channel: &'a str,
-    pub village_code: Option<&'a str>,
-    pub category: &'a str,
-    pub subject: Option<&'a str>,
-    pub content: &'a str,
-    pub anonymous: bool,
-    pub reporter_name: Option<&'a str>,
-    pub reporter_contact: Option<&'a str>,
-    pub related_payment_id: Option<&'a str>,
-}
-
 /// What a reporter sees through the receipt code.
 #[derive(Debug, Clone)]
 pub struct ReportStatus {
@@ -58,6 +42,15 @@ pub struct ReportStatus {
     pub filed_at: String,
     pub category: String,
     pub status: String,
+    /// The procedure's dates and deadlines (ISO dates), as far as they are set.
+    pub received_on: Option<String>,
+    pub transfer_due: Option<String>,
+    pub handle_due: Option<String>,
+    pub acceptance_notice_due: Option<String>,
+    pub accepted_on: Option<String>,
+    pub closed_on: Option<String>,
+    /// 1 for a new matter, 2 when the same matter had been reported once before, …
+    pub repeat_number: i64,
     pub replies: Vec<ReportReply>,
 }
 
@@ -196,39 +189,42 @@ impl Store {
         Ok(stored)
     }
 
-    /// Stores a report; returns its id.
-    pub async fn file_report(&self, r: &NewReport<'_>) -> Result<i64> {
-        let id: i64 = on_pool!(self, pool => sqlx::query_scalar(
-            "INSERT INTO reports (receipt_hash, filed_at, channel, village_code, category, subject, content, \
-             anonymous, reporter_name, reporter_contact, related_payment_id, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received') RETURNING report_id",
-        )
-        .bind(r.receipt_hash)
-        .bind(r.filed_at)
-        .bind(r.channel)
-        .bind(r.village_code)
-        .bind(r.category)
-        .bind(r.subject)
-        .bind(r.content)
-        .bind(r.anonymous)
-        .bind(r.reporter_name)
-        .bind(r.reporter_contact)
-        .bind(r.related_payment_id)
-        .fetch_one(pool)
-        .await)
-        .context("storing the report")?;
-        Ok(id)
-    }
-
     /// The status of the report whose receipt hashes to `receipt_hash`.
     pub async fn report_status(&self, receipt_hash: &str) -> Result<Option<ReportStatus>> {
-        let row: Option<(i64, String, String, String)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT report_id, filed_at, category, status FROM reports WHERE receipt_hash = $1",
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            i64,
+        );
+        let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT report_id, filed_at, category, status, received_on, transfer_due, handle_due, \
+             acceptance_notice_due, accepted_on, closed_on, repeat_number FROM reports WHERE receipt_hash = $1",
         )
         .bind(receipt_hash)
         .fetch_optional(pool)
         .await)?;
-        let Some((report_id, filed_at, category, status)) = row else {
+        let Some((
+            report_id,
+            filed_at,
+            category,
+            status,
+            received_on,
+            transfer_due,
+            handle_due,
+            acceptance_notice_due,
+            accepted_on,
+            closed_on,
+            repeat_number,
+        )) = row
+        else {
             return Ok(None);
         };
         let replies: Vec<(String, String, String, String)> = on_pool!(self, pool => sqlx::query_as(
@@ -243,6 +239,13 @@ impl Store {
             filed_at,
             category,
             status,
+            received_on,
+            transfer_due,
+            handle_due,
+            acceptance_notice_due,
+            accepted_on,
+            closed_on,
+            repeat_number,
             replies: replies
                 .into_iter()
                 .map(|(replied_at, status, message_zh, message_en)| ReportReply {

@@ -241,15 +241,6 @@ pub struct Tally {
 }
 
 #[derive(Debug, Clone)]
-pub struct OpenReport {
-    pub report_id: i64,
-    pub filed_at: String,
-    pub category: String,
-    pub village_code: Option<String>,
-    pub status: String,
-}
-
-#[derive(Debug, Clone)]
 pub struct PersonRecord {
     pub id_number: String,
     pub name: String,
@@ -793,34 +784,6 @@ impl Store {
                 score: r.3,
                 clues: r.4,
                 amount_at_risk_fen: r.5,
-            })
-            .collect())
-    }
-
-    /// Reports not yet closed, oldest first, in `scope` (reports without a village are county's).
-    pub async fn open_reports(&self, scope: &Scope) -> Result<Vec<OpenReport>> {
-        let mut binds = Vec::new();
-        let wh = scope.sql("village_code", None, &mut binds);
-        let sql = format!(
-            "SELECT report_id, filed_at, category, village_code, status FROM reports \
-             WHERE status <> 'concluded' AND {wh} ORDER BY filed_at, report_id"
-        );
-        type Row = (i64, String, String, Option<String>, String);
-        let rows: Vec<Row> = on_pool!(self, pool => {
-            let mut q = sqlx::query_as(&sql);
-            for b in &binds {
-                q = q.bind(b);
-            }
-            q.fetch_all(pool).await
-        })?;
-        Ok(rows
-            .into_iter()
-            .map(|r| OpenReport {
-                report_id: r.0,
-                filed_at: r.1,
-                category: r.2,
-                village_code: r.3,
-                status: r.4,
             })
             .collect())
     }

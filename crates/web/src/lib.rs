@@ -3,6 +3,7 @@
 //! embedded in the binary.
 
 pub mod i18n;
+pub mod intake;
 mod limit;
 mod page;
 mod portal;
@@ -19,6 +20,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use i18n::Lang;
+use qingfeng_domain::WorkCalendar;
 use qingfeng_store::Store;
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -71,7 +73,35 @@ pub struct Options {
     pub rule_titles: HashMap<String, (String, String)>,
     /// What "run checks now" runs; without it the button answers "unavailable".
     pub checker: Option<Checker>,
+    /// Public holidays and make-up working days, for deadlines counted in working days.
+    pub calendar: WorkCalendar,
+    /// Post titles (at county level) managed by the level above: reports naming their holders go
+    /// up and are hidden from the county.
+    pub senior_titles: Vec<String>,
+    /// The higher commission's age public key, for reports that go up. Without it such reports are
+    /// not stored at all and the reporter is told where to report instead.
+    pub upper_recipient: Option<String>,
 }
+
+/// The calendar shipped with Qingfeng (`config/holidays.csv`).
+pub fn default_calendar() -> WorkCalendar {
+    WorkCalendar::from_csv(include_str!("../../../config/holidays.csv"))
+        .expect("the shipped holiday calendar reads")
+}
+
+/// Posts of a county's leaders (县领导, managed by the city): configuration, these are the usual
+/// titles.
+pub const DEFAULT_SENIOR_TITLES: &[&str] = &[
+    "县委书记",
+    "县委副书记",
+    "县长",
+    "副县长",
+    "县委常委",
+    "纪委书记",
+    "监委主任",
+    "人大常委会主任",
+    "政协主席",
+];
 
 impl Default for Options {
     fn default() -> Options {
@@ -80,6 +110,9 @@ impl Default for Options {
             logins_per_minute: 10,
             rule_titles: HashMap::new(),
             checker: None,
+            calendar: default_calendar(),
+            senior_titles: DEFAULT_SENIOR_TITLES.iter().map(|s| s.to_string()).collect(),
+            upper_recipient: None,
         }
     }
 }
@@ -97,6 +130,11 @@ pub struct AppState {
     rule_titles: HashMap<String, (String, String)>,
     checker: Option<Checker>,
     check_job: Mutex<Option<CheckJob>>,
+    calendar: WorkCalendar,
+    senior_titles: Vec<String>,
+    upper_recipient: Option<String>,
+    /// Keys the hash that links repeat reports on one matter (so the hash names nobody).
+    matter_secret: String,
 }
 
 pub type Shared = Arc<AppState>;
@@ -106,6 +144,15 @@ impl AppState {
         let receipt_salt = store
             .installation_secret("receipt_salt", receipt::new_salt)
             .await?;
+        let matter_secret = store
+            .installation_secret("matter_secret", receipt::new_salt)
+            .await?;
+        if let Some(r) = &opts.upper_recipient {
+            anyhow::ensure!(
+                qingfeng_vault::is_recipient(r),
+                "not an age public key: {r} / 不是 age 公钥"
+            );
+        }
         let dummy_password_hash =
             workspace::auth::hash_password(&workspace::auth::generate_password())?;
         Ok(Arc::new(AppState {
@@ -118,6 +165,10 @@ impl AppState {
             rule_titles: opts.rule_titles.clone(),
             checker: opts.checker.clone(),
             check_job: Mutex::new(None),
+            calendar: opts.calendar.clone(),
+            senior_titles: opts.senior_titles.clone(),
+            upper_recipient: opts.upper_recipient.clone(),
+            matter_secret,
         }))
     }
 
@@ -202,6 +253,27 @@ fn routes() -> Routes {
             post(workspace::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .post("/work/checks/run", workspace::run_checks)
+        .get("/work/reports", workspace::reports::list)
+        .get("/work/reports/new", workspace::intake_form)
+        .add(
+            "POST",
+            "/work/reports/new",
+            post(workspace::intake_file).layer(DefaultBodyLimit::max(
+                workspace::MAX_INTAKE_BYTES + 1024 * 1024,
+            )),
+        )
+        .get("/work/reports/{id}", workspace::reports::show)
+        .get(
+            "/work/reports/{id}/attachments/{n}",
+            workspace::reports::attachment,
+        )
+        .post("/work/reports/{id}/accept", workspace::reports::accept)
+        .post("/work/reports/{id}/identity", workspace::reports::ask_identity)
+        .post(
+            "/work/reports/{id}/identity/{request}",
+            workspace::reports::decide_identity,
+        )
+        .get("/work/audit", workspace::reports::audit)
 }
 
 /// Largest upload of register files through the browser (a county's files; bigger imports go

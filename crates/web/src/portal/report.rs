@@ -6,6 +6,7 @@
 use super::failure;
 use crate::i18n::{is_category, Texts};
 use crate::page::Page;
+use crate::intake::Filed;
 use crate::receipt;
 use crate::Shared;
 use askama::Template;
@@ -48,7 +49,10 @@ struct ReportPage<'a> {
 #[template(path = "receipt.html")]
 struct ReceiptPage<'a> {
     page: &'a Page,
-    code: String,
+    /// None when nothing was kept (see `Filed::NotStored`).
+    code: Option<String>,
+    notices: Vec<String>,
+    dates: Vec<(&'static str, String)>,
 }
 
 /// The form, pre-filled from the address (the "something is wrong" button of My money).
@@ -113,42 +117,80 @@ pub async fn file(
         Ok(h) => h,
         Err(e) => return failure(&page, e),
     };
-    let filed_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let stored = state
-        .store
-        .file_report(&qingfeng_store::NewReport {
-            receipt_hash: &hash,
-            filed_at: &filed_at,
-            channel: "portal",
-            village_code: trimmed(&form.village),
-            category,
-            subject: trimmed(&form.subject),
-            content: form.content.trim(),
-            anonymous,
-            // An anonymous report keeps no name or contact, even if some were typed.
-            reporter_name: if anonymous {
-                None
-            } else {
-                trimmed(&form.reporter_name)
-            },
-            reporter_contact: if anonymous {
-                None
-            } else {
-                trimmed(&form.reporter_contact)
-            },
-            related_payment_id: trimmed(&form.payment),
-        })
-        .await;
-    if let Err(e) = stored {
-        return failure(&page, e);
+    let village = match crate::intake::resolve_village(&state, &form.village).await {
+        Ok(v) => v,
+        Err(e) => return failure(&page, e),
+    };
+    let reporter = (!anonymous).then(|| crate::intake::Reporter {
+        name: form.reporter_name.trim().to_string(),
+        contact: trimmed(&form.reporter_contact).map(str::to_string),
+    });
+    let plain = crate::intake::PlainReport {
+        channel: "portal".into(),
+        village_code: village,
+        category: category.to_string(),
+        subject_text: trimmed(&form.subject).map(str::to_string),
+        content: form.content.trim().to_string(),
+        related_payment: trimmed(&form.payment).map(str::to_string),
+        // An anonymous report keeps no name or contact, even if some were typed.
+        reporter,
+        received_on: crate::intake::today(),
+        receipt_hash: hash.clone(),
+        filed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ..Default::default()
+    };
+    let filed = match state.file_report(plain).await {
+        Ok(f) => f,
+        Err(e) => return failure(&page, e),
+    };
+    let t = page.t;
+    let (code, notices, filed) = match filed {
+        Filed::NotStored => (None, vec![t.receipt_not_stored.to_string()], None),
+        Filed::Upward { filed } => (
+            Some(receipt::grouped(&code)),
+            vec![t.receipt_upward.to_string()],
+            Some(filed),
+        ),
+        Filed::County { filed, .. } => (Some(receipt::grouped(&code)), Vec::new(), Some(filed)),
+    };
+    let mut notices = notices;
+    if let Some(f) = &filed {
+        if f.repeat_number > 1 {
+            notices.push(t.receipt_repeat.replace("{n}", &f.repeat_number.to_string()));
+        }
     }
+    let dates = match &filed {
+        Some(_) => match state.store.report_status(&hash).await {
+            Ok(Some(s)) => status_dates(t, &s),
+            Ok(None) => Vec::new(),
+            Err(e) => return failure(&page, e),
+        },
+        None => Vec::new(),
+    };
     page.render(
         StatusCode::OK,
         &ReceiptPage {
             page: &page,
-            code: receipt::grouped(&code),
+            code,
+            notices,
+            dates,
         },
     )
+}
+
+/// The procedure's dates and deadlines as the reporter sees them.
+fn status_dates(t: &Texts, s: &qingfeng_store::ReportStatus) -> Vec<(&'static str, String)> {
+    [
+        (t.received_on, &s.received_on),
+        (t.transfer_due, &s.transfer_due),
+        (t.acceptance_notice_due, &s.acceptance_notice_due),
+        (t.accepted_on, &s.accepted_on),
+        (t.handle_due, &s.handle_due),
+        (t.closed_on, &s.closed_on),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.clone().map(|v| (label, v)))
+    .collect()
 }
 
 #[derive(Template)]
@@ -160,6 +202,7 @@ struct FollowPage<'a> {
 }
 
 struct StatusView {
+    dates: Vec<(&'static str, String)>,
     filed_at: String,
     category: String,
     status: String,
@@ -221,6 +264,7 @@ pub async fn follow(
     };
     let t = page.t;
     let view = StatusView {
+        dates: status_dates(t, &s),
         filed_at: s.filed_at.replace('T', " ").replace('Z', " UTC"),
         category: Texts::label(t.categories, &s.category).to_string(),
         status: Texts::label(t.statuses, &s.status).to_string(),

@@ -11,6 +11,9 @@ use qingfeng_store::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
+    /// 县纪委监委分管领导: county-wide; everything an investigator does, and approves opening a
+    /// reporter's identity.
+    Leader,
     /// 县纪委监委管理员: county-wide, manages data and reads the access log.
     Admin,
     /// 县纪委监委调查人员: county-wide, reviews and hands over clues.
@@ -26,6 +29,7 @@ pub enum Role {
 }
 
 pub const ALL_ROLES: &[Role] = &[
+    Role::Leader,
     Role::Admin,
     Role::Investigator,
     Role::TownshipSecretary,
@@ -37,6 +41,7 @@ pub const ALL_ROLES: &[Role] = &[
 impl Role {
     pub fn code(self) -> &'static str {
         match self {
+            Role::Leader => "leader",
             Role::Admin => "admin",
             Role::Investigator => "investigator",
             Role::TownshipSecretary => "township_secretary",
@@ -52,6 +57,7 @@ impl Role {
 
     pub fn label_zh(self) -> &'static str {
         match self {
+            Role::Leader => "县纪委监委分管领导",
             Role::Admin => "县纪委监委管理员",
             Role::Investigator => "县纪委监委调查人员",
             Role::TownshipSecretary => "乡镇纪委书记",
@@ -63,6 +69,7 @@ impl Role {
 
     pub fn label_en(self) -> &'static str {
         match self {
+            Role::Leader => "County commission leader",
             Role::Admin => "County commission administrator",
             Role::Investigator => "County investigator",
             Role::TownshipSecretary => "Township discipline secretary",
@@ -75,7 +82,9 @@ impl Role {
     /// The level of division a jurisdiction of this role is.
     pub fn level(self) -> DivisionLevel {
         match self {
-            Role::Admin | Role::Investigator | Role::Auditor => DivisionLevel::County,
+            Role::Leader | Role::Admin | Role::Investigator | Role::Auditor => {
+                DivisionLevel::County
+            }
             Role::TownshipSecretary | Role::TownshipBookkeeper => DivisionLevel::Township,
             Role::VillageSupervisor => DivisionLevel::Village,
         }
@@ -120,18 +129,27 @@ use Role::*;
 
 const SIGNED_IN: Access = Access::Roles(ALL_ROLES);
 const CLUE_READERS: Access = Access::Roles(&[
+    Leader,
     Admin,
     Investigator,
     TownshipSecretary,
     VillageSupervisor,
     Auditor,
 ]);
-const CLUE_REVIEWERS: Access = Access::Roles(&[Admin, Investigator, TownshipSecretary]);
-const CLUE_ASSIGNERS: Access = Access::Roles(&[Admin, Investigator]);
+const CLUE_REVIEWERS: Access = Access::Roles(&[Leader, Admin, Investigator, TownshipSecretary]);
+const CLUE_ASSIGNERS: Access = Access::Roles(&[Leader, Admin, Investigator]);
 const ADMINS: Access = Access::Roles(&[Admin]);
 // Imports are county-wide (a register file covers the county), so only county roles see them.
-const DATA_READERS: Access = Access::Roles(&[Admin, Investigator, Auditor]);
-const CHECK_RUNNERS: Access = Access::Roles(&[Admin, Investigator]);
+const DATA_READERS: Access = Access::Roles(&[Leader, Admin, Investigator, Auditor]);
+const CHECK_RUNNERS: Access = Access::Roles(&[Leader, Admin, Investigator]);
+// Reports: the roles that may be given a report's key. Whether a given report is visible is
+// decided by the key copies (conflict-of-interest exclusion), not by the role.
+const REPORT_HANDLERS: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary]);
+// Staff enter reports received by letter, visit or the 12388 hotline.
+const REPORT_INTAKE: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary]);
+const SENIORS: Access = Access::Roles(&[Leader]);
+// The audit trail's check: the administrator and the auditors.
+const AUDIT_READERS: Access = Access::Roles(&[Admin, Auditor]);
 
 /// Every route of the application: method, path as registered, and who may use it.
 pub const POLICY: &[(&str, &str, Access)] = &[
@@ -157,6 +175,15 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/work/data", DATA_READERS),
     ("POST", "/work/data/upload", ADMINS),
     ("POST", "/work/checks/run", CHECK_RUNNERS),
+    ("GET", "/work/reports", REPORT_HANDLERS),
+    ("GET", "/work/reports/new", REPORT_INTAKE),
+    ("POST", "/work/reports/new", REPORT_INTAKE),
+    ("GET", "/work/reports/{id}", REPORT_HANDLERS),
+    ("GET", "/work/reports/{id}/attachments/{n}", REPORT_HANDLERS),
+    ("POST", "/work/reports/{id}/accept", REPORT_HANDLERS),
+    ("POST", "/work/reports/{id}/identity", REPORT_HANDLERS),
+    ("POST", "/work/reports/{id}/identity/{request}", SENIORS),
+    ("GET", "/work/audit", AUDIT_READERS),
 ];
 
 /// The rule of a route, if it has one.

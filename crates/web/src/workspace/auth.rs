@@ -11,6 +11,7 @@
 //! - Throttling: a per-client limit on attempts (in memory, keyed hash of the address) and a
 //!   per-account lock-out after repeated failures (in the store, so it survives restarts).
 
+use qingfeng_vault::KeyPair;
 use super::access::{policy, Access, Role};
 use super::texts::WorkTexts;
 use super::{Official, WorkPage};
@@ -128,6 +129,7 @@ async fn official_of(state: &Shared, headers: &HeaderMap) -> Result<Option<Offic
         role,
         scope,
         csrf,
+        token: super::SessionToken(token.to_string()),
     }))
 }
 
@@ -409,6 +411,9 @@ pub async fn log_in(
     if let Err(e) = stored {
         return crate::portal::failure(&page, e);
     }
+    if let Err(e) = open_key_for_session(&state, &user, &form.password, &token).await {
+        return crate::portal::failure(&page, e);
+    }
     let secure = secure(&headers);
     let mut response = Redirect::to("/work").into_response();
     let headers = response.headers_mut();
@@ -423,6 +428,79 @@ pub async fn log_in(
         }
     }
     response
+}
+
+/// Makes a new key pair for an account, locked with its password (when an account is made or its
+/// password reset: copies of report keys wrapped to an earlier key pair no longer open and must be
+/// shared again by a colleague who holds them).
+pub async fn give_new_key(
+    store: &qingfeng_store::Store,
+    user_id: i64,
+    password: &str,
+) -> anyhow::Result<()> {
+    let password = password.to_string();
+    let (public, locked) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let pair = KeyPair::generate();
+        Ok((pair.recipient(), pair.lock_with_password(&password)?))
+    })
+    .await??;
+    store.set_user_key(user_id, &public, &locked).await
+}
+
+/// Unlocks the official's key pair with the password just checked (making one on the first log-in,
+/// or a new one after an administrator reset the password, since the old one is locked with the
+/// old password) and keeps it sealed with the session token for the life of the session.
+async fn open_key_for_session(
+    state: &Shared,
+    user: &qingfeng_store::User,
+    password: &str,
+    token: &str,
+) -> anyhow::Result<()> {
+    let locked = state.store.locked_key_of(user.user_id).await?;
+    let password = password.to_string();
+    let (key, new_lock) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        if let Some(pair) = locked
+            .as_deref()
+            .and_then(|l| KeyPair::unlock_with_password(l, &password).ok())
+        {
+            return Ok((pair, None));
+        }
+        let pair = KeyPair::generate();
+        let lock = pair.lock_with_password(&password)?;
+        Ok((pair, Some(lock)))
+    })
+    .await??;
+    if let Some(lock) = new_lock {
+        state
+            .store
+            .set_user_key(user.user_id, &key.recipient(), &lock)
+            .await?;
+        state
+            .store
+            .audit(&qingfeng_store::AuditEvent {
+                actor: &user.username,
+                action: "user.key_created",
+                subject_kind: "user",
+                subject_id: &user.user_id.to_string(),
+                detail: "a new key pair: reports given to the old one need to be shared again",
+            })
+            .await?;
+    }
+    let sealed = key.seal_for_session(token)?;
+    state
+        .store
+        .set_session_key(&token_hash(token), &sealed)
+        .await
+}
+
+/// The signed-in official's key pair, opened with the session token; `None` if the session holds
+/// none (signed in before keys existed: signing in again makes one).
+pub async fn session_key(state: &Shared, official: &Official) -> anyhow::Result<Option<KeyPair>> {
+    let hash = token_hash(&official.token.0);
+    let Some(sealed) = state.store.session_key(&hash).await? else {
+        return Ok(None);
+    };
+    Ok(KeyPair::open_for_session(&sealed, &official.token.0).ok())
 }
 
 pub async fn log_out(State(state): State<Shared>, headers: HeaderMap) -> Response {

@@ -10,10 +10,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use qingfeng_store::{OpenReport, Score, Tally};
-
-/// Days a report may take from filing to the end of its handling (domain spec: 60 days).
-const HANDLING_DAYS: i64 = 60;
+use super::reports::{report_row, ReportRow};
+use qingfeng_store::{Score, Tally};
 
 #[derive(Template)]
 #[template(path = "work/dashboard.html")]
@@ -30,6 +28,9 @@ struct Dashboard<'a> {
     villages: Vec<ScoreRow>,
     officials: Vec<ScoreRow>,
     reports: Vec<ReportRow>,
+    overdue: usize,
+    due_soon: usize,
+    rt: &'static super::reports::ReportTexts,
 }
 
 struct TallyRow {
@@ -48,15 +49,6 @@ struct ScoreRow {
     amount: String,
 }
 
-struct ReportRow {
-    report_id: i64,
-    filed_at: String,
-    due_by: String,
-    overdue: bool,
-    category: String,
-    status: String,
-}
-
 pub async fn dashboard(
     State(state): State<Shared>,
     official: Official,
@@ -72,7 +64,9 @@ pub async fn dashboard(
         let by_month = state.store.clue_tally(scope, "month").await?;
         let villages = state.store.top_scores(scope, "village", 10).await?;
         let officials = state.store.top_scores(scope, "official", 10).await?;
-        let reports = state.store.open_reports(scope).await?;
+        // The open reports this official holds a key to (no other report is listed).
+        let mut reports = state.store.reports_of(official.user.user_id).await?;
+        reports.retain(|r| r.closed_on.is_none());
         anyhow::Ok((by_rule, by_village, by_month, villages, officials, reports))
     }
     .await;
@@ -124,11 +118,36 @@ pub async fn dashboard(
         .collect();
     let village_chart = chart::bars(wp.w.by_village, &village_bars);
 
-    let today = chrono::Utc::now().date_naive();
-    let reports = reports
+    let rt = if wp.is_zh() {
+        &super::reports::ZH
+    } else {
+        &super::reports::EN
+    };
+    let today = crate::intake::today();
+    let mut reports: Vec<ReportRow> = reports
         .iter()
-        .map(|r| report_row(r, today, &page))
+        .map(|r| report_row(r, today, &page, rt))
         .collect();
+    // The most urgent first: overdue, then due soon, then the rest (oldest first).
+    reports.sort_by_key(|r| {
+        let rank = if r.deadlines.iter().any(|d| d.class == "overdue") {
+            0
+        } else if r.urgent {
+            1
+        } else {
+            2
+        };
+        (rank, r.report_id)
+    });
+    let overdue = reports
+        .iter()
+        .filter(|r| r.deadlines.iter().any(|d| d.class == "overdue"))
+        .count();
+    let due_soon = reports
+        .iter()
+        .filter(|r| r.urgent)
+        .count()
+        - overdue;
     page.render(
         StatusCode::OK,
         &Dashboard {
@@ -144,6 +163,9 @@ pub async fn dashboard(
             villages: villages.iter().map(score_row).collect(),
             officials: officials.iter().map(score_row).collect(),
             reports,
+            overdue,
+            due_soon,
+            rt,
         },
     )
 }
@@ -165,22 +187,5 @@ fn score_row(s: &Score) -> ScoreRow {
         score: format!("{:.1}", s.score),
         clues: s.clues,
         amount: yuan(s.amount_at_risk_fen),
-    }
-}
-
-fn report_row(r: &OpenReport, today: chrono::NaiveDate, page: &Page) -> ReportRow {
-    let filed = chrono::DateTime::parse_from_rfc3339(&r.filed_at)
-        .map(|d| d.date_naive())
-        .ok();
-    let due = filed.map(|d| d + chrono::Duration::days(HANDLING_DAYS));
-    ReportRow {
-        report_id: r.report_id,
-        filed_at: filed
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| r.filed_at.clone()),
-        due_by: due.map(|d| d.to_string()).unwrap_or_default(),
-        overdue: due.is_some_and(|d| d < today),
-        category: crate::i18n::Texts::label(page.t.categories, &r.category).to_string(),
-        status: crate::i18n::Texts::label(page.t.statuses, &r.status).to_string(),
     }
 }

@@ -7,7 +7,9 @@ mod chart;
 mod clues;
 mod dashboard;
 mod data;
+mod intake;
 mod log;
+pub mod reports;
 pub mod texts;
 
 pub use access::Role;
@@ -15,6 +17,7 @@ pub(crate) use clues::{assign, clue, queue, review};
 pub(crate) use dashboard::dashboard;
 pub(crate) use data::{data, run_checks, upload};
 pub(crate) use log::access_log;
+pub(crate) use intake::{file as intake_file, form as intake_form, MAX_INTAKE_BYTES};
 
 use crate::page::Page;
 use askama::Template;
@@ -32,6 +35,18 @@ pub struct Official {
     pub role: Role,
     pub scope: Scope,
     pub csrf: String,
+    /// The session token from the cookie: opens the official's key sealed with the session.
+    pub token: SessionToken,
+}
+
+/// A session token, kept out of `Debug` output.
+#[derive(Clone)]
+pub struct SessionToken(pub(crate) String);
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken(…)")
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Official {
@@ -58,6 +73,8 @@ pub struct WorkPage<'a> {
     pub can_see_clues: bool,
     pub can_read_log: bool,
     pub can_see_data: bool,
+    pub can_see_reports: bool,
+    pub can_read_audit: bool,
 }
 
 impl<'a> WorkPage<'a> {
@@ -76,6 +93,8 @@ impl<'a> WorkPage<'a> {
             can_see_clues: allowed("/work/clues"),
             can_read_log: allowed("/work/access-log"),
             can_see_data: allowed("/work/data"),
+            can_see_reports: allowed("/work/reports"),
+            can_read_audit: allowed("/work/audit"),
         }
     }
 

@@ -1,0 +1,814 @@
+//! Protected reports (举报): stored sealed, opened only through a key copy, with the
+//! conflict-of-interest exclusion computed from the registers.
+//!
+//! This module stores and finds; it never sees a plaintext report. Sealing and opening happen in
+//! the caller with the vault crate, so the database holds only ciphertext and wrapped keys.
+
+use crate::audit::{append_audit, begin_audited, AuditEvent};
+use crate::{on_pool, Store};
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Roles that receive report keys when a report comes in. Township and village roles get a key
+/// only when a case is assigned to them (交叉办案), auditors and administrators never.
+pub const HANDLER_ROLES: &[&str] = &["leader", "investigator"];
+/// Roles that may approve opening a reporter's identity (and so hold that key).
+pub const SENIOR_ROLES: &[&str] = &["leader"];
+
+/// A key copy for one official.
+#[derive(Debug, Clone)]
+pub struct WrappedKey {
+    pub user_id: i64,
+    /// `content` or `reporter`.
+    pub purpose: &'static str,
+    pub wrapped: Vec<u8>,
+}
+
+/// The sealed deadlines of a report (ISO dates).
+#[derive(Debug, Clone, Default)]
+pub struct ReportDeadlines {
+    pub transfer_due: Option<String>,
+    pub handle_due: Option<String>,
+    pub acceptance_notice_due: Option<String>,
+    pub upward_due: Option<String>,
+}
+
+/// A report ready to store: everything a reporter wrote is already sealed.
+#[derive(Debug, Clone)]
+pub struct SealedReport<'a> {
+    pub receipt_hash: &'a str,
+    pub filed_at: &'a str,
+    pub received_on: &'a str,
+    /// portal / letter / visit / hotline_12388.
+    pub channel: &'a str,
+    pub village_code: Option<&'a str>,
+    pub category: &'a str,
+    pub anonymous: bool,
+    pub sealed_content: &'a [u8],
+    pub sealed_reporter: Option<&'a [u8]>,
+    /// county / upward.
+    pub routing: &'a str,
+    /// The official who entered a report received by letter, visit or telephone.
+    pub entered_by: Option<&'a str>,
+    pub matter_hash: Option<&'a str>,
+    pub deadlines: ReportDeadlines,
+    pub keys: Vec<WrappedKey>,
+    /// (sealed file name, sealed bytes)
+    pub attachments: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// What filing returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiledReport {
+    pub report_id: i64,
+    /// 1 for a new matter, 2 for the second report on it, …
+    pub repeat_number: i64,
+    pub first_report_id: i64,
+}
+
+/// An official who might handle a report.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Candidate {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub jurisdiction: String,
+    pub id_number: Option<String>,
+    pub public_key: Option<String>,
+}
+
+/// An official kept away from a report, and why (shown only to those holding the report's key).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Exclusion {
+    pub username: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+}
+
+/// A report as listed to an official holding its key.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportSummary {
+    pub report_id: i64,
+    pub filed_at: String,
+    pub received_on: Option<String>,
+    pub channel: String,
+    pub village_code: Option<String>,
+    pub category: String,
+    pub anonymous: bool,
+    pub status: String,
+    pub repeat_number: i64,
+    pub first_report_id: Option<i64>,
+    pub transfer_due: Option<String>,
+    pub handle_due: Option<String>,
+    pub acceptance_notice_due: Option<String>,
+    pub accepted_on: Option<String>,
+    pub closed_on: Option<String>,
+}
+
+/// One report opened by an official: the sealed parts and the official's key copies.
+#[derive(Debug, Clone)]
+pub struct ReportEnvelope {
+    pub summary: ReportSummary,
+    pub entered_by: Option<String>,
+    pub sealed_content: Vec<u8>,
+    pub sealed_reporter: Option<Vec<u8>>,
+    pub content_key: Vec<u8>,
+    /// Present once the official holds the reporter key (senior, or approved request).
+    pub reporter_key: Option<Vec<u8>>,
+}
+
+/// A request to open a reporter's identity.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IdentityRequest {
+    pub request_id: i64,
+    pub report_id: i64,
+    pub requested_by: i64,
+    pub requested_by_name: String,
+    pub reason: String,
+    pub requested_at: String,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<String>,
+    pub approved: Option<bool>,
+}
+
+/// A sealed attachment.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SealedAttachment {
+    pub attachment_id: i64,
+    pub sealed_name: Vec<u8>,
+    pub sealed_body: Vec<u8>,
+    pub added_at: String,
+}
+
+/// A person found in the registers by a name a reporter typed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NamedPerson {
+    pub id_number: String,
+    pub name: String,
+    /// Where found: a village resident, or the post held.
+    pub found_as: String,
+}
+
+const SUMMARY_COLUMNS: &str = "r.report_id, r.filed_at, r.received_on, r.channel, r.village_code, \
+     r.category, r.anonymous, r.status, r.repeat_number, r.first_report_id, r.transfer_due, \
+     r.handle_due, r.acceptance_notice_due, r.accepted_on, r.closed_on";
+
+fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The township a village belongs to: its code's first nine digits, then 000.
+pub fn township_of(village_code: &str) -> Option<String> {
+    (village_code.len() == 12).then(|| format!("{}000", &village_code[..9]))
+}
+
+impl Store {
+    /// Stores a sealed report with its key copies and attachments, links it to earlier reports
+    /// on the same matter and appends the filing to the audit trail, all in one transaction.
+    pub async fn file_sealed_report(
+        &self,
+        r: &SealedReport<'_>,
+        actor: &str,
+    ) -> Result<FiledReport> {
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let earlier: (Option<i64>, i64) = match r.matter_hash {
+                Some(h) => sqlx::query_as(
+                    "SELECT MIN(report_id), COUNT(*) FROM reports WHERE matter_hash = $1",
+                )
+                .bind(h)
+                .fetch_one(&mut *tx)
+                .await?,
+                None => (None, 0),
+            };
+            let repeat_number = earlier.1 + 1;
+            let report_id: i64 = sqlx::query_scalar(
+                "INSERT INTO reports (receipt_hash, filed_at, channel, village_code, category, anonymous, \
+                 status, sealed_content, sealed_reporter, routing, entered_by, matter_hash, first_report_id, \
+                 repeat_number, received_on, transfer_due, handle_due, acceptance_notice_due, upward_due) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+                 RETURNING report_id",
+            )
+            .bind(r.receipt_hash)
+            .bind(r.filed_at)
+            .bind(r.channel)
+            .bind(r.village_code)
+            .bind(r.category)
+            .bind(r.anonymous)
+            .bind(if r.routing == "upward" { "routed_upward" } else { "received" })
+            .bind(r.sealed_content)
+            .bind(r.sealed_reporter)
+            .bind(r.routing)
+            .bind(r.entered_by)
+            .bind(r.matter_hash)
+            .bind(earlier.0)
+            .bind(repeat_number)
+            .bind(r.received_on)
+            .bind(&r.deadlines.transfer_due)
+            .bind(&r.deadlines.handle_due)
+            .bind(&r.deadlines.acceptance_notice_due)
+            .bind(&r.deadlines.upward_due)
+            .fetch_one(&mut *tx)
+            .await
+            .context("storing the report")?;
+            for k in &r.keys {
+                sqlx::query(
+                    "INSERT INTO report_keys (report_id, user_id, purpose, wrapped_key, granted_by, granted_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(report_id)
+                .bind(k.user_id)
+                .bind(k.purpose)
+                .bind(&k.wrapped)
+                .bind(actor)
+                .bind(r.filed_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (name, body) in &r.attachments {
+                sqlx::query(
+                    "INSERT INTO report_attachments (report_id, sealed_name, sealed_body, added_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(report_id)
+                .bind(name)
+                .bind(body)
+                .bind(r.filed_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let detail = format!(
+                "channel={} routing={} repeat={} keys={} attachments={}",
+                r.channel,
+                r.routing,
+                repeat_number,
+                r.keys.len(),
+                r.attachments.len()
+            );
+            let id = report_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "report.filed",
+                subject_kind: "report",
+                subject_id: &id,
+                detail: &detail,
+            });
+            tx.commit().await?;
+            Ok(FiledReport {
+                report_id,
+                repeat_number,
+                first_report_id: earlier.0.unwrap_or(report_id),
+            })
+        })
+    }
+
+    /// Active accounts with one of `roles`, with their public keys.
+    pub async fn candidates(&self, roles: &[&str]) -> Result<Vec<Candidate>> {
+        let sql = format!(
+            "SELECT user_id, username, display_name, role, jurisdiction, id_number, public_key \
+             FROM users WHERE NOT disabled AND role IN ({}) ORDER BY user_id",
+            placeholders(1, roles.len())
+        );
+        Ok(on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for r in roles {
+                q = q.bind(*r);
+            }
+            q.fetch_all(pool).await
+        })?)
+    }
+
+    /// Splits `candidates` into those who may handle a report about `village_code` naming
+    /// `subjects` (ID numbers), and those excluded with the reason. Excluded: a person named; a
+    /// member of a named person's household; a relative declared by or declaring a named person;
+    /// anyone holding a current post in the village or its township (officials register); an
+    /// account whose jurisdiction is the village or its township.
+    pub async fn exclude_conflicted(
+        &self,
+        candidates: Vec<Candidate>,
+        village_code: Option<&str>,
+        subjects: &[String],
+        today: &str,
+    ) -> Result<(Vec<Candidate>, Vec<Exclusion>)> {
+        let township = village_code.and_then(township_of);
+        let linked: Vec<String> = candidates
+            .iter()
+            .filter_map(|c| c.id_number.clone())
+            .collect();
+        // Households of the named persons and of the linked officials.
+        let mut people: Vec<String> = subjects.to_vec();
+        people.extend(linked.iter().cloned());
+        let households: BTreeMap<String, String> = if people.is_empty() {
+            BTreeMap::new()
+        } else {
+            let sql = format!(
+                "SELECT id_number, household_id FROM persons WHERE id_number IN ({})",
+                placeholders(1, people.len())
+            );
+            let rows: Vec<(String, String)> = on_pool!(self, pool => {
+                let mut q = sqlx::query_as(&sql);
+                for p in &people {
+                    q = q.bind(p);
+                }
+                q.fetch_all(pool).await
+            })?;
+            rows.into_iter().collect()
+        };
+        let subject_households: BTreeSet<&String> =
+            subjects.iter().filter_map(|s| households.get(s)).collect();
+        // Declared relations touching a named person, either way round.
+        let relatives: BTreeSet<String> = if subjects.is_empty() {
+            BTreeSet::new()
+        } else {
+            let list = placeholders(1, subjects.len());
+            let sql = format!(
+                "SELECT relative_id_number FROM declared_relations WHERE official_id_number IN ({list}) \
+                 UNION SELECT official_id_number FROM declared_relations WHERE relative_id_number IN ({list})"
+            );
+            let rows: Vec<(String,)> = on_pool!(self, pool => {
+                let mut q = sqlx::query_as(&sql);
+                for s in subjects {
+                    q = q.bind(s);
+                }
+                q.fetch_all(pool).await
+            })?;
+            rows.into_iter().map(|r| r.0).collect()
+        };
+        // Current posts of the linked officials in the village or its township.
+        let serving: BTreeMap<String, String> = match (village_code, linked.is_empty()) {
+            (Some(v), false) => {
+                let t = township.clone().unwrap_or_default();
+                let sql = format!(
+                    "SELECT id_number, org_name || ' ' || position FROM officials \
+                     WHERE division_code IN ($1, $2) AND (end_date IS NULL OR end_date = '' OR end_date >= $3) \
+                     AND id_number IN ({})",
+                    placeholders(4, linked.len())
+                );
+                let rows: Vec<(String, String)> = on_pool!(self, pool => {
+                    let mut q = sqlx::query_as(&sql).bind(v).bind(&t).bind(today);
+                    for l in &linked {
+                        q = q.bind(l);
+                    }
+                    q.fetch_all(pool).await
+                })?;
+                rows.into_iter().collect()
+            }
+            _ => BTreeMap::new(),
+        };
+        let mut allowed = Vec::new();
+        let mut excluded = Vec::new();
+        for c in candidates {
+            let own = c.id_number.as_deref();
+            let reason: Option<(String, String)> =
+                if own.is_some_and(|id| subjects.iter().any(|s| s == id)) {
+                    Some(("本人被举报".into(), "named in the report".into()))
+                } else if own
+                    .and_then(|id| households.get(id))
+                    .is_some_and(|h| subject_households.contains(h))
+                {
+                    Some((
+                        "与被举报人同户".into(),
+                        "same household as a person named".into(),
+                    ))
+                } else if own.is_some_and(|id| relatives.contains(id)) {
+                    Some((
+                        "被举报人的申报亲属".into(),
+                        "declared relative of a person named".into(),
+                    ))
+                } else if let Some(post) = own.and_then(|id| serving.get(id)) {
+                    Some((
+                        format!("在本村或本乡镇任职：{post}"),
+                        format!("holds a post in the village or its township: {post}"),
+                    ))
+                } else if village_code.is_some_and(|v| c.jurisdiction == v)
+                    || township.as_deref().is_some_and(|t| c.jurisdiction == t)
+                {
+                    Some((
+                        "管辖本村或本乡镇".into(),
+                        "works in the village's or township's own jurisdiction".into(),
+                    ))
+                } else {
+                    None
+                };
+            match reason {
+                Some((reason_zh, reason_en)) => excluded.push(Exclusion {
+                    username: c.username.clone(),
+                    reason_zh,
+                    reason_en,
+                }),
+                None => allowed.push(c),
+            }
+        }
+        Ok((allowed, excluded))
+    }
+
+    /// Persons a reporter may have meant by `names`: residents of the village, and officials
+    /// holding a current post in the village or its township, with exactly that name.
+    pub async fn persons_named(
+        &self,
+        village_code: &str,
+        names: &[String],
+        today: &str,
+    ) -> Result<Vec<NamedPerson>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let township = township_of(village_code).unwrap_or_default();
+        let list = placeholders(4, names.len());
+        let sql = format!(
+            "SELECT id_number, name, '本村村民 / resident' FROM persons WHERE village_code = $1 AND name IN ({list}) \
+             UNION SELECT id_number, name, org_name || ' ' || position FROM officials \
+             WHERE division_code IN ($1, $2) AND (end_date IS NULL OR end_date = '' OR end_date >= $3) AND name IN ({list}) \
+             ORDER BY 1"
+        );
+        let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql).bind(village_code).bind(&township).bind(today);
+            for n in names {
+                q = q.bind(n);
+            }
+            q.fetch_all(pool).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(id_number, name, found_as)| NamedPerson {
+                id_number,
+                name,
+                found_as,
+            })
+            .collect())
+    }
+
+    /// Among `ids` and `names`, the county's own leaders: a current post at a county-level
+    /// division whose title contains one of `senior_titles` (configuration: the posts managed by
+    /// the level above). Reports naming them go up.
+    pub async fn county_leaders_named(
+        &self,
+        ids: &[String],
+        names: &[String],
+        senior_titles: &[String],
+        today: &str,
+    ) -> Result<Vec<NamedPerson>> {
+        if (ids.is_empty() && names.is_empty()) || senior_titles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = String::from(
+            "SELECT o.id_number, o.name, o.org_name || ' ' || o.position, o.position FROM officials o \
+             WHERE (o.end_date IS NULL OR o.end_date = '' OR o.end_date >= $1) \
+             AND o.division_code IN (SELECT code FROM divisions WHERE level = 'county') AND (",
+        );
+        let mut binds: Vec<&str> = vec![today];
+        let mut parts = Vec::new();
+        if !ids.is_empty() {
+            parts.push(format!("o.id_number IN ({})", placeholders(2, ids.len())));
+            binds.extend(ids.iter().map(String::as_str));
+        }
+        if !names.is_empty() {
+            parts.push(format!(
+                "o.name IN ({})",
+                placeholders(binds.len() + 1, names.len())
+            ));
+            binds.extend(names.iter().map(String::as_str));
+        }
+        sql.push_str(&parts.join(" OR "));
+        sql.push(')');
+        let rows: Vec<(String, String, String, String)> = on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for b in &binds {
+                q = q.bind(*b);
+            }
+            q.fetch_all(pool).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| senior_titles.iter().any(|t| r.3.contains(t.as_str())))
+            .map(|(id_number, name, found_as, _)| NamedPerson {
+                id_number,
+                name,
+                found_as,
+            })
+            .collect())
+    }
+
+    /// The county's reports `user_id` holds a key to, newest first (never the upward ones).
+    pub async fn reports_of(&self, user_id: i64) -> Result<Vec<ReportSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM reports r JOIN report_keys k ON k.report_id = r.report_id \
+             WHERE k.user_id = $1 AND k.purpose = 'content' AND r.routing = 'county' \
+             ORDER BY r.report_id DESC"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)?)
+    }
+
+    /// One report for `user_id`, or `None` when the official holds no key to it (to them it
+    /// does not exist).
+    pub async fn report_for(&self, user_id: i64, report_id: i64) -> Result<Option<ReportEnvelope>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, r.entered_by, r.sealed_content, r.sealed_reporter, k.wrapped_key \
+             FROM reports r JOIN report_keys k ON k.report_id = r.report_id \
+             WHERE r.report_id = $1 AND k.user_id = $2 AND k.purpose = 'content' AND r.routing = 'county'"
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            summary: ReportSummary,
+            entered_by: Option<String>,
+            sealed_content: Option<Vec<u8>>,
+            sealed_reporter: Option<Vec<u8>>,
+            wrapped_key: Vec<u8>,
+        }
+        let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(report_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let reporter_key: Option<Vec<u8>> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT wrapped_key FROM report_keys WHERE report_id = $1 AND user_id = $2 AND purpose = 'reporter'",
+        )
+        .bind(report_id)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(Some(ReportEnvelope {
+            summary: row.summary,
+            entered_by: row.entered_by,
+            sealed_content: row.sealed_content.unwrap_or_default(),
+            sealed_reporter: row.sealed_reporter,
+            content_key: row.wrapped_key,
+            reporter_key,
+        }))
+    }
+
+    /// Usernames holding a key copy of `purpose` to the report.
+    pub async fn key_holders(&self, report_id: i64, purpose: &str) -> Result<Vec<(i64, String)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT u.user_id, u.username FROM report_keys k JOIN users u ON u.user_id = k.user_id \
+             WHERE k.report_id = $1 AND k.purpose = $2 ORDER BY u.username",
+        )
+        .bind(report_id)
+        .bind(purpose)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    pub async fn attachments_of(&self, report_id: i64) -> Result<Vec<SealedAttachment>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT attachment_id, sealed_name, sealed_body, added_at FROM report_attachments \
+             WHERE report_id = $1 ORDER BY attachment_id",
+        )
+        .bind(report_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Gives `key` to its official and records who gave it, in the audit trail too.
+    pub async fn grant_report_key(
+        &self,
+        report_id: i64,
+        key: &WrappedKey,
+        granted_by: &str,
+        why: &str,
+    ) -> Result<()> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            sqlx::query(
+                "INSERT INTO report_keys (report_id, user_id, purpose, wrapped_key, granted_by, granted_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (report_id, user_id, purpose) DO NOTHING",
+            )
+            .bind(report_id)
+            .bind(key.user_id)
+            .bind(key.purpose)
+            .bind(&key.wrapped)
+            .bind(granted_by)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            let id = report_id.to_string();
+            let detail = format!("purpose={} to_user={} {why}", key.purpose, key.user_id);
+            append_audit!(tx, &AuditEvent {
+                actor: granted_by,
+                action: "report.key_granted",
+                subject_kind: "report",
+                subject_id: &id,
+                detail: &detail,
+            });
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Records a request to open the reporter's identity.
+    pub async fn request_identity(
+        &self,
+        report_id: i64,
+        user_id: i64,
+        username: &str,
+        reason: &str,
+    ) -> Result<i64> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO identity_requests (report_id, requested_by, reason, requested_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING request_id",
+            )
+            .bind(report_id)
+            .bind(user_id)
+            .bind(reason)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let rid = report_id.to_string();
+            let detail = format!("request={id} reason={reason}");
+            append_audit!(tx, &AuditEvent {
+                actor: username,
+                action: "report.identity_requested",
+                subject_kind: "report",
+                subject_id: &rid,
+                detail: &detail,
+            });
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn identity_requests(&self, report_id: i64) -> Result<Vec<IdentityRequest>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT q.request_id, q.report_id, q.requested_by, u.username AS requested_by_name, q.reason, \
+             q.requested_at, q.decided_by, q.decided_at, q.approved \
+             FROM identity_requests q JOIN users u ON u.user_id = q.requested_by \
+             WHERE q.report_id = $1 ORDER BY q.request_id",
+        )
+        .bind(report_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Records the senior official's decision on a request; on approval `key` (the reporter key
+    /// wrapped to the requester) is stored in the same transaction.
+    pub async fn decide_identity_request(
+        &self,
+        request_id: i64,
+        decided_by: i64,
+        decided_by_name: &str,
+        key: Option<&WrappedKey>,
+    ) -> Result<()> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let report_id: i64 = sqlx::query_scalar(
+                "UPDATE identity_requests SET decided_by = $1, decided_at = $2, approved = $3 \
+                 WHERE request_id = $4 AND decided_at IS NULL RETURNING report_id",
+            )
+            .bind(decided_by)
+            .bind(&now)
+            .bind(key.is_some())
+            .bind(request_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .context("no such open request / 无此待批申请")?;
+            if let Some(k) = key {
+                sqlx::query(
+                    "INSERT INTO report_keys (report_id, user_id, purpose, wrapped_key, granted_by, granted_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (report_id, user_id, purpose) DO NOTHING",
+                )
+                .bind(report_id)
+                .bind(k.user_id)
+                .bind(k.purpose)
+                .bind(&k.wrapped)
+                .bind(decided_by_name)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let rid = report_id.to_string();
+            let detail = format!("request={request_id}");
+            append_audit!(tx, &AuditEvent {
+                actor: decided_by_name,
+                action: if key.is_some() { "report.identity_approved" } else { "report.identity_refused" },
+                subject_kind: "report",
+                subject_id: &rid,
+                detail: &detail,
+            });
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Stores an official's key pair (public half, and secret half locked with the password).
+    pub async fn set_user_key(
+        &self,
+        user_id: i64,
+        public_key: &str,
+        locked_key: &[u8],
+    ) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE users SET public_key = $1, locked_key = $2 WHERE user_id = $3")
+            .bind(public_key)
+            .bind(locked_key)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// An official's locked key, if one was made.
+    pub async fn locked_key_of(&self, user_id: i64) -> Result<Option<Vec<u8>>> {
+        let v: Option<Option<Vec<u8>>> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT locked_key FROM users WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(v.flatten())
+    }
+
+    /// Links an account to the official's ID number in the registers.
+    pub async fn set_user_id_number(&self, user_id: i64, id_number: Option<&str>) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE users SET id_number = $1 WHERE user_id = $2")
+            .bind(id_number)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Keeps the session's sealed key with the session.
+    pub async fn set_session_key(&self, token_hash: &str, sealed_key: &[u8]) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE sessions SET sealed_key = $1 WHERE token_hash = $2")
+            .bind(sealed_key)
+            .bind(token_hash)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn session_key(&self, token_hash: &str) -> Result<Option<Vec<u8>>> {
+        let v: Option<Option<Vec<u8>>> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT sealed_key FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(v.flatten())
+    }
+
+    /// Accepts a report (受理): records the date, the handling deadline and a reply the reporter
+    /// reads through the receipt code, and appends the change to the audit trail.
+    pub async fn accept_report(
+        &self,
+        report_id: i64,
+        actor: &str,
+        accepted_on: &str,
+        handle_due: &str,
+        reply: (&str, &str),
+    ) -> Result<bool> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let n = sqlx::query(
+                "UPDATE reports SET status = 'accepted', accepted_on = $1, handle_due = $2 \
+                 WHERE report_id = $3 AND status = 'received' AND routing = 'county'",
+            )
+            .bind(accepted_on)
+            .bind(handle_due)
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
+                 VALUES ($1, $2, 'accepted', $3, $4)",
+            )
+            .bind(report_id)
+            .bind(&now)
+            .bind(reply.0)
+            .bind(reply.1)
+            .execute(&mut *tx)
+            .await?;
+            let id = report_id.to_string();
+            let detail = format!("status received -> accepted, handle_due={handle_due}");
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "report.accepted",
+                subject_kind: "report",
+                subject_id: &id,
+                detail: &detail,
+            });
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+}

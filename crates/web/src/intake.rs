@@ -1,0 +1,287 @@
+//! Taking in a report, from the portal or from staff (letters, visits, the 12388 hotline): who is
+//! named, who may handle it, sealing, repeat linking and the first deadlines.
+//!
+//! The order matters. The persons named are found in the registers first; a report naming one of
+//! the county's own leaders goes up, sealed to the higher commission's key only. Otherwise the
+//! officials who could handle it are narrowed by the conflict-of-interest exclusion, and only the
+//! remaining ones get a copy of the report's key. Nothing readable is stored.
+
+use crate::AppState;
+use anyhow::Result;
+use chrono::NaiveDate;
+use qingfeng_domain::Deadline;
+use qingfeng_store::reports::{
+    Exclusion, FiledReport, NamedPerson, ReportDeadlines, SealedReport, WrappedKey,
+    HANDLER_ROLES, SENIOR_ROLES,
+};
+use qingfeng_vault::{seal_to, KeyPair};
+
+/// The most persons one report may name (more is not a report about persons).
+const MAX_NAMES: usize = 12;
+
+/// A report as received, before sealing.
+#[derive(Debug, Clone, Default)]
+pub struct PlainReport {
+    /// portal / letter / visit / hotline_12388
+    pub channel: String,
+    pub village_code: Option<String>,
+    pub category: String,
+    /// Names as the reporter wrote them.
+    pub subject_text: Option<String>,
+    /// ID numbers of persons named (staff intake), if known.
+    pub subject_ids: Vec<String>,
+    pub content: String,
+    pub related_payment: Option<String>,
+    /// Name and contact of a real-name reporter; `None` when anonymous.
+    pub reporter: Option<Reporter>,
+    /// (file name, bytes)
+    pub attachments: Vec<(String, Vec<u8>)>,
+    pub entered_by: Option<String>,
+    pub received_on: NaiveDate,
+    pub receipt_hash: String,
+    pub filed_at: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Reporter {
+    pub name: String,
+    pub contact: Option<String>,
+}
+
+/// What is sealed to the report's key.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SealedContent {
+    pub subject_text: Option<String>,
+    pub subjects: Vec<NamedPerson>,
+    pub content: String,
+    pub related_payment: Option<String>,
+    /// Officials kept away from this report and why (readable only by those given the key).
+    pub exclusions: Vec<Exclusion>,
+}
+
+/// Where a report went.
+#[derive(Debug, Clone)]
+pub enum Filed {
+    /// Into the county's system, readable by `handlers` officials.
+    County { filed: FiledReport, handlers: usize },
+    /// Up to the higher commission (it names a county leader).
+    Upward { filed: FiledReport },
+    /// It names a county leader and no higher commission key is configured: nothing was kept.
+    NotStored,
+}
+
+/// Today in China (UTC+8), whatever the server's clock zone: deadlines are China's dates.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// The village a reporter meant: a 12-digit code, or a name that only one village has. Anything
+/// else is kept out (the report is still filed, without a village).
+pub async fn resolve_village(state: &AppState, typed: &str) -> Result<Option<String>> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let divisions = state.store.divisions().await?;
+    let villages = divisions.iter().filter(|d| d.level == "village");
+    if typed.len() == 12 && typed.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(villages.filter(|d| d.code == typed).map(|d| d.code.clone()).next());
+    }
+    let matching: Vec<&String> = villages.filter(|d| d.name == typed).map(|d| &d.code).collect();
+    Ok((matching.len() == 1).then(|| matching[0].clone()))
+}
+
+/// Names written in a free-text "who" field: split at commas, enumeration commas, semicolons and
+/// spaces.
+pub fn names_in(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = text
+        .split(|c: char| matches!(c, ',' | '，' | '、' | ';' | '；') || c.is_whitespace())
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 20)
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names.truncate(MAX_NAMES);
+    names
+}
+
+impl AppState {
+    pub async fn file_report(&self, plain: PlainReport) -> Result<Filed> {
+        let today = plain.received_on.to_string();
+        let names = plain.subject_text.as_deref().map(names_in).unwrap_or_default();
+        let mut subjects: Vec<NamedPerson> = match &plain.village_code {
+            Some(v) => self.store.persons_named(v, &names, &today).await?,
+            None => Vec::new(),
+        };
+        for id in &plain.subject_ids {
+            if !subjects.iter().any(|s| &s.id_number == id) {
+                subjects.push(NamedPerson {
+                    id_number: id.clone(),
+                    name: String::new(),
+                    found_as: "登记时录入 / entered with the report".into(),
+                });
+            }
+        }
+        let mut ids: Vec<String> = subjects.iter().map(|s| s.id_number.clone()).collect();
+        let leaders = self
+            .store
+            .county_leaders_named(&ids, &names, &self.senior_titles, &today)
+            .await?;
+        let upward = !leaders.is_empty();
+        for l in &leaders {
+            if !ids.contains(&l.id_number) {
+                ids.push(l.id_number.clone());
+                subjects.push(l.clone());
+            }
+        }
+        ids.sort();
+        ids.dedup();
+
+        let mut deadlines = ReportDeadlines::default();
+        let mut keys = Vec::new();
+        let mut exclusions = Vec::new();
+        // Everything is sealed to the report's own key pair (county) or to the higher
+        // commission's public key (upward: no county official can open it).
+        let (content_recipient, reporter_recipient) = if upward {
+            let Some(upper) = &self.upper_recipient else {
+                return Ok(Filed::NotStored);
+            };
+            deadlines.upward_due = Some(
+                self.calendar
+                    .due(Deadline::UpwardTransfer, plain.received_on)
+                    .to_string(),
+            );
+            (upper.clone(), upper.clone())
+        } else {
+            deadlines.transfer_due = Some(
+                self.calendar
+                    .due(Deadline::Transfer, plain.received_on)
+                    .to_string(),
+            );
+            let candidates = self.store.candidates(HANDLER_ROLES).await?;
+            let (allowed, excluded) = self
+                .store
+                .exclude_conflicted(candidates, plain.village_code.as_deref(), &ids, &today)
+                .await?;
+            exclusions = excluded;
+            let report_key = KeyPair::generate();
+            for c in &allowed {
+                if let Some(public) = &c.public_key {
+                    keys.push(WrappedKey {
+                        user_id: c.user_id,
+                        purpose: "content",
+                        wrapped: report_key.wrap_for(public)?,
+                    });
+                }
+            }
+            // The reporter's identity has a key of its own, for the senior officials only.
+            let identity_key = KeyPair::generate();
+            if plain.reporter.is_some() {
+                for c in allowed
+                    .iter()
+                    .filter(|c| SENIOR_ROLES.contains(&c.role.as_str()))
+                {
+                    if let Some(public) = &c.public_key {
+                        keys.push(WrappedKey {
+                            user_id: c.user_id,
+                            purpose: "reporter",
+                            wrapped: identity_key.wrap_for(public)?,
+                        });
+                    }
+                }
+                deadlines.acceptance_notice_due = Some(
+                    self.calendar
+                        .due(Deadline::AcceptanceNotice, plain.received_on)
+                        .to_string(),
+                );
+            }
+            (report_key.recipient(), identity_key.recipient())
+        };
+        let handlers = keys.iter().filter(|k| k.purpose == "content").count();
+
+        let content = SealedContent {
+            subject_text: plain.subject_text.clone(),
+            subjects,
+            content: plain.content.clone(),
+            related_payment: plain.related_payment.clone(),
+            exclusions,
+        };
+        let sealed_content = seal_to(&[&content_recipient], &serde_json::to_vec(&content)?)?;
+        let sealed_reporter = match &plain.reporter {
+            Some(r) => Some(seal_to(&[&reporter_recipient], &serde_json::to_vec(r)?)?),
+            None => None,
+        };
+        let mut attachments = Vec::new();
+        for (name, body) in &plain.attachments {
+            attachments.push((
+                seal_to(&[&content_recipient], name.as_bytes())?,
+                seal_to(&[&content_recipient], body)?,
+            ));
+        }
+        let matter_hash = self.matter_hash(&plain, &ids);
+        let filed = self
+            .store
+            .file_sealed_report(
+                &SealedReport {
+                    receipt_hash: &plain.receipt_hash,
+                    filed_at: &plain.filed_at,
+                    received_on: &today,
+                    channel: &plain.channel,
+                    village_code: plain.village_code.as_deref(),
+                    category: &plain.category,
+                    anonymous: plain.reporter.is_none(),
+                    sealed_content: &sealed_content,
+                    sealed_reporter: sealed_reporter.as_deref(),
+                    routing: if upward { "upward" } else { "county" },
+                    entered_by: plain.entered_by.as_deref(),
+                    matter_hash: matter_hash.as_deref(),
+                    deadlines,
+                    keys,
+                    attachments,
+                },
+                plain.entered_by.as_deref().unwrap_or("portal"),
+            )
+            .await?;
+        Ok(if upward {
+            Filed::Upward { filed }
+        } else {
+            Filed::County { filed, handlers }
+        })
+    }
+
+    /// The same matter: the same village, category and persons named (by ID number when found
+    /// in the registers, else by the names written). Keyed with an installation secret, so the
+    /// stored hash cannot be tested against a guessed name.
+    fn matter_hash(&self, plain: &PlainReport, ids: &[String]) -> Option<String> {
+        let names = plain.subject_text.as_deref().map(names_in).unwrap_or_default();
+        let who: Vec<String> = if ids.is_empty() { names } else { ids.to_vec() };
+        if who.is_empty() {
+            return None;
+        }
+        let key = blake3::derive_key("qingfeng 2026 report matter", self.matter_secret.as_bytes());
+        let mut h = blake3::Hasher::new_keyed(&key);
+        h.update(plain.village_code.as_deref().unwrap_or("").as_bytes());
+        h.update(b"\x1f");
+        h.update(plain.category.as_bytes());
+        for w in &who {
+            h.update(b"\x1f");
+            h.update(w.as_bytes());
+        }
+        Some(h.finalize().to_hex().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_split_at_any_separator() {
+        assert_eq!(
+            names_in("张三，李四、王五 ;张三"),
+            vec!["张三".to_string(), "李四".into(), "王五".into()]
+        );
+        assert!(names_in(" ，、 ").is_empty());
+    }
+}

@@ -1,0 +1,688 @@
+//! 信访举报 in the workspace: the reports an official holds a key to, one report opened with the
+//! official's own key, acceptance, and opening a reporter's identity with a senior's approval.
+//!
+//! An official without a key copy gets "not found" for a report, exactly as for a report that
+//! does not exist: being excluded is not disclosed. Every opening is appended to the audit trail.
+
+use super::auth::session_key;
+use super::{when, Official, WorkPage};
+use crate::intake::{Reporter, SealedContent};
+use crate::page::Page;
+use crate::Shared;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use qingfeng_domain::Deadline;
+use qingfeng_store::reports::{ReportEnvelope, ReportSummary, WrappedKey};
+use qingfeng_store::AuditEvent;
+use qingfeng_vault::KeyPair;
+
+/// Days before a deadline from which it shows as "due soon".
+const DUE_SOON_DAYS: i64 = 3;
+
+pub struct ReportTexts {
+    pub title: &'static str,
+    pub none: &'static str,
+    pub channel: &'static str,
+    pub village: &'static str,
+    pub repeat: &'static str,
+    pub deadlines: &'static str,
+    pub overdue: &'static str,
+    pub due_soon: &'static str,
+    pub met: &'static str,
+    pub content: &'static str,
+    pub persons_named: &'static str,
+    pub written_as: &'static str,
+    pub payment: &'static str,
+    pub excluded: &'static str,
+    pub holders: &'static str,
+    pub attachments: &'static str,
+    pub reporter: &'static str,
+    pub anonymous: &'static str,
+    pub identity_sealed: &'static str,
+    pub ask_identity: &'static str,
+    pub reason: &'static str,
+    pub requests: &'static str,
+    pub approve: &'static str,
+    pub refuse: &'static str,
+    pub accept: &'static str,
+    pub accepted_reply_zh: &'static str,
+    pub accepted_reply_en: &'static str,
+    pub no_key: &'static str,
+    pub cannot_approve_own: &'static str,
+    pub reason_required: &'static str,
+    pub audit_title: &'static str,
+    pub audit_ok: &'static str,
+    pub audit_broken: &'static str,
+    pub audit_head: &'static str,
+    pub history: &'static str,
+}
+
+pub static ZH: ReportTexts = ReportTexts {
+    title: "信访举报",
+    none: "没有您可以办理的举报。",
+    channel: "来源",
+    village: "村",
+    repeat: "重复次数",
+    deadlines: "时限",
+    overdue: "已超期",
+    due_soon: "即将到期",
+    met: "已完成",
+    content: "反映内容",
+    persons_named: "被反映人(据登记信息)",
+    written_as: "举报人写的是",
+    payment: "相关发放记录",
+    excluded: "按回避规定排除的人员",
+    holders: "可以查看的人员",
+    attachments: "附件",
+    reporter: "举报人",
+    anonymous: "匿名举报",
+    identity_sealed: "实名举报人的身份单独加密, 须经另一名领导批准后才能查看。",
+    ask_identity: "申请查看举报人身份",
+    reason: "理由",
+    requests: "查看身份的申请",
+    approve: "批准",
+    refuse: "不批准",
+    accept: "受理",
+    accepted_reply_zh: "您的举报已受理, 将在60日内办结并答复。",
+    accepted_reply_en: "Your report has been accepted; it will be concluded and answered within 60 days.",
+    no_key: "您的会话没有密钥: 请退出后重新登录。",
+    cannot_approve_own: "不能批准自己的申请, 也不能在没有身份密钥时批准。",
+    reason_required: "请写明理由。",
+    audit_title: "审计记录",
+    audit_ok: "哈希链完整",
+    audit_broken: "哈希链断裂",
+    audit_head: "链头哈希(请另行记录)",
+    history: "办理记录",
+};
+
+pub static EN: ReportTexts = ReportTexts {
+    title: "Reports",
+    none: "No report for you to handle.",
+    channel: "Channel",
+    village: "Village",
+    repeat: "Times reported",
+    deadlines: "Deadlines",
+    overdue: "overdue",
+    due_soon: "due soon",
+    met: "done",
+    content: "What is reported",
+    persons_named: "Persons named (found in the registers)",
+    written_as: "The reporter wrote",
+    payment: "Payment concerned",
+    excluded: "Officials excluded for conflict of interest",
+    holders: "Officials who can read it",
+    attachments: "Attachments",
+    reporter: "Reporter",
+    anonymous: "Anonymous",
+    identity_sealed: "A real-name reporter's identity is encrypted apart and opens only with a second, senior official's approval.",
+    ask_identity: "Ask to see the reporter's identity",
+    reason: "Reason",
+    requests: "Requests to see the identity",
+    approve: "Approve",
+    refuse: "Refuse",
+    accept: "Accept",
+    accepted_reply_zh: "您的举报已受理, 将在60日内办结并答复。",
+    accepted_reply_en: "Your report has been accepted; it will be concluded and answered within 60 days.",
+    no_key: "Your session holds no key: please log out and log in again.",
+    cannot_approve_own: "You cannot approve your own request, nor approve without holding the identity key.",
+    reason_required: "Please give a reason.",
+    audit_title: "Audit trail",
+    audit_ok: "The hash chain is intact",
+    audit_broken: "The hash chain is broken",
+    audit_head: "Head hash (write it down elsewhere)",
+    history: "History",
+};
+
+fn texts(wp: &WorkPage<'_>) -> &'static ReportTexts {
+    if wp.is_zh() {
+        &ZH
+    } else {
+        &EN
+    }
+}
+
+/// One deadline as shown: label, date, and its state (overdue / due soon / done / "").
+pub struct DeadlineView {
+    pub label: &'static str,
+    pub due: String,
+    pub state: &'static str,
+    pub class: &'static str,
+}
+
+/// The deadlines of a report still running or met, with their state on `today`.
+pub fn deadlines(
+    r: &ReportSummary,
+    today: NaiveDate,
+    page: &Page,
+    rt: &ReportTexts,
+) -> Vec<DeadlineView> {
+    let t = page.t;
+    let accepted = r.accepted_on.is_some();
+    let closed = r.closed_on.is_some();
+    [
+        (t.transfer_due, &r.transfer_due, accepted),
+        (t.acceptance_notice_due, &r.acceptance_notice_due, accepted),
+        (t.handle_due, &r.handle_due, closed),
+    ]
+    .into_iter()
+    .filter_map(|(label, due, met)| {
+        let due = due.as_ref()?;
+        let date = NaiveDate::parse_from_str(due, "%Y-%m-%d").ok()?;
+        let (state, class) = if met {
+            (rt.met, "met")
+        } else if date < today {
+            (rt.overdue, "overdue")
+        } else if (date - today).num_days() <= DUE_SOON_DAYS {
+            (rt.due_soon, "soon")
+        } else {
+            ("", "")
+        };
+        Some(DeadlineView {
+            label,
+            due: due.clone(),
+            state,
+            class,
+        })
+    })
+    .collect()
+}
+
+pub struct ReportRow {
+    pub report_id: i64,
+    pub received_on: String,
+    pub channel: String,
+    pub category: String,
+    pub village: String,
+    pub status: String,
+    pub repeat_number: i64,
+    pub deadlines: Vec<DeadlineView>,
+    pub urgent: bool,
+}
+
+pub fn report_row(r: &ReportSummary, today: NaiveDate, page: &Page, rt: &ReportTexts) -> ReportRow {
+    let deadlines = deadlines(r, today, page, rt);
+    ReportRow {
+        report_id: r.report_id,
+        received_on: r
+            .received_on
+            .clone()
+            .unwrap_or_else(|| when(&r.filed_at)),
+        channel: channel_label(&r.channel, page).to_string(),
+        category: crate::i18n::Texts::label(page.t.categories, &r.category).to_string(),
+        village: r.village_code.clone().unwrap_or_default(),
+        status: crate::i18n::Texts::label(page.t.statuses, &r.status).to_string(),
+        repeat_number: r.repeat_number,
+        urgent: deadlines.iter().any(|d| d.class == "overdue" || d.class == "soon"),
+        deadlines,
+    }
+}
+
+fn channel_label(code: &str, page: &Page) -> &'static str {
+    let zh = page.lang == crate::i18n::Lang::Zh;
+    match (code, zh) {
+        ("portal", true) => "网上举报",
+        ("portal", false) => "Portal",
+        ("letter", true) => "来信",
+        ("letter", false) => "Letter",
+        ("visit", true) => "来访",
+        ("visit", false) => "Visit",
+        ("hotline_12388", true) => "12388 电话",
+        ("hotline_12388", false) => "12388 hotline",
+        (_, true) => "其他",
+        (_, false) => "Other",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work/reports.html")]
+struct ListPage<'a> {
+    wp: &'a WorkPage<'a>,
+    rt: &'static ReportTexts,
+    rows: Vec<ReportRow>,
+}
+
+pub async fn list(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let rt = texts(&wp);
+    let reports = match state.store.reports_of(official.user.user_id).await {
+        Ok(r) => r,
+        Err(e) => return wp.failure(e),
+    };
+    let today = crate::intake::today();
+    let rows = reports
+        .iter()
+        .map(|r| report_row(r, today, &page, rt))
+        .collect();
+    page.render(StatusCode::OK, &ListPage { wp: &wp, rt, rows })
+}
+
+#[derive(Template)]
+#[template(path = "work/report.html")]
+struct ShowPage<'a> {
+    wp: &'a WorkPage<'a>,
+    rt: &'static ReportTexts,
+    row: ReportRow,
+    content: SealedContent,
+    reporter: Option<Reporter>,
+    anonymous: bool,
+    can_accept: bool,
+    holders: Vec<String>,
+    attachments: Vec<(i64, String)>,
+    requests: Vec<RequestView>,
+    can_decide: bool,
+    history: Vec<(String, String, String, String)>,
+    message: Option<&'a str>,
+}
+
+struct RequestView {
+    request_id: i64,
+    requested_by: String,
+    reason: String,
+    requested_at: String,
+    decision: String,
+    open: bool,
+    own: bool,
+}
+
+/// The report and the official's key pair, or the response to give instead.
+async fn open_envelope(
+    state: &Shared,
+    official: &Official,
+    wp: &WorkPage<'_>,
+    id: i64,
+) -> Result<(ReportEnvelope, KeyPair, KeyPair), Response> {
+    let envelope = match state.store.report_for(official.user.user_id, id).await {
+        Ok(Some(e)) => e,
+        Ok(None) => return Err(wp.error(StatusCode::NOT_FOUND, wp.page.t.not_found)),
+        Err(e) => return Err(wp.failure(e)),
+    };
+    let own = match session_key(state, official).await {
+        Ok(Some(k)) => k,
+        Ok(None) => return Err(wp.error(StatusCode::FORBIDDEN, texts(wp).no_key)),
+        Err(e) => return Err(wp.failure(e)),
+    };
+    let report_key = match KeyPair::unwrap(&envelope.content_key, &own) {
+        Ok(k) => k,
+        // A copy wrapped to an earlier key pair (password reset since): not readable any more.
+        Err(_) => return Err(wp.error(StatusCode::FORBIDDEN, texts(wp).no_key)),
+    };
+    Ok((envelope, own, report_key))
+}
+
+pub async fn show(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    render_report(&state, &official, &wp, id, StatusCode::OK, None).await
+}
+
+async fn render_report(
+    state: &Shared,
+    official: &Official,
+    wp: &WorkPage<'_>,
+    id: i64,
+    status: StatusCode,
+    message: Option<&str>,
+) -> Response {
+    let rt = texts(wp);
+    let (envelope, own, report_key) = match open_envelope(state, official, wp, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let opened = async {
+        let content: SealedContent =
+            serde_json::from_slice(&report_key.open(&envelope.sealed_content)?)?;
+        let requests = state.store.identity_requests(id).await?;
+        // Holding the identity key is not enough: the identity opens only for an official whose
+        // own request a second, senior official approved.
+        let approved = requests
+            .iter()
+            .any(|q| q.requested_by == official.user.user_id && q.approved == Some(true));
+        let reporter = match (&envelope.reporter_key, &envelope.sealed_reporter) {
+            (Some(wrapped), Some(sealed)) if approved => {
+                let identity_key = KeyPair::unwrap(wrapped, &own)?;
+                Some(serde_json::from_slice::<Reporter>(&identity_key.open(sealed)?)?)
+            }
+            _ => None,
+        };
+        let mut attachments = Vec::new();
+        for a in state.store.attachments_of(id).await? {
+            let name = String::from_utf8(report_key.open(&a.sealed_name)?)?;
+            attachments.push((a.attachment_id, name));
+        }
+        let holders = state.store.key_holders(id, "content").await?;
+        let history = state.store.audit_of("report", &id.to_string()).await?;
+        state
+            .store
+            .audit(&AuditEvent {
+                actor: &official.user.username,
+                action: if reporter.is_some() {
+                    "report.viewed_with_identity"
+                } else {
+                    "report.viewed"
+                },
+                subject_kind: "report",
+                subject_id: &id.to_string(),
+                detail: "",
+            })
+            .await?;
+        anyhow::Ok((content, reporter, attachments, holders, requests, history))
+    }
+    .await;
+    let (content, reporter, attachments, holders, requests, history) = match opened {
+        Ok(x) => x,
+        Err(e) => return wp.failure(e),
+    };
+    let senior = official.role == super::Role::Leader;
+    let today = crate::intake::today();
+    let row = report_row(&envelope.summary, today, wp.page, rt);
+    let show = ShowPage {
+        wp,
+        rt,
+        can_accept: envelope.summary.status == "received",
+        anonymous: envelope.summary.anonymous,
+        row,
+        content,
+        reporter,
+        holders: holders.into_iter().map(|h| h.1).collect(),
+        attachments,
+        can_decide: senior && envelope.reporter_key.is_some(),
+        requests: requests
+            .into_iter()
+            .map(|q| RequestView {
+                own: q.requested_by == official.user.user_id,
+                open: q.decided_at.is_none(),
+                decision: match q.approved {
+                    Some(true) => rt.approve.to_string(),
+                    Some(false) => rt.refuse.to_string(),
+                    None => String::new(),
+                },
+                request_id: q.request_id,
+                requested_by: q.requested_by_name,
+                reason: q.reason,
+                requested_at: when(&q.requested_at),
+            })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|h| (when(&h.at), h.actor, h.action, h.detail))
+            .collect(),
+        message,
+    };
+    wp.page.render(status, &show)
+}
+
+pub async fn attachment(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((id, n)): Path<(i64, i64)>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let (_, _, report_key) = match open_envelope(&state, &official, &wp, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let found = async {
+        let Some(a) = state
+            .store
+            .attachments_of(id)
+            .await?
+            .into_iter()
+            .find(|a| a.attachment_id == n)
+        else {
+            return anyhow::Ok(None);
+        };
+        let name = String::from_utf8(report_key.open(&a.sealed_name)?)?;
+        let body = report_key.open(&a.sealed_body)?;
+        state
+            .store
+            .audit(&AuditEvent {
+                actor: &official.user.username,
+                action: "report.attachment_opened",
+                subject_kind: "report",
+                subject_id: &id.to_string(),
+                detail: &format!("attachment={n}"),
+            })
+            .await?;
+        Ok(Some((name, body)))
+    }
+    .await;
+    match found {
+        Ok(Some((name, body))) => {
+            // Only letters, digits, dot, dash and underscore reach the header; the rest of the
+            // name goes in the RFC 5987 form.
+            let ascii: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+            let mut response = body.into_response();
+            let h = response.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+            )) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            response
+        }
+        Ok(None) => wp.error(StatusCode::NOT_FOUND, page.t.not_found),
+        Err(e) => wp.failure(e),
+    }
+}
+
+pub async fn accept(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let rt = texts(&wp);
+    if let Err(r) = open_envelope(&state, &official, &wp, id).await {
+        return r;
+    }
+    let today = crate::intake::today();
+    let handle_due = state.calendar.due(Deadline::Handling, today);
+    match state
+        .store
+        .accept_report(
+            id,
+            &official.user.username,
+            &today.to_string(),
+            &handle_due.to_string(),
+            (rt.accepted_reply_zh, rt.accepted_reply_en),
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
+        Err(e) => wp.failure(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct IdentityForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    decision: String,
+}
+
+pub async fn ask_identity(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<IdentityForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    if let Err(r) = open_envelope(&state, &official, &wp, id).await {
+        return r;
+    }
+    let reason = form.reason.trim();
+    if reason.is_empty() {
+        let rt = texts(&wp);
+        return render_report(
+            &state,
+            &official,
+            &wp,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(rt.reason_required),
+        )
+        .await;
+    }
+    match state
+        .store
+        .request_identity(id, official.user.user_id, &official.user.username, reason)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
+        Err(e) => wp.failure(e),
+    }
+}
+
+/// A senior official decides on a request; approving wraps the identity key, which only the
+/// approver's own key opens, to the requester.
+pub async fn decide_identity(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((id, request_id)): Path<(i64, i64)>,
+    axum::Form(form): axum::Form<IdentityForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let rt = texts(&wp);
+    let (envelope, own, _) = match open_envelope(&state, &official, &wp, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let decided = async {
+        let requests = state.store.identity_requests(id).await?;
+        let Some(request) = requests
+            .into_iter()
+            .find(|q| q.request_id == request_id && q.decided_at.is_none())
+        else {
+            return anyhow::Ok(Some((StatusCode::NOT_FOUND, page.t.not_found)));
+        };
+        let Some(wrapped) = envelope.reporter_key.as_ref() else {
+            return Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, rt.cannot_approve_own)));
+        };
+        if request.requested_by == official.user.user_id {
+            return Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, rt.cannot_approve_own)));
+        }
+        let key = if form.decision == "approve" {
+            let identity_key = KeyPair::unwrap(wrapped, &own)?;
+            let requester = state
+                .store
+                .candidates(qingfeng_store::reports::HANDLER_ROLES)
+                .await?
+                .into_iter()
+                .find(|c| c.user_id == request.requested_by)
+                .and_then(|c| c.public_key);
+            let Some(public) = requester else {
+                return Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, rt.no_key)));
+            };
+            Some(WrappedKey {
+                user_id: request.requested_by,
+                purpose: "reporter",
+                wrapped: identity_key.wrap_for(&public)?,
+            })
+        } else {
+            None
+        };
+        state
+            .store
+            .decide_identity_request(
+                request_id,
+                official.user.user_id,
+                &official.user.username,
+                key.as_ref(),
+            )
+            .await?;
+        Ok(None)
+    }
+    .await;
+    match decided {
+        Ok(None) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
+        Ok(Some((StatusCode::NOT_FOUND, message))) => wp.error(StatusCode::NOT_FOUND, message),
+        Ok(Some((status, message))) => {
+            render_report(&state, &official, &wp, id, status, Some(message)).await
+        }
+        Err(e) => wp.failure(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work/audit.html")]
+struct AuditPage<'a> {
+    wp: &'a WorkPage<'a>,
+    rt: &'static ReportTexts,
+    rows: u64,
+    head: String,
+    broken: Option<(i64, String)>,
+    recent: Vec<qingfeng_store::AuditRow>,
+}
+
+pub async fn audit(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let rt = texts(&wp);
+    let found = async {
+        let check = state.store.verify_audit().await?;
+        let recent = state.store.audit_recent(200).await?;
+        anyhow::Ok((check, recent))
+    }
+    .await;
+    match found {
+        Ok((check, recent)) => page.render(
+            StatusCode::OK,
+            &AuditPage {
+                wp: &wp,
+                rt,
+                rows: check.rows,
+                head: check.head,
+                broken: check.broken,
+                recent,
+            },
+        ),
+        Err(e) => wp.failure(e),
+    }
+}

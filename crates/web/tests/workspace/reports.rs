@@ -1,0 +1,477 @@
+//! Protected reports over HTTP on both backends: the conflict-of-interest exclusion (an excluded
+//! official holds no key copy and cannot decrypt with the whole database in hand), reports about
+//! county leaders going up, repeat reports, the reporter's identity behind a senior's approval,
+//! deadlines shown to the reporter, and the hash-chained audit trail.
+
+use super::*;
+use qingfeng_domain::IdNumber;
+use qingfeng_vault::KeyPair;
+
+/// 张德明's household (H001) in 桂花村: his wife 李秀英.
+const LI_XIUYING: &str = "500233195506011428";
+/// 李建国, director of 桂花村's village committee (current post).
+const LI_JIANGUO: &str = "500233197001021515";
+
+/// Adds an investigator account linked to the registers by `id_number`.
+async fn linked_investigator(db: &TestDb, username: &str, id_number: Option<&str>) {
+    let id = db
+        .store
+        .create_user(&NewUser {
+            username,
+            display_name: username,
+            role: Role::Investigator.code(),
+            jurisdiction: "500233000000",
+            password_hash: &hash_password(PASSWORD).unwrap(),
+        })
+        .await
+        .unwrap();
+    db.store.set_user_id_number(id, id_number).await.unwrap();
+}
+
+async fn file_portal_report(app: &Router, fields: &[(&str, &str)]) -> Reply {
+    let r = post(app, "/report", None, fields).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r
+}
+
+fn report_ids(rows: &[(i64,)]) -> Vec<i64> {
+    rows.iter().map(|r| r.0).collect()
+}
+
+#[tokio::test]
+async fn an_excluded_official_holds_no_key_and_cannot_decrypt_even_with_the_database() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        linked_investigator(&db, "inv_household", Some(LI_XIUYING)).await;
+        linked_investigator(&db, "inv_serving", Some(LI_JIANGUO)).await;
+        linked_investigator(&db, "inv_clear", None).await;
+        let app = app(&db.store, [10, 0, 0, 2]).await;
+        // Keys are made at the first log-in.
+        let mut sessions = std::collections::BTreeMap::new();
+        for u in ["leader", "investigator", "inv_household", "inv_serving", "inv_clear"] {
+            sessions.insert(u, log_in(&app, u, PASSWORD).await.ok().unwrap());
+        }
+
+        let secret_text = "张德明冒领低保金, 村主任知情 (test secret 7f3a)";
+        let receipt = file_portal_report(
+            &app,
+            &[
+                ("category", "subsidy"),
+                ("village", "桂花村"),
+                ("subject", "张德明"),
+                ("content", secret_text),
+            ],
+        )
+        .await;
+        assert!(receipt.body.contains("id=\"receipt\""), "{}", receipt.body);
+        let report_id: i64 = match &db.store {
+            Store::Sqlite(p) => sqlx::query_scalar("SELECT MAX(report_id) FROM reports")
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            Store::Postgres(p) => sqlx::query_scalar("SELECT MAX(report_id) FROM reports")
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        };
+
+        // Key copies went to the clear officials only.
+        let mut holders: Vec<String> = db
+            .store
+            .key_holders(report_id, "content")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| h.1)
+            .collect();
+        holders.sort();
+        assert_eq!(holders, vec!["inv_clear", "investigator", "leader"]);
+
+        // The excluded see "not found" (as for a report that does not exist), and no list
+        // shows it to them.
+        for u in ["inv_household", "inv_serving"] {
+            let s = &sessions[u];
+            let page = get(&app, &format!("/work/reports/{report_id}"), Some(&s.cookie)).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{u}");
+            assert_eq!(
+                get(&app, "/work/reports/999999", Some(&s.cookie)).await.status,
+                StatusCode::NOT_FOUND
+            );
+            let list = get(&app, "/work/reports", Some(&s.cookie)).await;
+            assert!(
+                !list.body.contains(&format!("/work/reports/{report_id}\"")),
+                "{u} sees the report listed"
+            );
+        }
+        // A clear official reads it, with the exclusions and their reasons.
+        let leader = &sessions["leader"];
+        let page = get(&app, &format!("/work/reports/{report_id}"), Some(&leader.cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("test secret 7f3a"));
+        assert!(page.body.contains("inv_household"));
+        assert!(page.body.contains("与被举报人同户"));
+        assert!(page.body.contains("inv_serving"));
+        assert!(page.body.contains("桂花村村委会"));
+
+        // With the whole database: the excluded official's own key pair (unlocked with their
+        // password) opens no key copy of the report and not the content.
+        type Dump = (Vec<Vec<u8>>, Vec<u8>, Vec<u8>);
+        let (copies, sealed, locked): Dump = match &db.store {
+            Store::Sqlite(p) => (
+                sqlx::query_scalar("SELECT wrapped_key FROM report_keys").fetch_all(p).await.unwrap(),
+                sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
+                    .bind(report_id)
+                    .fetch_one(p)
+                    .await
+                    .unwrap(),
+                sqlx::query_scalar("SELECT locked_key FROM users WHERE username = 'inv_household'")
+                    .fetch_one(p)
+                    .await
+                    .unwrap(),
+            ),
+            Store::Postgres(p) => (
+                sqlx::query_scalar("SELECT wrapped_key FROM report_keys").fetch_all(p).await.unwrap(),
+                sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
+                    .bind(report_id)
+                    .fetch_one(p)
+                    .await
+                    .unwrap(),
+                sqlx::query_scalar("SELECT locked_key FROM users WHERE username = 'inv_household'")
+                    .fetch_one(p)
+                    .await
+                    .unwrap(),
+            ),
+        };
+        assert!(!copies.is_empty());
+        let excluded = KeyPair::unlock_with_password(&locked, PASSWORD).unwrap();
+        for copy in &copies {
+            assert!(KeyPair::unwrap(copy, &excluded).is_err());
+        }
+        assert!(excluded.open(&sealed).is_err());
+        // And the text is nowhere in the database file in clear.
+        assert!(!sealed
+            .windows("7f3a".len())
+            .any(|w| w == "7f3a".as_bytes()));
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
+    let upper = KeyPair::generate();
+    let head = IdNumber::build(
+        "500233",
+        chrono::NaiveDate::from_ymd_opt(1968, 3, 3).unwrap(),
+        121,
+    );
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let dir = copy_fixture("good");
+        edit(dir.path(), "officials.csv", |s| {
+            format!(
+                "{s}{},周正清,500233000000,忠县人民政府,县长,public_employee,2022-01-01,\n",
+                head.as_str()
+            )
+        });
+        let reports_dir = tempfile::tempdir().unwrap();
+        let outcome = import(
+            &db.store,
+            dir.path(),
+            &ImportOptions {
+                report_dir: reports_dir.path().to_path_buf(),
+                progress: false,
+            },
+        )
+        .await
+        .unwrap();
+        assert!(matches!(outcome.status, Status::Imported { .. }), "{:?}", outcome.problems);
+        db.store
+            .create_user(&NewUser {
+                username: "leader",
+                display_name: "leader",
+                role: "leader",
+                jurisdiction: "500233000000",
+                password_hash: &hash_password(PASSWORD).unwrap(),
+            })
+            .await
+            .unwrap();
+        let opts = Options {
+            logins_per_minute: 10_000,
+            upper_recipient: Some(upper.recipient()),
+            ..Default::default()
+        };
+        let state = AppState::new(db.store.clone(), &opts).await.unwrap();
+        let app = router(state).layer(MockConnectInfo(SocketAddr::from(([10, 0, 0, 3], 1))));
+        let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
+
+        let receipt = file_portal_report(
+            &app,
+            &[
+                ("category", "attitude"),
+                ("subject", "周正清"),
+                ("content", "县长收受工程老板礼金 (upward 91c2)"),
+            ],
+        )
+        .await;
+        assert!(receipt.body.contains("上一级纪委监委"), "{}", receipt.body);
+        assert!(receipt.body.contains("id=\"receipt\""));
+
+        let rows: Vec<(i64,)> = match &db.store {
+            Store::Sqlite(p) => sqlx::query_as("SELECT report_id FROM reports WHERE routing = 'upward'")
+                .fetch_all(p)
+                .await
+                .unwrap(),
+            Store::Postgres(p) => sqlx::query_as("SELECT report_id FROM reports WHERE routing = 'upward'")
+                .fetch_all(p)
+                .await
+                .unwrap(),
+        };
+        let ids = report_ids(&rows);
+        assert_eq!(ids.len(), 1);
+        let id = ids[0];
+        // No county official holds a key; the county's leader neither lists nor opens it.
+        assert!(db.store.key_holders(id, "content").await.unwrap().is_empty());
+        let page = get(&app, &format!("/work/reports/{id}"), Some(&leader.cookie)).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        let list = get(&app, "/work/reports", Some(&leader.cookie)).await;
+        assert!(!list.body.contains(&format!("/work/reports/{id}\"")));
+        // The higher commission opens it with its own key.
+        let sealed: Vec<u8> = match &db.store {
+            Store::Sqlite(p) => sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
+                .bind(id)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            Store::Postgres(p) => sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
+                .bind(id)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        };
+        let opened = String::from_utf8(upper.open(&sealed).unwrap()).unwrap();
+        assert!(opened.contains("upward 91c2"));
+        assert!(opened.contains(head.as_str()), "the leader was found in the registers");
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 4]).await;
+        log_in(&app, "leader", PASSWORD).await.ok().unwrap();
+        let fields = [
+            ("category", "subsidy"),
+            ("village", VILLAGE_1),
+            ("subject", "张德明"),
+            ("content", "冒领"),
+        ];
+        let first = file_portal_report(&app, &fields).await;
+        assert!(!first.body.contains("第 2 次"));
+        // The same matter, worded differently, with the name written with other separators.
+        let second = file_portal_report(
+            &app,
+            &[
+                ("category", "subsidy"),
+                ("village", "桂花村"),
+                ("subject", " 张德明 、"),
+                ("content", "又一次反映"),
+            ],
+        )
+        .await;
+        assert!(second.body.contains("第 2 次"), "{}", second.body);
+        // Another village is another matter.
+        let other = file_portal_report(
+            &app,
+            &[
+                ("category", "subsidy"),
+                ("village", VILLAGE_2),
+                ("subject", "张德明"),
+                ("content", "x"),
+            ],
+        )
+        .await;
+        assert!(!other.body.contains("次反映"));
+
+        // The receipt shows the deadlines: passed on or accepted within 15 days.
+        let today = qingfeng_web::intake::today();
+        let transfer = (today + chrono::Duration::days(15)).to_string();
+        assert!(second.body.contains(&transfer), "{}", second.body);
+        // Following with the code shows them too; after acceptance, the handling deadline
+        // (60 days) and the reply appear.
+        let code_at = second.body.find("id=\"receipt\">").unwrap() + 14;
+        let code: String = second.body[code_at..]
+            .chars()
+            .take_while(|c| *c != '<')
+            .collect();
+        let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
+        assert!(follow.body.contains(&transfer), "{}", follow.body);
+        let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
+        let list = get(&app, "/work/reports", Some(&leader.cookie)).await;
+        assert!(list.body.contains(&transfer));
+        let accept = post(
+            &app,
+            "/work/reports/2/accept",
+            Some(&leader.cookie),
+            &[("csrf", &leader.csrf)],
+        )
+        .await;
+        assert_eq!(accept.status, StatusCode::SEE_OTHER, "{}", accept.body);
+        let handle = (today + chrono::Duration::days(60)).to_string();
+        let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
+        assert!(follow.body.contains(&handle), "{}", follow.body);
+        assert!(follow.body.contains("已受理"));
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn a_reporters_identity_opens_only_after_a_second_senior_official_approves() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 5]).await;
+        let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
+        let investigator = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        file_portal_report(
+            &app,
+            &[
+                ("category", "village_finance"),
+                ("village", VILLAGE_2),
+                ("content", "账目不公开"),
+                ("real_name", "on"),
+                ("reporter_name", "王实名"),
+                ("reporter_contact", "13900000000"),
+            ],
+        )
+        .await;
+        let page = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("账目不公开"));
+        assert!(!page.body.contains("王实名"));
+        // The leader holds the identity key but does not see the identity without approval.
+        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        assert!(!page.body.contains("王实名"));
+
+        let asked = post(
+            &app,
+            "/work/reports/1/identity",
+            Some(&investigator.cookie),
+            &[("csrf", &investigator.csrf), ("reason", "需要当面核实")],
+        )
+        .await;
+        assert_eq!(asked.status, StatusCode::SEE_OTHER);
+        // Nobody approves their own request.
+        let own = post(
+            &app,
+            "/work/reports/1/identity",
+            Some(&leader.cookie),
+            &[("csrf", &leader.csrf), ("reason", "自己申请")],
+        )
+        .await;
+        assert_eq!(own.status, StatusCode::SEE_OTHER);
+        let refused_own = post(
+            &app,
+            "/work/reports/1/identity/2",
+            Some(&leader.cookie),
+            &[("csrf", &leader.csrf), ("decision", "approve")],
+        )
+        .await;
+        assert_eq!(refused_own.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // The investigator cannot decide (not senior).
+        let not_senior = post(
+            &app,
+            "/work/reports/1/identity/1",
+            Some(&investigator.cookie),
+            &[("csrf", &investigator.csrf), ("decision", "approve")],
+        )
+        .await;
+        assert_eq!(not_senior.status, StatusCode::FORBIDDEN);
+        let approved = post(
+            &app,
+            "/work/reports/1/identity/1",
+            Some(&leader.cookie),
+            &[("csrf", &leader.csrf), ("decision", "approve")],
+        )
+        .await;
+        assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+        let page = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
+        assert!(page.body.contains("王实名"), "{}", page.body);
+        assert!(page.body.contains("13900000000"));
+        // The leader's own request is still open: still no identity for the leader.
+        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        assert!(!page.body.contains("王实名"));
+
+        // Every step is in the audit trail, and the chain holds.
+        let actions: Vec<String> = db
+            .store
+            .audit_of("report", "1")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| format!("{} {}", r.actor, r.action))
+            .collect();
+        for expected in [
+            "portal report.filed",
+            "investigator report.viewed",
+            "investigator report.identity_requested",
+            "leader report.identity_approved",
+            "investigator report.viewed_with_identity",
+        ] {
+            assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
+        }
+        assert_eq!(db.store.verify_audit().await.unwrap().broken, None);
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn editing_the_audit_trail_in_the_database_is_detected() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        for i in 0..5 {
+            db.store
+                .audit(&qingfeng_store::AuditEvent {
+                    actor: "investigator",
+                    action: "report.viewed",
+                    subject_kind: "report",
+                    subject_id: &i.to_string(),
+                    detail: "",
+                })
+                .await
+                .unwrap();
+        }
+        let check = db.store.verify_audit().await.unwrap();
+        assert_eq!((check.rows, check.broken), (5, None));
+
+        // The table refuses changes by trigger …
+        let update = "UPDATE audit_log SET actor = 'nobody' WHERE seq = 3";
+        let refused = match &db.store {
+            Store::Sqlite(p) => sqlx::query(update).execute(p).await.is_err(),
+            Store::Postgres(p) => sqlx::query(update).execute(p).await.is_err(),
+        };
+        assert!(refused, "{backend:?}: the trigger lets an update through");
+        // … and whoever drops the trigger to edit a row is caught by the chain.
+        match &db.store {
+            Store::Sqlite(p) => {
+                sqlx::query("DROP TRIGGER audit_log_no_update").execute(p).await.unwrap();
+                sqlx::query(update).execute(p).await.unwrap();
+            }
+            Store::Postgres(p) => {
+                sqlx::query("DROP TRIGGER audit_log_append_only ON audit_log")
+                    .execute(p)
+                    .await
+                    .unwrap();
+                sqlx::query(update).execute(p).await.unwrap();
+            }
+        }
+        let check = db.store.verify_audit().await.unwrap();
+        let (seq, problem) = check.broken.expect("the edit is detected");
+        assert_eq!(seq, 3);
+        assert!(problem.contains("edited"), "{problem}");
+        db.drop_db().await;
+    }
+}
