@@ -250,21 +250,19 @@ async fn main() -> std::process::ExitCode {
             logins_per_minute,
             holidays,
             upper_recipient,
-        } => {
-            match commands::serve::calendar(holidays.as_deref()) {
-                Ok(calendar) => {
-                    let opts = qingfeng_web::Options {
-                        lookups_per_minute,
-                        logins_per_minute,
-                        calendar,
-                        upper_recipient,
-                        ..Default::default()
-                    };
-                    commands::serve::run(&db.database, &listen, opts).await
-                }
-                Err(e) => Err(e),
+        } => match commands::serve::calendar(holidays.as_deref()) {
+            Ok(calendar) => {
+                let opts = qingfeng_web::Options {
+                    lookups_per_minute,
+                    logins_per_minute,
+                    calendar,
+                    upper_recipient,
+                    ..Default::default()
+                };
+                commands::serve::run(&db.database, &listen, opts).await
             }
-        }
+            Err(e) => Err(e),
+        },
         Command::Audit { db } => commands::audit::verify(&db.database).await,
         Command::User { command } => match command {
             UserCommand::Add {

@@ -2,7 +2,7 @@ use anyhow::Result;
 use qingfeng_domain::Money;
 use qingfeng_ingest::Status;
 use qingfeng_store::{NewUser, Store};
-use qingfeng_web::workspace::auth::{give_new_key, generate_password, hash_password};
+use qingfeng_web::workspace::auth::{generate_password, give_new_key, hash_password};
 use qingfeng_web::workspace::Role;
 use std::path::Path;
 use std::process::ExitCode;

@@ -2,8 +2,8 @@
 //! command line of the server (the only place an account can be made).
 
 use anyhow::{bail, Context, Result};
-use qingfeng_store::{NewUser, Store};
 use qingfeng_domain::IdNumber;
+use qingfeng_store::{NewUser, Store};
 use qingfeng_web::workspace::auth::{generate_password, give_new_key, hash_password};
 use qingfeng_web::workspace::Role;
 use std::io::BufRead;
@@ -112,7 +112,10 @@ pub async fn reset_password(
         if !store.set_password_hash(username, &hash).await? {
             return anyhow::Ok(false);
         }
-        let user = store.user_by_name(username).await?.context("user vanished")?;
+        let user = store
+            .user_by_name(username)
+            .await?
+            .context("user vanished")?;
         give_new_key(&store, user.user_id, &password).await?;
         Ok(true)
     }

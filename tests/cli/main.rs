@@ -346,6 +346,7 @@ fn demo_generates_imports_checks_and_prints_the_top_clues() {
         .nth(1)
         .expect("demo logins printed");
     for user in [
+        "leader",
         "admin",
         "investigator",
         "secretary1",
@@ -365,7 +366,10 @@ fn demo_generates_imports_checks_and_prints_the_top_clues() {
         );
     }
     let list = run_ok(qingfeng().args(["user", "list", "--database"]).arg(&db));
-    assert_eq!(list.lines().count(), 7, "{list}");
+    assert_eq!(list.lines().count(), 8, "{list}");
+    // The audit trail's check runs from the command line and finds the chain whole.
+    let audit = run_ok(qingfeng().args(["audit", "--database"]).arg(&db));
+    assert!(audit.contains("intact"), "{audit}");
 }
 
 #[test]
@@ -441,6 +445,19 @@ fn user_accounts_are_made_disabled_and_reset_from_the_command_line() {
                 "500233000000",
             ],
             "already exists",
+        ),
+        (
+            vec![
+                "add",
+                "zhou",
+                "--role",
+                "investigator",
+                "--jurisdiction",
+                "500233000000",
+                "--id-number",
+                "500233197001021516",
+            ],
+            "500233197001021516",
         ),
     ] {
         let out = user(&args);
@@ -548,7 +565,10 @@ fn serve_answers_over_http_and_logs_nothing_about_visitors() {
     let missing = http_get(&address, "/no-such-page?id=500233195203141313");
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
     for content in ["anonymous report one", "anonymous report two"] {
-        let body = format!("category=subsidy&village=500233101001&content={}", content.replace(' ', "+"));
+        let body = format!(
+            "category=subsidy&village=500233101001&content={}",
+            content.replace(' ', "+")
+        );
         let mut stream = std::net::TcpStream::connect(&address).unwrap();
         write!(
             stream,

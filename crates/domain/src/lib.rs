@@ -13,6 +13,7 @@ pub mod dates;
 pub mod division;
 pub mod id_number;
 pub mod money;
+pub mod sanction;
 
 pub use calendar::{Deadline, Limit, WorkCalendar};
 pub use credit_code::CreditCode;

@@ -149,7 +149,8 @@ impl Store {
 
     /// The newest `limit` rows, newest first.
     pub async fn audit_recent(&self, limit: i64) -> Result<Vec<AuditRow>> {
-        let sql = "SELECT seq, at, actor, action, subject_kind, subject_id, detail, prev_hash, hash \
+        let sql =
+            "SELECT seq, at, actor, action, subject_kind, subject_id, detail, prev_hash, hash \
                    FROM audit_log ORDER BY seq DESC LIMIT $1";
         Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(limit).fetch_all(pool).await)?)
     }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 mod bulk;
+pub mod cases;
 mod clues;
 mod migrate;
 mod portal;

@@ -45,6 +45,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_reports.sql"),
         postgres: include_str!("../migrations/postgres/0005_reports.sql"),
     },
+    Migration {
+        version: 6,
+        name: "cases",
+        sqlite: include_str!("../migrations/sqlite/0006_cases.sql"),
+        postgres: include_str!("../migrations/postgres/0006_cases.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

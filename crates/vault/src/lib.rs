@@ -151,7 +151,10 @@ fn write_all(encryptor: age::Encryptor, plaintext: &[u8]) -> Result<Vec<u8>> {
 }
 
 fn session_cipher(token: &str) -> XChaCha20Poly1305 {
-    let key = blake3::derive_key("qingfeng 2026 session-sealed official key", token.as_bytes());
+    let key = blake3::derive_key(
+        "qingfeng 2026 session-sealed official key",
+        token.as_bytes(),
+    );
     XChaCha20Poly1305::new((&key).into())
 }
 

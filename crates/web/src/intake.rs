@@ -11,8 +11,8 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use qingfeng_domain::Deadline;
 use qingfeng_store::reports::{
-    Exclusion, FiledReport, NamedPerson, ReportDeadlines, SealedReport, WrappedKey,
-    HANDLER_ROLES, SENIOR_ROLES,
+    Exclusion, FiledReport, NamedPerson, ReportDeadlines, SealedReport, WrappedKey, HANDLER_ROLES,
+    SENIOR_ROLES,
 };
 use qingfeng_vault::{seal_to, KeyPair};
 
@@ -85,9 +85,15 @@ pub async fn resolve_village(state: &AppState, typed: &str) -> Result<Option<Str
     let divisions = state.store.divisions().await?;
     let villages = divisions.iter().filter(|d| d.level == "village");
     if typed.len() == 12 && typed.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(villages.filter(|d| d.code == typed).map(|d| d.code.clone()).next());
+        return Ok(villages
+            .filter(|d| d.code == typed)
+            .map(|d| d.code.clone())
+            .next());
     }
-    let matching: Vec<&String> = villages.filter(|d| d.name == typed).map(|d| &d.code).collect();
+    let matching: Vec<&String> = villages
+        .filter(|d| d.name == typed)
+        .map(|d| &d.code)
+        .collect();
     Ok((matching.len() == 1).then(|| matching[0].clone()))
 }
 
@@ -109,7 +115,11 @@ pub fn names_in(text: &str) -> Vec<String> {
 impl AppState {
     pub async fn file_report(&self, plain: PlainReport) -> Result<Filed> {
         let today = plain.received_on.to_string();
-        let names = plain.subject_text.as_deref().map(names_in).unwrap_or_default();
+        let names = plain
+            .subject_text
+            .as_deref()
+            .map(names_in)
+            .unwrap_or_default();
         let mut subjects: Vec<NamedPerson> = match &plain.village_code {
             Some(v) => self.store.persons_named(v, &names, &today).await?,
             None => Vec::new(),
@@ -254,7 +264,11 @@ impl AppState {
     /// in the registers, else by the names written). Keyed with an installation secret, so the
     /// stored hash cannot be tested against a guessed name.
     fn matter_hash(&self, plain: &PlainReport, ids: &[String]) -> Option<String> {
-        let names = plain.subject_text.as_deref().map(names_in).unwrap_or_default();
+        let names = plain
+            .subject_text
+            .as_deref()
+            .map(names_in)
+            .unwrap_or_default();
         let who: Vec<String> = if ids.is_empty() { names } else { ids.to_vec() };
         if who.is_empty() {
             return None;

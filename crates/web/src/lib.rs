@@ -111,7 +111,10 @@ impl Default for Options {
             rule_titles: HashMap::new(),
             checker: None,
             calendar: default_calendar(),
-            senior_titles: DEFAULT_SENIOR_TITLES.iter().map(|s| s.to_string()).collect(),
+            senior_titles: DEFAULT_SENIOR_TITLES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             upper_recipient: None,
         }
     }
@@ -268,12 +271,29 @@ fn routes() -> Routes {
             workspace::reports::attachment,
         )
         .post("/work/reports/{id}/accept", workspace::reports::accept)
-        .post("/work/reports/{id}/identity", workspace::reports::ask_identity)
+        .post(
+            "/work/reports/{id}/identity",
+            workspace::reports::ask_identity,
+        )
         .post(
             "/work/reports/{id}/identity/{request}",
             workspace::reports::decide_identity,
         )
         .get("/work/audit", workspace::reports::audit)
+        .get("/work/dispose", workspace::cases::dispose_form)
+        .post("/work/dispose", workspace::cases::dispose)
+        .get("/work/cases", workspace::cases::list)
+        .get("/work/cases/{id}", workspace::cases::show)
+        .post("/work/cases/{id}/move", workspace::cases::move_case)
+        .post("/work/cases/{id}/checklist", workspace::cases::checklist)
+        .post("/work/cases/{id}/assign", workspace::cases::assign)
+        .post("/work/cases/{id}/discussions", workspace::cases::discussion)
+        .post("/work/cases/{id}/sanctions", workspace::cases::sanction)
+        .post("/work/cases/{id}/remedies", workspace::cases::remedy)
+        .post(
+            "/work/cases/{id}/remedies/{remedy}",
+            workspace::cases::update_remedy,
+        )
 }
 
 /// Largest upload of register files through the browser (a county's files; bigger imports go

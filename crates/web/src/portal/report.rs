@@ -5,8 +5,8 @@
 
 use super::failure;
 use crate::i18n::{is_category, Texts};
-use crate::page::Page;
 use crate::intake::Filed;
+use crate::page::Page;
 use crate::receipt;
 use crate::Shared;
 use askama::Template;
@@ -156,7 +156,10 @@ pub async fn file(
     let mut notices = notices;
     if let Some(f) = &filed {
         if f.repeat_number > 1 {
-            notices.push(t.receipt_repeat.replace("{n}", &f.repeat_number.to_string()));
+            notices.push(
+                t.receipt_repeat
+                    .replace("{n}", &f.repeat_number.to_string()),
+            );
         }
     }
     let dates = match &filed {

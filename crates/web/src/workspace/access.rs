@@ -148,6 +148,12 @@ const REPORT_HANDLERS: Access = Access::Roles(&[Leader, Investigator, TownshipSe
 // Staff enter reports received by letter, visit or the 12388 hotline.
 const REPORT_INTAKE: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary]);
 const SENIORS: Access = Access::Roles(&[Leader]);
+// Disposal of clues and reports, and assigning cases, is the county commission's collective work.
+const DISPOSERS: Access = Access::Roles(&[Leader, Investigator]);
+// Cases: county roles see those they are not excluded from, township secretaries those assigned
+// to them (checked per case); auditors read.
+const CASE_READERS: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary, Auditor]);
+const CASE_HANDLERS: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary]);
 // The audit trail's check: the administrator and the auditors.
 const AUDIT_READERS: Access = Access::Roles(&[Admin, Auditor]);
 
@@ -184,6 +190,17 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/work/reports/{id}/identity", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/identity/{request}", SENIORS),
     ("GET", "/work/audit", AUDIT_READERS),
+    ("GET", "/work/dispose", DISPOSERS),
+    ("POST", "/work/dispose", DISPOSERS),
+    ("GET", "/work/cases", CASE_READERS),
+    ("GET", "/work/cases/{id}", CASE_READERS),
+    ("POST", "/work/cases/{id}/move", CASE_HANDLERS),
+    ("POST", "/work/cases/{id}/checklist", CASE_HANDLERS),
+    ("POST", "/work/cases/{id}/assign", DISPOSERS),
+    ("POST", "/work/cases/{id}/discussions", CASE_HANDLERS),
+    ("POST", "/work/cases/{id}/sanctions", CASE_HANDLERS),
+    ("POST", "/work/cases/{id}/remedies", CASE_HANDLERS),
+    ("POST", "/work/cases/{id}/remedies/{remedy}", CASE_HANDLERS),
 ];
 
 /// The rule of a route, if it has one.

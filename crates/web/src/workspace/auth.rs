@@ -11,7 +11,6 @@
 //! - Throttling: a per-client limit on attempts (in memory, keyed hash of the address) and a
 //!   per-account lock-out after repeated failures (in the store, so it survives restarts).
 
-use qingfeng_vault::KeyPair;
 use super::access::{policy, Access, Role};
 use super::texts::WorkTexts;
 use super::{Official, WorkPage};
@@ -27,6 +26,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use qingfeng_vault::KeyPair;
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "qf_session";

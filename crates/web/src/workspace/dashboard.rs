@@ -3,6 +3,7 @@
 //! the same numbers as a table beside it.
 
 use super::chart::{self, Bar};
+use super::reports::{report_row, ReportRow};
 use super::{yuan, Official, WorkPage};
 use crate::page::Page;
 use crate::Shared;
@@ -10,7 +11,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use super::reports::{report_row, ReportRow};
 use qingfeng_store::{Score, Tally};
 
 #[derive(Template)]
@@ -143,11 +143,7 @@ pub async fn dashboard(
         .iter()
         .filter(|r| r.deadlines.iter().any(|d| d.class == "overdue"))
         .count();
-    let due_soon = reports
-        .iter()
-        .filter(|r| r.urgent)
-        .count()
-        - overdue;
+    let due_soon = reports.iter().filter(|r| r.urgent).count() - overdue;
     page.render(
         StatusCode::OK,
         &Dashboard {

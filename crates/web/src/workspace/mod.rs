@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod cases;
 mod chart;
 mod clues;
 mod dashboard;
@@ -16,8 +17,8 @@ pub use access::Role;
 pub(crate) use clues::{assign, clue, queue, review};
 pub(crate) use dashboard::dashboard;
 pub(crate) use data::{data, run_checks, upload};
-pub(crate) use log::access_log;
 pub(crate) use intake::{file as intake_file, form as intake_form, MAX_INTAKE_BYTES};
+pub(crate) use log::access_log;
 
 use crate::page::Page;
 use askama::Template;
@@ -74,7 +75,9 @@ pub struct WorkPage<'a> {
     pub can_read_log: bool,
     pub can_see_data: bool,
     pub can_see_reports: bool,
+    pub can_see_cases: bool,
     pub can_read_audit: bool,
+    pub can_dispose: bool,
 }
 
 impl<'a> WorkPage<'a> {
@@ -94,6 +97,8 @@ impl<'a> WorkPage<'a> {
             can_read_log: allowed("/work/access-log"),
             can_see_data: allowed("/work/data"),
             can_see_reports: allowed("/work/reports"),
+            can_see_cases: allowed("/work/cases"),
+            can_dispose: allowed("/work/dispose"),
             can_read_audit: allowed("/work/audit"),
         }
     }

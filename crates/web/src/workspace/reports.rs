@@ -87,7 +87,8 @@ pub static ZH: ReportTexts = ReportTexts {
     refuse: "不批准",
     accept: "受理",
     accepted_reply_zh: "您的举报已受理, 将在60日内办结并答复。",
-    accepted_reply_en: "Your report has been accepted; it will be concluded and answered within 60 days.",
+    accepted_reply_en:
+        "Your report has been accepted; it will be concluded and answered within 60 days.",
     no_key: "您的会话没有密钥: 请退出后重新登录。",
     cannot_approve_own: "不能批准自己的申请, 也不能在没有身份密钥时批准。",
     reason_required: "请写明理由。",
@@ -206,16 +207,15 @@ pub fn report_row(r: &ReportSummary, today: NaiveDate, page: &Page, rt: &ReportT
     let deadlines = deadlines(r, today, page, rt);
     ReportRow {
         report_id: r.report_id,
-        received_on: r
-            .received_on
-            .clone()
-            .unwrap_or_else(|| when(&r.filed_at)),
+        received_on: r.received_on.clone().unwrap_or_else(|| when(&r.filed_at)),
         channel: channel_label(&r.channel, page).to_string(),
         category: crate::i18n::Texts::label(page.t.categories, &r.category).to_string(),
         village: r.village_code.clone().unwrap_or_default(),
         status: crate::i18n::Texts::label(page.t.statuses, &r.status).to_string(),
         repeat_number: r.repeat_number,
-        urgent: deadlines.iter().any(|d| d.class == "overdue" || d.class == "soon"),
+        urgent: deadlines
+            .iter()
+            .any(|d| d.class == "overdue" || d.class == "soon"),
         deadlines,
     }
 }
@@ -355,7 +355,9 @@ async fn render_report(
         let reporter = match (&envelope.reporter_key, &envelope.sealed_reporter) {
             (Some(wrapped), Some(sealed)) if approved => {
                 let identity_key = KeyPair::unwrap(wrapped, &own)?;
-                Some(serde_json::from_slice::<Reporter>(&identity_key.open(sealed)?)?)
+                Some(serde_json::from_slice::<Reporter>(
+                    &identity_key.open(sealed)?,
+                )?)
             }
             _ => None,
         };
@@ -598,10 +600,16 @@ pub async fn decide_identity(
             return anyhow::Ok(Some((StatusCode::NOT_FOUND, page.t.not_found)));
         };
         let Some(wrapped) = envelope.reporter_key.as_ref() else {
-            return Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, rt.cannot_approve_own)));
+            return Ok(Some((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                rt.cannot_approve_own,
+            )));
         };
         if request.requested_by == official.user.user_id {
-            return Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, rt.cannot_approve_own)));
+            return Ok(Some((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                rt.cannot_approve_own,
+            )));
         }
         let key = if form.decision == "approve" {
             let identity_key = KeyPair::unwrap(wrapped, &own)?;

@@ -214,9 +214,9 @@ async fn an_anonymous_report_gets_a_receipt_that_follows_it() {
         let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
         assert_eq!(digits.len(), 20, "{shown}");
 
-        let stored: (String, bool, Option<String>, Option<String>, Option<String>) =
+        let stored: (String, bool, Option<Vec<u8>>, Vec<u8>) =
             qingfeng_store::on_pool!(&db.store, pool => sqlx::query_as(
-                "SELECT receipt_hash, anonymous, reporter_name, reporter_contact, related_payment_id FROM reports",
+                "SELECT receipt_hash, anonymous, sealed_reporter, sealed_content FROM reports",
             )
             .fetch_one(pool)
             .await)
@@ -224,8 +224,14 @@ async fn an_anonymous_report_gets_a_receipt_that_follows_it() {
         assert!(stored.0.starts_with("$argon2id$"), "{}", stored.0);
         assert!(!stored.0.contains(&digits));
         assert!(stored.1, "anonymous");
-        assert_eq!((stored.2, stored.3), (None, None));
-        assert_eq!(stored.4.as_deref(), Some("P0002"));
+        assert_eq!(stored.2, None, "no reporter kept");
+        // What was written, the payment concerned included, is stored only sealed.
+        for clear in ["P0002", "120", "13800000001"] {
+            assert!(
+                !stored.3.windows(clear.len()).any(|w| w == clear.as_bytes()),
+                "{clear} in clear"
+            );
+        }
 
         let followed = post(&app, "/report/follow", &[("code", &shown)]).await;
         assert!(

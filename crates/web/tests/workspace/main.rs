@@ -16,6 +16,7 @@ use qingfeng_web::{registered_routes, router, AppState, Options};
 use std::net::SocketAddr;
 use tower::ServiceExt;
 
+mod cases;
 mod reports;
 
 const TOWNSHIP_1: &str = "500233101000";
@@ -288,6 +289,7 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         Auditor,
     ];
     const HANDLERS: &[Role] = &[Leader, Investigator, TownshipSecretary];
+    const CASE_READERS: &[Role] = &[Leader, Investigator, TownshipSecretary, Auditor];
     vec![
         ("GET", "/", None),
         ("GET", "/money", None),
@@ -304,7 +306,11 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ("POST", "/work/logout", Some(ALL)),
         ("GET", "/work", Some(ALL)),
         ("GET", "/work/clues", Some(READ_CLUES)),
-        ("POST", "/work/clues/assign", Some(&[Leader, Admin, Investigator])),
+        (
+            "POST",
+            "/work/clues/assign",
+            Some(&[Leader, Admin, Investigator]),
+        ),
         ("GET", "/work/clues/{fingerprint}", Some(READ_CLUES)),
         (
             "POST",
@@ -312,9 +318,17 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
             Some(&[Leader, Admin, Investigator, TownshipSecretary]),
         ),
         ("GET", "/work/access-log", Some(&[Admin])),
-        ("GET", "/work/data", Some(&[Leader, Admin, Investigator, Auditor])),
+        (
+            "GET",
+            "/work/data",
+            Some(&[Leader, Admin, Investigator, Auditor]),
+        ),
         ("POST", "/work/data/upload", Some(&[Admin])),
-        ("POST", "/work/checks/run", Some(&[Leader, Admin, Investigator])),
+        (
+            "POST",
+            "/work/checks/run",
+            Some(&[Leader, Admin, Investigator]),
+        ),
         ("GET", "/work/reports", Some(HANDLERS)),
         ("GET", "/work/reports/new", Some(HANDLERS)),
         ("POST", "/work/reports/new", Some(HANDLERS)),
@@ -322,8 +336,27 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ("GET", "/work/reports/{id}/attachments/{n}", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/accept", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/identity", Some(HANDLERS)),
-        ("POST", "/work/reports/{id}/identity/{request}", Some(&[Leader])),
+        (
+            "POST",
+            "/work/reports/{id}/identity/{request}",
+            Some(&[Leader]),
+        ),
         ("GET", "/work/audit", Some(&[Admin, Auditor])),
+        ("GET", "/work/dispose", Some(&[Leader, Investigator])),
+        ("POST", "/work/dispose", Some(&[Leader, Investigator])),
+        ("GET", "/work/cases", Some(CASE_READERS)),
+        ("GET", "/work/cases/{id}", Some(CASE_READERS)),
+        ("POST", "/work/cases/{id}/move", Some(HANDLERS)),
+        ("POST", "/work/cases/{id}/checklist", Some(HANDLERS)),
+        (
+            "POST",
+            "/work/cases/{id}/assign",
+            Some(&[Leader, Investigator]),
+        ),
+        ("POST", "/work/cases/{id}/discussions", Some(HANDLERS)),
+        ("POST", "/work/cases/{id}/sanctions", Some(HANDLERS)),
+        ("POST", "/work/cases/{id}/remedies", Some(HANDLERS)),
+        ("POST", "/work/cases/{id}/remedies/{remedy}", Some(HANDLERS)),
     ]
 }
 
@@ -334,7 +367,13 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         .replace("{code}", VILLAGE_1)
         .replace("{id}", "1")
         .replace("{n}", "1")
-        .replace("{request}", "1");
+        .replace("{request}", "2")
+        .replace("{remedy}", "1");
+    let path = if path == "/work/dispose" {
+        format!("{path}?kind=clue&id={CLUE_T2}")
+    } else {
+        path
+    };
     let fields = match path.as_str() {
         "/money" => vec![("id_number", ZHANG), ("name", "张德明")],
         "/report" => vec![("category", "subsidy"), ("content", "test")],
@@ -343,6 +382,15 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         p if p.ends_with("/review") => vec![("action", "confirmed")],
         p if p.ends_with("/identity") => vec![("reason", "to hear the reporter as a witness")],
         p if p.contains("/identity/") => vec![("decision", "refuse")],
+        p if p.starts_with("/work/dispose") => vec![
+            ("kind", "clue"),
+            ("id", CLUE_T2),
+            ("way", "hold"),
+            ("meeting_on", "2026-11-20"),
+            ("participants", "甲, 乙, 丙"),
+            ("decision", "暂存待查"),
+        ],
+        p if p.ends_with("/move") => vec![("to", "investigation"), ("reason", "按程序")],
         _ => vec![],
     };
     (path, fields)
@@ -369,7 +417,13 @@ async fn every_route_answers_every_role_as_the_access_table_says() {
             log_in(&app, role.code(), PASSWORD).await.ok().unwrap();
         }
         let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
-        let filed = intake(&app, &s, "the route table's report", &[("letter.txt", "scan")]).await;
+        let filed = intake(
+            &app,
+            &s,
+            "the route table's report",
+            &[("letter.txt", "scan")],
+        )
+        .await;
         assert!(filed.body.contains("#1"), "{}", filed.body);
         for (method, path, allowed) in expected() {
             let (url, fields) = concrete(path);
@@ -411,8 +465,12 @@ async fn every_route_answers_every_role_as_the_access_table_says() {
                 } else {
                     post(&app, &url, Some(&s.cookie), &fields).await
                 };
-                // Report pages answer "not found" to an official without the report's key.
-                let keyless = path.contains("{id}") && r.status == StatusCode::NOT_FOUND;
+                // Report and case pages answer "not found" to an official without the report's
+                // key or outside the case, and refuse a form the case's state does not allow
+                // (422): both mean the gate let the official through.
+                let keyless = path.contains("{id}")
+                    && (r.status == StatusCode::NOT_FOUND
+                        || (method == "POST" && r.status == StatusCode::UNPROCESSABLE_ENTITY));
                 if allowed.contains(&role) {
                     assert!(
                         r.status.is_success() || r.status.is_redirection() || keyless,
@@ -807,7 +865,7 @@ fn multipart(files: &[(&str, &str)]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-/// Staff intake of a report received by letter, with attachments.
+/// Staff intake of a real-name report received by letter, with attachments.
 async fn intake(app: &Router, s: &Session, content: &str, files: &[(&str, &str)]) -> Reply {
     let boundary = "qingfeng-intake-boundary";
     let mut body = String::new();
@@ -820,6 +878,8 @@ async fn intake(app: &Router, s: &Session, content: &str, files: &[(&str, &str)]
         ("village", VILLAGE_2),
         ("category", "subsidy"),
         ("content", content),
+        ("real_name", "on"),
+        ("reporter_name", "来信人"),
     ] {
         body.push_str(&format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"

@@ -49,7 +49,13 @@ async fn an_excluded_official_holds_no_key_and_cannot_decrypt_even_with_the_data
         let app = app(&db.store, [10, 0, 0, 2]).await;
         // Keys are made at the first log-in.
         let mut sessions = std::collections::BTreeMap::new();
-        for u in ["leader", "investigator", "inv_household", "inv_serving", "inv_clear"] {
+        for u in [
+            "leader",
+            "investigator",
+            "inv_household",
+            "inv_serving",
+            "inv_clear",
+        ] {
             sessions.insert(u, log_in(&app, u, PASSWORD).await.ok().unwrap());
         }
 
@@ -95,7 +101,9 @@ async fn an_excluded_official_holds_no_key_and_cannot_decrypt_even_with_the_data
             let page = get(&app, &format!("/work/reports/{report_id}"), Some(&s.cookie)).await;
             assert_eq!(page.status, StatusCode::NOT_FOUND, "{u}");
             assert_eq!(
-                get(&app, "/work/reports/999999", Some(&s.cookie)).await.status,
+                get(&app, "/work/reports/999999", Some(&s.cookie))
+                    .await
+                    .status,
                 StatusCode::NOT_FOUND
             );
             let list = get(&app, "/work/reports", Some(&s.cookie)).await;
@@ -106,7 +114,12 @@ async fn an_excluded_official_holds_no_key_and_cannot_decrypt_even_with_the_data
         }
         // A clear official reads it, with the exclusions and their reasons.
         let leader = &sessions["leader"];
-        let page = get(&app, &format!("/work/reports/{report_id}"), Some(&leader.cookie)).await;
+        let page = get(
+            &app,
+            &format!("/work/reports/{report_id}"),
+            Some(&leader.cookie),
+        )
+        .await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         assert!(page.body.contains("test secret 7f3a"));
         assert!(page.body.contains("inv_household"));
@@ -119,7 +132,10 @@ async fn an_excluded_official_holds_no_key_and_cannot_decrypt_even_with_the_data
         type Dump = (Vec<Vec<u8>>, Vec<u8>, Vec<u8>);
         let (copies, sealed, locked): Dump = match &db.store {
             Store::Sqlite(p) => (
-                sqlx::query_scalar("SELECT wrapped_key FROM report_keys").fetch_all(p).await.unwrap(),
+                sqlx::query_scalar("SELECT wrapped_key FROM report_keys")
+                    .fetch_all(p)
+                    .await
+                    .unwrap(),
                 sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
                     .bind(report_id)
                     .fetch_one(p)
@@ -131,7 +147,10 @@ async fn an_excluded_official_holds_no_key_and_cannot_decrypt_even_with_the_data
                     .unwrap(),
             ),
             Store::Postgres(p) => (
-                sqlx::query_scalar("SELECT wrapped_key FROM report_keys").fetch_all(p).await.unwrap(),
+                sqlx::query_scalar("SELECT wrapped_key FROM report_keys")
+                    .fetch_all(p)
+                    .await
+                    .unwrap(),
                 sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
                     .bind(report_id)
                     .fetch_one(p)
@@ -150,9 +169,7 @@ async fn an_excluded_official_holds_no_key_and_cannot_decrypt_even_with_the_data
         }
         assert!(excluded.open(&sealed).is_err());
         // And the text is nowhere in the database file in clear.
-        assert!(!sealed
-            .windows("7f3a".len())
-            .any(|w| w == "7f3a".as_bytes()));
+        assert!(!sealed.windows("7f3a".len()).any(|w| w == "7f3a".as_bytes()));
         db.drop_db().await;
     }
 }
@@ -185,7 +202,11 @@ async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
         )
         .await
         .unwrap();
-        assert!(matches!(outcome.status, Status::Imported { .. }), "{:?}", outcome.problems);
+        assert!(
+            matches!(outcome.status, Status::Imported { .. }),
+            "{:?}",
+            outcome.problems
+        );
         db.store
             .create_user(&NewUser {
                 username: "leader",
@@ -218,40 +239,56 @@ async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
         assert!(receipt.body.contains("id=\"receipt\""));
 
         let rows: Vec<(i64,)> = match &db.store {
-            Store::Sqlite(p) => sqlx::query_as("SELECT report_id FROM reports WHERE routing = 'upward'")
-                .fetch_all(p)
-                .await
-                .unwrap(),
-            Store::Postgres(p) => sqlx::query_as("SELECT report_id FROM reports WHERE routing = 'upward'")
-                .fetch_all(p)
-                .await
-                .unwrap(),
+            Store::Sqlite(p) => {
+                sqlx::query_as("SELECT report_id FROM reports WHERE routing = 'upward'")
+                    .fetch_all(p)
+                    .await
+                    .unwrap()
+            }
+            Store::Postgres(p) => {
+                sqlx::query_as("SELECT report_id FROM reports WHERE routing = 'upward'")
+                    .fetch_all(p)
+                    .await
+                    .unwrap()
+            }
         };
         let ids = report_ids(&rows);
         assert_eq!(ids.len(), 1);
         let id = ids[0];
         // No county official holds a key; the county's leader neither lists nor opens it.
-        assert!(db.store.key_holders(id, "content").await.unwrap().is_empty());
+        assert!(db
+            .store
+            .key_holders(id, "content")
+            .await
+            .unwrap()
+            .is_empty());
         let page = get(&app, &format!("/work/reports/{id}"), Some(&leader.cookie)).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND);
         let list = get(&app, "/work/reports", Some(&leader.cookie)).await;
         assert!(!list.body.contains(&format!("/work/reports/{id}\"")));
         // The higher commission opens it with its own key.
         let sealed: Vec<u8> = match &db.store {
-            Store::Sqlite(p) => sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
-                .bind(id)
-                .fetch_one(p)
-                .await
-                .unwrap(),
-            Store::Postgres(p) => sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
-                .bind(id)
-                .fetch_one(p)
-                .await
-                .unwrap(),
+            Store::Sqlite(p) => {
+                sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
+                    .bind(id)
+                    .fetch_one(p)
+                    .await
+                    .unwrap()
+            }
+            Store::Postgres(p) => {
+                sqlx::query_scalar("SELECT sealed_content FROM reports WHERE report_id = $1")
+                    .bind(id)
+                    .fetch_one(p)
+                    .await
+                    .unwrap()
+            }
         };
         let opened = String::from_utf8(upper.open(&sealed).unwrap()).unwrap();
         assert!(opened.contains("upward 91c2"));
-        assert!(opened.contains(head.as_str()), "the leader was found in the registers");
+        assert!(
+            opened.contains(head.as_str()),
+            "the leader was found in the registers"
+        );
         db.drop_db().await;
     }
 }
@@ -302,7 +339,8 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
         assert!(second.body.contains(&transfer), "{}", second.body);
         // Following with the code shows them too; after acceptance, the handling deadline
         // (60 days) and the reply appear.
-        let code_at = second.body.find("id=\"receipt\">").unwrap() + 14;
+        let needle = "id=\"receipt\">";
+        let code_at = second.body.find(needle).unwrap() + needle.len();
         let code: String = second.body[code_at..]
             .chars()
             .take_while(|c| *c != '<')
@@ -421,7 +459,10 @@ async fn a_reporters_identity_opens_only_after_a_second_senior_official_approves
             "leader report.identity_approved",
             "investigator report.viewed_with_identity",
         ] {
-            assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
+            assert!(
+                actions.iter().any(|a| a == expected),
+                "{expected} in {actions:?}"
+            );
         }
         assert_eq!(db.store.verify_audit().await.unwrap().broken, None);
         db.drop_db().await;
@@ -457,7 +498,10 @@ async fn editing_the_audit_trail_in_the_database_is_detected() {
         // … and whoever drops the trigger to edit a row is caught by the chain.
         match &db.store {
             Store::Sqlite(p) => {
-                sqlx::query("DROP TRIGGER audit_log_no_update").execute(p).await.unwrap();
+                sqlx::query("DROP TRIGGER audit_log_no_update")
+                    .execute(p)
+                    .await
+                    .unwrap();
                 sqlx::query(update).execute(p).await.unwrap();
             }
             Store::Postgres(p) => {

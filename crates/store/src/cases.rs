@@ -1,0 +1,659 @@
+//! Disposals, cases, their stages and everything recorded on them. Rules (which move is allowed,
+//! what closing needs, which sanction lasts how long) live in the domain crate; this module
+//! stores, and appends every change to the audit trail in the same transaction.
+
+use crate::audit::{append_audit, begin_audited, AuditEvent};
+use crate::{on_pool, Store};
+use anyhow::{Context, Result};
+
+/// The four ways of disposing of a clue, and filing a case.
+pub const WAYS: &[&str] = &[
+    "inquiry",
+    "preliminary_verification",
+    "hold",
+    "close",
+    "file_case",
+];
+
+/// A disposal decided collectively.
+#[derive(Debug, Clone)]
+pub struct NewDisposition<'a> {
+    /// `clue` (fingerprint) or `report` (report id).
+    pub source_kind: &'a str,
+    pub source_id: &'a str,
+    pub way: &'a str,
+    pub meeting_on: &'a str,
+    pub participants: &'a str,
+    pub decision: &'a str,
+    /// For a talk or letter of inquiry: the written reply's deadline.
+    pub reply_due: Option<&'a str>,
+    /// For `file_case`: the case to open.
+    pub case: Option<NewCase<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    pub title: &'a str,
+    pub village_code: Option<&'a str>,
+    pub subject_id_number: Option<&'a str>,
+    pub subject_name: Option<&'a str>,
+    pub important: bool,
+    pub filed_on: &'a str,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Disposition {
+    pub disposition_id: i64,
+    pub way: String,
+    pub meeting_on: String,
+    pub participants: String,
+    pub decision: String,
+    pub reply_due: Option<String>,
+    pub case_id: Option<i64>,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseRecord {
+    pub case_id: i64,
+    pub title: String,
+    pub village_code: Option<String>,
+    pub subject_id_number: Option<String>,
+    pub subject_name: Option<String>,
+    pub source_kind: String,
+    pub source_id: String,
+    pub stage: String,
+    pub important: bool,
+    pub filed_on: String,
+    pub filed_by: String,
+    pub cause_analysed: Option<String>,
+    pub responsibility_handled: Option<String>,
+    pub people_educated: Option<String>,
+    pub prevention_in_place: Option<String>,
+    pub closed_on: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Transition {
+    pub from_stage: Option<String>,
+    pub to_stage: String,
+    pub at: String,
+    pub by_user: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseAssignment {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub jurisdiction: String,
+    pub explanation: String,
+    pub assigned_by: String,
+    pub assigned_at: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JointDiscussion {
+    pub held_on: String,
+    pub participants: String,
+    pub units: String,
+    pub minutes: String,
+    pub decision: String,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SanctionRecord {
+    pub sanction_id: i64,
+    pub case_id: i64,
+    pub id_number: String,
+    pub name: String,
+    pub kind: String,
+    pub decided_on: String,
+    pub effective_until: Option<String>,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Remedy {
+    pub remedy_id: i64,
+    pub case_id: i64,
+    pub kind: String,
+    pub amount_fen: Option<i64>,
+    pub recovered_fen: i64,
+    pub payment_ids: Option<String>,
+    pub detail: String,
+    pub status: String,
+    pub opened_on: String,
+    pub updated_on: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RemedyEvent {
+    pub remedy_id: i64,
+    pub at: String,
+    pub by_user: String,
+    pub status: String,
+    pub recovered_fen: i64,
+    pub note: String,
+}
+
+const CASE_COLUMNS: &str =
+    "case_id, title, village_code, subject_id_number, subject_name, source_kind, \
+     source_id, stage, important, filed_on, filed_by, cause_analysed, responsibility_handled, \
+     people_educated, prevention_in_place, closed_on";
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// Records a disposal and, for `file_case`, opens the case at its first stage; returns the
+    /// case's id if one was opened.
+    pub async fn dispose(&self, d: &NewDisposition<'_>, actor: &str) -> Result<Option<i64>> {
+        let at = now();
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let case_id: Option<i64> = match &d.case {
+                Some(c) => Some(
+                    sqlx::query_scalar(
+                        "INSERT INTO cases (title, village_code, subject_id_number, subject_name, source_kind, \
+                         source_id, stage, important, filed_on, filed_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, 'filed', $7, $8, $9) RETURNING case_id",
+                    )
+                    .bind(c.title)
+                    .bind(c.village_code)
+                    .bind(c.subject_id_number)
+                    .bind(c.subject_name)
+                    .bind(d.source_kind)
+                    .bind(d.source_id)
+                    .bind(c.important)
+                    .bind(c.filed_on)
+                    .bind(actor)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                ),
+                None => None,
+            };
+            sqlx::query(
+                "INSERT INTO dispositions (source_kind, source_id, way, meeting_on, participants, decision, \
+                 reply_due, case_id, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(d.source_kind)
+            .bind(d.source_id)
+            .bind(d.way)
+            .bind(d.meeting_on)
+            .bind(d.participants)
+            .bind(d.decision)
+            .bind(d.reply_due)
+            .bind(case_id)
+            .bind(actor)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+            let detail = format!("way={} meeting_on={} participants={}", d.way, d.meeting_on, d.participants);
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "disposition.recorded",
+                subject_kind: d.source_kind,
+                subject_id: d.source_id,
+                detail: &detail,
+            });
+            if let Some(id) = case_id {
+                sqlx::query(
+                    "INSERT INTO case_transitions (case_id, from_stage, to_stage, at, by_user, reason) \
+                     VALUES ($1, NULL, 'filed', $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(&at)
+                .bind(actor)
+                .bind(d.decision)
+                .execute(&mut *tx)
+                .await?;
+                let case = id.to_string();
+                append_audit!(tx, &AuditEvent {
+                    actor,
+                    action: "case.filed",
+                    subject_kind: "case",
+                    subject_id: &case,
+                    detail: &format!("from {} {}", d.source_kind, d.source_id),
+                });
+            }
+            tx.commit().await?;
+            Ok(case_id)
+        })
+    }
+
+    pub async fn dispositions_of(
+        &self,
+        source_kind: &str,
+        source_id: &str,
+    ) -> Result<Vec<Disposition>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT disposition_id, way, meeting_on, participants, decision, reply_due, case_id, recorded_by, \
+             recorded_at FROM dispositions WHERE source_kind = $1 AND source_id = $2 ORDER BY disposition_id",
+        )
+        .bind(source_kind)
+        .bind(source_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Cases, newest first: all of them (`assigned_to` None, county roles), or those assigned
+    /// to one official.
+    pub async fn cases(&self, assigned_to: Option<i64>) -> Result<Vec<CaseRecord>> {
+        let sql = match assigned_to {
+            None => format!("SELECT {CASE_COLUMNS} FROM cases WHERE $1 = $1 ORDER BY case_id DESC"),
+            Some(_) => format!(
+                "SELECT {CASE_COLUMNS} FROM cases WHERE case_id IN \
+                 (SELECT case_id FROM case_assignments WHERE user_id = $1) ORDER BY case_id DESC"
+            ),
+        };
+        let who = assigned_to.unwrap_or(0);
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(who).fetch_all(pool).await)?)
+    }
+
+    pub async fn case(&self, case_id: i64) -> Result<Option<CaseRecord>> {
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(case_id).fetch_optional(pool).await)?)
+    }
+
+    /// Moves a case from `from` to `to` (checked by the caller against the state machine); refused
+    /// (false) if the case is no longer at `from`, so two officials cannot both move it.
+    pub async fn move_case(
+        &self,
+        case_id: i64,
+        from: &str,
+        to: &str,
+        reason: &str,
+        actor: &str,
+        closed_on: Option<&str>,
+    ) -> Result<bool> {
+        let at = now();
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let n = sqlx::query(
+                "UPDATE cases SET stage = $1, closed_on = $2 WHERE case_id = $3 AND stage = $4",
+            )
+            .bind(to)
+            .bind(closed_on)
+            .bind(case_id)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO case_transitions (case_id, from_stage, to_stage, at, by_user, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(case_id)
+            .bind(from)
+            .bind(to)
+            .bind(&at)
+            .bind(actor)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+            let id = case_id.to_string();
+            let detail = format!("{from} -> {to}: {reason}");
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "case.moved",
+                subject_kind: "case",
+                subject_id: &id,
+                detail: &detail,
+            });
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    pub async fn transitions_of(&self, case_id: i64) -> Result<Vec<Transition>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT from_stage, to_stage, at, by_user, reason FROM case_transitions \
+             WHERE case_id = $1 ORDER BY transition_id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Records the evidence of the four closing items (an empty item stays open).
+    pub async fn set_checklist(
+        &self,
+        case_id: i64,
+        items: [Option<&str>; 4],
+        actor: &str,
+    ) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            sqlx::query(
+                "UPDATE cases SET cause_analysed = $1, responsibility_handled = $2, people_educated = $3, \
+                 prevention_in_place = $4 WHERE case_id = $5",
+            )
+            .bind(items[0])
+            .bind(items[1])
+            .bind(items[2])
+            .bind(items[3])
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+            let id = case_id.to_string();
+            let filled = items.iter().filter(|i| i.is_some()).count();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "case.checklist",
+                subject_kind: "case",
+                subject_id: &id,
+                detail: &format!("{filled}/4 items with evidence"),
+            });
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn assign_case(
+        &self,
+        case_id: i64,
+        user_id: i64,
+        explanation: &str,
+        actor: &str,
+    ) -> Result<()> {
+        let at = now();
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            sqlx::query(
+                "INSERT INTO case_assignments (case_id, user_id, explanation, assigned_by, assigned_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id, user_id) DO NOTHING",
+            )
+            .bind(case_id)
+            .bind(user_id)
+            .bind(explanation)
+            .bind(actor)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+            let id = case_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "case.assigned",
+                subject_kind: "case",
+                subject_id: &id,
+                detail: &format!("user={user_id}: {explanation}"),
+            });
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn case_assignments(&self, case_id: i64) -> Result<Vec<CaseAssignment>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT a.user_id, u.username, u.display_name, u.jurisdiction, a.explanation, a.assigned_by, \
+             a.assigned_at FROM case_assignments a JOIN users u ON u.user_id = a.user_id \
+             WHERE a.case_id = $1 ORDER BY a.assigned_at, u.username",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Open (not closed) cases assigned to each official: the load a proposal balances.
+    pub async fn open_case_load(&self) -> Result<Vec<(i64, i64)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT a.user_id, COUNT(*) FROM case_assignments a JOIN cases c ON c.case_id = a.case_id \
+             WHERE c.stage <> 'closed' GROUP BY a.user_id",
+        )
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_discussion(
+        &self,
+        case_id: i64,
+        held_on: &str,
+        participants: &str,
+        units: &str,
+        minutes: &str,
+        decision: &str,
+        actor: &str,
+    ) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            sqlx::query(
+                "INSERT INTO joint_discussions (case_id, held_on, participants, units, minutes, decision, recorded_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(case_id)
+            .bind(held_on)
+            .bind(participants)
+            .bind(units)
+            .bind(minutes)
+            .bind(decision)
+            .bind(actor)
+            .execute(&mut *tx)
+            .await?;
+            let id = case_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "case.joint_discussion",
+                subject_kind: "case",
+                subject_id: &id,
+                detail: &format!("held_on={held_on} units={units}"),
+            });
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn discussions_of(&self, case_id: i64) -> Result<Vec<JointDiscussion>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT held_on, participants, units, minutes, decision, recorded_by FROM joint_discussions \
+             WHERE case_id = $1 ORDER BY discussion_id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_sanction(
+        &self,
+        case_id: i64,
+        id_number: &str,
+        name: &str,
+        kind: &str,
+        decided_on: &str,
+        effective_until: Option<&str>,
+        actor: &str,
+    ) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            sqlx::query(
+                "INSERT INTO sanctions (case_id, id_number, name, kind, decided_on, effective_until, recorded_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(case_id)
+            .bind(id_number)
+            .bind(name)
+            .bind(kind)
+            .bind(decided_on)
+            .bind(effective_until)
+            .bind(actor)
+            .execute(&mut *tx)
+            .await?;
+            let id = case_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "case.sanction",
+                subject_kind: "case",
+                subject_id: &id,
+                detail: &format!("{kind} decided_on={decided_on}"),
+            });
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Sanctions of a case (`case_id`) or of a person (`id_number`), oldest first.
+    pub async fn sanctions(
+        &self,
+        case_id: Option<i64>,
+        id_number: Option<&str>,
+    ) -> Result<Vec<SanctionRecord>> {
+        let sql = "SELECT sanction_id, case_id, id_number, name, kind, decided_on, effective_until, recorded_by \
+                   FROM sanctions WHERE ($1 IS NULL OR case_id = $1) AND ($2 IS NULL OR id_number = $2) \
+                   ORDER BY decided_on, sanction_id";
+        Ok(
+            on_pool!(self, pool => sqlx::query_as(sql).bind(case_id).bind(id_number).fetch_all(pool).await)?,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn open_remedy(
+        &self,
+        case_id: i64,
+        kind: &str,
+        amount_fen: Option<i64>,
+        payment_ids: Option<&str>,
+        detail: &str,
+        opened_on: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        let at = now();
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let remedy_id: i64 = sqlx::query_scalar(
+                "INSERT INTO remedies (case_id, kind, amount_fen, payment_ids, detail, status, opened_on, updated_on) \
+                 VALUES ($1, $2, $3, $4, $5, 'ordered', $6, $6) RETURNING remedy_id",
+            )
+            .bind(case_id)
+            .bind(kind)
+            .bind(amount_fen)
+            .bind(payment_ids)
+            .bind(detail)
+            .bind(opened_on)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO remedy_events (remedy_id, at, by_user, status, recovered_fen, note) \
+                 VALUES ($1, $2, $3, 'ordered', 0, $4)",
+            )
+            .bind(remedy_id)
+            .bind(&at)
+            .bind(actor)
+            .bind(detail)
+            .execute(&mut *tx)
+            .await?;
+            let id = case_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "case.remedy_opened",
+                subject_kind: "case",
+                subject_id: &id,
+                detail: &format!("remedy={remedy_id} {kind}"),
+            });
+            tx.commit().await?;
+            Ok(remedy_id)
+        })
+    }
+
+    /// Records progress on a remedy: its new status and the money recovered so far.
+    pub async fn update_remedy(
+        &self,
+        remedy_id: i64,
+        status: &str,
+        recovered_fen: i64,
+        note: &str,
+        on: &str,
+        actor: &str,
+    ) -> Result<()> {
+        let at = now();
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let case_id: i64 = sqlx::query_scalar(
+                "UPDATE remedies SET status = $1, recovered_fen = $2, updated_on = $3 WHERE remedy_id = $4 \
+                 RETURNING case_id",
+            )
+            .bind(status)
+            .bind(recovered_fen)
+            .bind(on)
+            .bind(remedy_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .context("no such remedy / 无此整改追缴事项")?;
+            sqlx::query(
+                "INSERT INTO remedy_events (remedy_id, at, by_user, status, recovered_fen, note) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(remedy_id)
+            .bind(&at)
+            .bind(actor)
+            .bind(status)
+            .bind(recovered_fen)
+            .bind(note)
+            .execute(&mut *tx)
+            .await?;
+            let id = case_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "case.remedy_updated",
+                subject_kind: "case",
+                subject_id: &id,
+                detail: &format!("remedy={remedy_id} {status} recovered_fen={recovered_fen}"),
+            });
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn remedies_of(&self, case_id: i64) -> Result<Vec<Remedy>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT remedy_id, case_id, kind, amount_fen, recovered_fen, payment_ids, detail, status, opened_on, \
+             updated_on FROM remedies WHERE case_id = $1 ORDER BY remedy_id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    pub async fn remedy_events(&self, case_id: i64) -> Result<Vec<RemedyEvent>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT e.remedy_id, e.at, e.by_user, e.status, e.recovered_fen, e.note FROM remedy_events e \
+             JOIN remedies r ON r.remedy_id = e.remedy_id WHERE r.case_id = $1 ORDER BY e.at, e.remedy_id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// The payments of `ids` (comma-separated payment ids) that exist: id, beneficiary, amount.
+    pub async fn payments_named(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<(String, String, String, i64)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = (1..=ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT payment_id, beneficiary_id_number, beneficiary_name, amount FROM payments \
+             WHERE payment_id IN ({list}) ORDER BY payment_id"
+        );
+        Ok(on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool).await
+        })?)
+    }
+}

@@ -1,0 +1,516 @@
+//! From clue to closed case over HTTP on both backends: the collective disposal, every stage
+//! move checked against the state machine (every invalid move refused with its reason), the
+//! closing checklist, cross-township assignment proposed and explained, sanctions with their
+//! periods, and remedies (refund linked to payments, wage deduction only after refused
+//! compensation, recall thresholds).
+
+use super::*;
+use qingfeng_domain::case::Stage;
+
+/// Disposes of the township-1 clue by filing a case; returns the case's address.
+async fn file_case(app: &Router, s: &Session) -> String {
+    let r = post(
+        app,
+        "/work/dispose",
+        Some(&s.cookie),
+        &[
+            ("csrf", &s.csrf),
+            ("kind", "clue"),
+            ("id", CLUE_T1),
+            ("way", "file_case"),
+            ("meeting_on", "2026-11-20"),
+            ("participants", "李书记, 王委员, 赵委员"),
+            ("decision", "经集体研究, 予以立案审查调查"),
+            ("title", "张德明冒领低保案"),
+            ("important", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().starts_with("/work/cases/"), "{}", r.location());
+    r.location().to_string()
+}
+
+async fn move_to(app: &Router, s: &Session, case: &str, to: Stage) -> Reply {
+    post(
+        app,
+        &format!("{case}/move"),
+        Some(&s.cookie),
+        &[("csrf", &s.csrf), ("to", to.code()), ("reason", "按程序")],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_disposal_needs_a_collective_decision() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 1, 1]).await;
+        let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        let alone = post(
+            &app,
+            "/work/dispose",
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "clue"),
+                ("id", CLUE_T1),
+                ("way", "inquiry"),
+                ("meeting_on", "2026-11-20"),
+                ("participants", "王委员"),
+                ("decision", "函询"),
+            ],
+        )
+        .await;
+        assert_eq!(alone.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(alone.body.contains("集体研究"));
+        let inquiry = post(
+            &app,
+            "/work/dispose",
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "clue"),
+                ("id", CLUE_T1),
+                ("way", "inquiry"),
+                ("meeting_on", "2026-11-20"),
+                ("participants", "李书记、王委员、赵委员"),
+                ("decision", "谈话函询"),
+            ],
+        )
+        .await;
+        assert_eq!(inquiry.status, StatusCode::SEE_OTHER, "{}", inquiry.body);
+        let page = get(&app, inquiry.location(), Some(&s.cookie)).await;
+        // 15 working days after Friday 20 November 2026: Friday 11 December.
+        assert!(page.body.contains("2026-12-11"), "{}", page.body);
+        assert!(page.body.contains("李书记、王委员、赵委员"));
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 1, 2]).await;
+        let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        // For each stage a case can be in, bring a fresh case there along valid moves, then try
+        // every other stage as the next one.
+        let path: &[Stage] = &[
+            Stage::Filed,
+            Stage::Investigation,
+            Stage::TrialReview,
+            Stage::Decided,
+            Stage::Execution,
+            Stage::Appeal,
+        ];
+        for (i, at) in path.iter().enumerate() {
+            let case = file_case(&app, &s).await;
+            for step in &path[1..=i] {
+                let r = move_to(&app, &s, &case, *step).await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::SEE_OTHER,
+                    "{backend:?} to {step:?}: {}",
+                    r.body
+                );
+            }
+            for to in Stage::ALL {
+                if at.next().contains(&to) && to != Stage::Closed {
+                    continue;
+                }
+                let r = move_to(&app, &s, &case, to).await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{backend:?} {at:?} -> {to:?} should be refused"
+                );
+                let message = if to == Stage::Closed && at.next().contains(&to) {
+                    "四不放过"
+                } else {
+                    "案件不能从"
+                };
+                assert!(r.body.contains(message), "{at:?} -> {to:?}: {}", r.body);
+                let page = get(&app, &case, Some(&s.cookie)).await;
+                assert!(
+                    page.body.contains(&format!("id=\"stage\">{}<", at.zh())),
+                    "{at:?} unchanged after refusing {to:?}"
+                );
+            }
+        }
+        // A move needs a reason.
+        let case = file_case(&app, &s).await;
+        let r = post(
+            &app,
+            &format!("{case}/move"),
+            Some(&s.cookie),
+            &[("csrf", &s.csrf), ("to", "investigation"), ("reason", " ")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 1, 3]).await;
+        let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        let case = file_case(&app, &s).await;
+
+        // The proposal: the other township's secretary, explained; the case's own township's
+        // secretary is excluded with the reason.
+        let page = get(&app, &case, Some(&s.cookie)).await;
+        let proposals = &page.body[page.body.find("id=\"proposals\"").unwrap()..];
+        assert!(proposals.contains("secretary2"), "{proposals}");
+        assert!(proposals.contains("拔山镇"));
+        let excluded = &page.body[page.body.find("id=\"excluded\"").unwrap()..];
+        assert!(
+            excluded.contains("township_secretary: 管辖本村或本乡镇"),
+            "{excluded}"
+        );
+        // The excluded secretary cannot be assigned, the proposed one can.
+        let own_township = db
+            .store
+            .user_by_name("township_secretary")
+            .await
+            .unwrap()
+            .unwrap();
+        let other = db.store.user_by_name("secretary2").await.unwrap().unwrap();
+        let refused = post(
+            &app,
+            &format!("{case}/assign"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("user_id", &own_township.user_id.to_string()),
+            ],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let assigned = post(
+            &app,
+            &format!("{case}/assign"),
+            Some(&s.cookie),
+            &[("csrf", &s.csrf), ("user_id", &other.user_id.to_string())],
+        )
+        .await;
+        assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+        // The assigned secretary of the other township now sees the case; the own township's
+        // secretary does not know it exists.
+        let s2 = log_in(&app, "secretary2", PASSWORD).await.ok().unwrap();
+        assert_eq!(
+            get(&app, &case, Some(&s2.cookie)).await.status,
+            StatusCode::OK
+        );
+        let s1 = log_in(&app, "township_secretary", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        assert_eq!(
+            get(&app, &case, Some(&s1.cookie)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(!get(&app, "/work/cases", Some(&s1.cookie))
+            .await
+            .body
+            .contains(&case));
+
+        // Joint discussion of the important case.
+        let r = post(
+            &app,
+            &format!("{case}/discussions"),
+            Some(&s2.cookie),
+            &[
+                ("csrf", &s2.csrf),
+                ("held_on", "2026-11-25"),
+                ("participants", "县纪委、县民政局、新生镇"),
+                ("units", "县纪委监委; 县民政局"),
+                ("minutes", "核实冒领金额 2160 元"),
+                ("decision", "移送审理"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        for step in [Stage::Investigation, Stage::TrialReview, Stage::Decided] {
+            assert_eq!(
+                move_to(&app, &s2, &case, step).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
+        // A sanction with its period: a government warning runs 6 months.
+        let today = qingfeng_web::intake::today();
+        let r = post(
+            &app,
+            &format!("{case}/sanctions"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "gov_warning"),
+                ("decided_on", &today.to_string()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let sanctions = db.store.sanctions(None, Some(ZHANG)).await.unwrap();
+        assert_eq!(sanctions.len(), 1);
+        let until = qingfeng_domain::sanction::SanctionKind::parse("gov_warning")
+            .unwrap()
+            .effective_until(today)
+            .unwrap();
+        assert_eq!(
+            sanctions[0].effective_until.as_deref(),
+            Some(until.to_string().as_str())
+        );
+        let page = get(&app, &case, Some(&s.cookie)).await;
+        assert!(page.body.contains("影响期内"));
+
+        // Remedies: a refund names real payments; wage deduction waits for refused compensation.
+        let payment = db
+            .store
+            .money_of(ZHANG, "张德明")
+            .await
+            .unwrap()
+            .unwrap()
+            .paid[0]
+            .clone();
+        let bad = post(
+            &app,
+            &format!("{case}/remedies"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "refund"),
+                ("payment_ids", "NO-SUCH-PAYMENT"),
+            ],
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let refund = post(
+            &app,
+            &format!("{case}/remedies"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "refund"),
+                ("payment_ids", &payment.payment_id),
+            ],
+        )
+        .await;
+        assert_eq!(refund.status, StatusCode::SEE_OTHER, "{}", refund.body);
+        let wage = post(
+            &app,
+            &format!("{case}/remedies"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "wage_deduction"),
+                ("detail", "代扣"),
+            ],
+        )
+        .await;
+        assert_eq!(wage.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wage.body.contains("责令赔偿被拒绝后"));
+        let compensation = post(
+            &app,
+            &format!("{case}/remedies"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "compensation"),
+                ("amount", "500"),
+                ("detail", "责令赔偿利息损失"),
+            ],
+        )
+        .await;
+        assert_eq!(compensation.status, StatusCode::SEE_OTHER);
+        let remedies = db.store.remedies_of(case_id(&case)).await.unwrap();
+        let (refund_id, compensation_id) = (remedies[0].remedy_id, remedies[1].remedy_id);
+        assert_eq!(remedies[0].amount_fen, Some(payment.amount_fen));
+        let refused = post(
+            &app,
+            &format!("{case}/remedies/{compensation_id}"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("status", "refused"),
+                ("note", "本人拒绝赔偿"),
+            ],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::SEE_OTHER);
+        let wage = post(
+            &app,
+            &format!("{case}/remedies"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "wage_deduction"),
+                ("amount", "500"),
+                ("detail", "乡镇财政所代扣"),
+            ],
+        )
+        .await;
+        assert_eq!(wage.status, StatusCode::SEE_OTHER, "{}", wage.body);
+        // A refund is done only when all the money is back.
+        let short = (payment.amount_fen - 1) as f64 / 100.0;
+        let partial = post(
+            &app,
+            &format!("{case}/remedies/{refund_id}"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("status", "done"),
+                ("recovered", &format!("{short:.2}")),
+            ],
+        )
+        .await;
+        assert_eq!(partial.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let full = payment.amount_fen as f64 / 100.0;
+        let done = post(
+            &app,
+            &format!("{case}/remedies/{refund_id}"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("status", "done"),
+                ("recovered", &format!("{full:.2}")),
+                ("note", "已退还本人"),
+            ],
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+
+        // Recall: too few signatures refused; then a vote that fails bars the same recall.
+        let few = post(
+            &app,
+            &format!("{case}/remedies"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "recall"),
+                ("voters", "500"),
+                ("voter_signatures", "99"),
+                ("detail", "罢免村委会主任"),
+            ],
+        )
+        .await;
+        assert_eq!(few.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let enough = post(
+            &app,
+            &format!("{case}/remedies"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "recall"),
+                ("voters", "500"),
+                ("voter_signatures", "100"),
+                ("detail", "罢免村委会主任"),
+            ],
+        )
+        .await;
+        assert_eq!(enough.status, StatusCode::SEE_OTHER, "{}", enough.body);
+        let recall_id = db
+            .store
+            .remedies_of(case_id(&case))
+            .await
+            .unwrap()
+            .last()
+            .unwrap()
+            .remedy_id;
+        // 250 of 500 voting is not more than half: the vote fails whatever the clerk chose.
+        let vote = post(
+            &app,
+            &format!("{case}/remedies/{recall_id}"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("status", "done"),
+                ("votes_cast", "250"),
+                ("approve", "240"),
+            ],
+        )
+        .await;
+        assert_eq!(vote.status, StatusCode::SEE_OTHER);
+        let recall = db
+            .store
+            .remedies_of(case_id(&case))
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        assert_eq!(recall.status, "failed");
+        let again = post(
+            &app,
+            &format!("{case}/remedies"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "recall"),
+                ("voters", "500"),
+                ("voter_signatures", "120"),
+                ("detail", "再次罢免"),
+            ],
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(again.body.contains("六个月内"));
+
+        // Closing needs the four items.
+        assert_eq!(
+            move_to(&app, &s, &case, Stage::Execution).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let early = move_to(&app, &s, &case, Stage::Closed).await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.body.contains("原因分析"));
+        let r = post(
+            &app,
+            &format!("{case}/checklist"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("cause_analysed", "村账未公开, 名册审核流于形式"),
+                ("responsibility_handled", "政务警告"),
+                ("people_educated", "全镇警示教育会"),
+                ("prevention_in_place", "低保名册每月公示并交叉比对"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            move_to(&app, &s, &case, Stage::Closed).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let page = get(&app, &case, Some(&s.cookie)).await;
+        assert!(page.body.contains("id=\"stage\">结案<"));
+        // Who moved it, when and why, every step.
+        let transitions = db.store.transitions_of(case_id(&case)).await.unwrap();
+        let moves: Vec<(Option<String>, String, String)> = transitions
+            .iter()
+            .map(|t| (t.from_stage.clone(), t.to_stage.clone(), t.by_user.clone()))
+            .collect();
+        assert_eq!(moves.len(), 6, "{moves:?}");
+        assert_eq!(moves[0], (None, "filed".into(), "investigator".into()));
+        assert_eq!(moves[1].2, "secretary2");
+        assert_eq!(
+            moves[5],
+            (
+                Some("execution".into()),
+                "closed".into(),
+                "investigator".into()
+            )
+        );
+        assert_eq!(db.store.verify_audit().await.unwrap().broken, None);
+        db.drop_db().await;
+    }
+}
+
+fn case_id(address: &str) -> i64 {
+    address.rsplit('/').next().unwrap().parse().unwrap()
+}
