@@ -163,8 +163,7 @@ impl Store {
         let rows: Vec<AuditRow> =
             on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
         let mut expected_prev = GENESIS.to_string();
-        let mut expected_seq = 1;
-        for row in &rows {
+        for (expected_seq, row) in (1..).zip(rows.iter()) {
             let problem = if row.seq != expected_seq {
                 Some(format!(
                     "row {expected_seq} is missing / 第 {expected_seq} 条缺失"
@@ -192,7 +191,6 @@ impl Store {
                 });
             }
             expected_prev = row.hash.clone();
-            expected_seq += 1;
         }
         Ok(AuditCheck {
             rows: rows.len() as u64,

@@ -625,7 +625,7 @@ impl Store {
     pub async fn remedy_events(&self, case_id: i64) -> Result<Vec<RemedyEvent>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
             "SELECT e.remedy_id, e.at, e.by_user, e.status, e.recovered_fen, e.note FROM remedy_events e \
-             JOIN remedies r ON r.remedy_id = e.remedy_id WHERE r.case_id = $1 ORDER BY e.at, e.remedy_id",
+             JOIN remedies r ON r.remedy_id = e.remedy_id WHERE r.case_id = $1 ORDER BY e.event_id",
         )
         .bind(case_id)
         .fetch_all(pool)

@@ -10,6 +10,7 @@ mod migrate;
 mod portal;
 pub mod reports;
 mod sqlite_bulk;
+pub mod statistics;
 mod village;
 mod workspace;
 

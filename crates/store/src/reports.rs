@@ -811,4 +811,111 @@ impl Store {
             Ok(true)
         })
     }
+
+    /// Extends the handling deadline once (the caller checks the limit), telling the reporter why.
+    pub async fn extend_report(
+        &self,
+        report_id: i64,
+        actor: &str,
+        days: i64,
+        new_due: &str,
+        reply: (&str, &str),
+    ) -> Result<bool> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let n = sqlx::query(
+                "UPDATE reports SET extension_days = $1, extension_reason = $2, handle_due = $3 \
+                 WHERE report_id = $4 AND status = 'accepted' AND extension_days IS NULL",
+            )
+            .bind(days)
+            .bind(reply.0)
+            .bind(new_due)
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
+                 VALUES ($1, $2, 'extended', $3, $4)",
+            )
+            .bind(report_id)
+            .bind(&now)
+            .bind(reply.0)
+            .bind(reply.1)
+            .execute(&mut *tx)
+            .await?;
+            let id = report_id.to_string();
+            let detail = format!("handle_due -> {new_due} (+{days} days)");
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "report.extended",
+                subject_kind: "report",
+                subject_id: &id,
+                detail: &detail,
+            });
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Concludes an accepted report with the reply the reporter reads.
+    pub async fn conclude_report(
+        &self,
+        report_id: i64,
+        actor: &str,
+        closed_on: &str,
+        reply: (&str, &str),
+    ) -> Result<bool> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let n = sqlx::query(
+                "UPDATE reports SET status = 'concluded', closed_on = $1 \
+                 WHERE report_id = $2 AND status = 'accepted'",
+            )
+            .bind(closed_on)
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
+                 VALUES ($1, $2, 'concluded', $3, $4)",
+            )
+            .bind(report_id)
+            .bind(&now)
+            .bind(reply.0)
+            .bind(reply.1)
+            .execute(&mut *tx)
+            .await?;
+            let id = report_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "report.concluded",
+                subject_kind: "report",
+                subject_id: &id,
+                detail: "status accepted -> concluded",
+            });
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Whether the report's handling was already extended.
+    pub async fn report_extended(&self, report_id: i64) -> Result<bool> {
+        let v: Option<Option<i64>> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT extension_days FROM reports WHERE report_id = $1",
+        )
+        .bind(report_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(v.flatten().is_some())
+    }
 }

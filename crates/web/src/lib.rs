@@ -271,6 +271,8 @@ fn routes() -> Routes {
             workspace::reports::attachment,
         )
         .post("/work/reports/{id}/accept", workspace::reports::accept)
+        .post("/work/reports/{id}/extend", workspace::reports::extend)
+        .post("/work/reports/{id}/conclude", workspace::reports::conclude)
         .post(
             "/work/reports/{id}/identity",
             workspace::reports::ask_identity,
@@ -280,6 +282,8 @@ fn routes() -> Routes {
             workspace::reports::decide_identity,
         )
         .get("/work/audit", workspace::reports::audit)
+        .get("/work/statistics", workspace::statistics::page)
+        .get("/work/statistics.xlsx", workspace::statistics::xlsx)
         .get("/work/dispose", workspace::cases::dispose_form)
         .post("/work/dispose", workspace::cases::dispose)
         .get("/work/cases", workspace::cases::list)

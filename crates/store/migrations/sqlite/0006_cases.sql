@@ -103,6 +103,7 @@ CREATE TABLE remedies (
     updated_on TEXT NOT NULL
 );
 CREATE TABLE remedy_events (
+    event_id INTEGER PRIMARY KEY,
     remedy_id BIGINT NOT NULL REFERENCES remedies (remedy_id),
     at TEXT NOT NULL,
     by_user TEXT NOT NULL,
@@ -111,3 +112,7 @@ CREATE TABLE remedy_events (
     note TEXT NOT NULL
 );
 CREATE INDEX remedy_events_by_remedy ON remedy_events (remedy_id);
+
+-- The one extension of a report's handling (at most 30 days), with the reason told to the reporter.
+ALTER TABLE reports ADD COLUMN extension_days BIGINT;
+ALTER TABLE reports ADD COLUMN extension_reason TEXT;

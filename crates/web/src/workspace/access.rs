@@ -154,6 +154,8 @@ const DISPOSERS: Access = Access::Roles(&[Leader, Investigator]);
 // to them (checked per case); auditors read.
 const CASE_READERS: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary, Auditor]);
 const CASE_HANDLERS: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary]);
+// Quarterly figures upward: the commission and the auditors.
+const STATISTICS_READERS: Access = Access::Roles(&[Leader, Admin, Investigator, Auditor]);
 // The audit trail's check: the administrator and the auditors.
 const AUDIT_READERS: Access = Access::Roles(&[Admin, Auditor]);
 
@@ -187,9 +189,13 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/work/reports/{id}", REPORT_HANDLERS),
     ("GET", "/work/reports/{id}/attachments/{n}", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/accept", REPORT_HANDLERS),
+    ("POST", "/work/reports/{id}/extend", REPORT_HANDLERS),
+    ("POST", "/work/reports/{id}/conclude", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/identity", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/identity/{request}", SENIORS),
     ("GET", "/work/audit", AUDIT_READERS),
+    ("GET", "/work/statistics", STATISTICS_READERS),
+    ("GET", "/work/statistics.xlsx", STATISTICS_READERS),
     ("GET", "/work/dispose", DISPOSERS),
     ("POST", "/work/dispose", DISPOSERS),
     ("GET", "/work/cases", CASE_READERS),

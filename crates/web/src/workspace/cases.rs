@@ -42,6 +42,32 @@ fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
+/// A person's sanctions still in effect today, as "kind (until date)".
+pub async fn sanctions_in_effect(
+    state: &Shared,
+    id_number: &str,
+    zh: bool,
+) -> anyhow::Result<Vec<String>> {
+    let today = crate::intake::today();
+    Ok(state
+        .store
+        .sanctions(None, Some(id_number))
+        .await?
+        .into_iter()
+        .filter_map(|s| {
+            let kind = SanctionKind::parse(&s.kind)?;
+            let decided = date(&s.decided_on)?;
+            kind.in_effect(decided, today).then(|| {
+                let name = if zh { kind.zh } else { kind.en };
+                match s.effective_until {
+                    Some(until) => format!("{name} ({until})"),
+                    None => name.to_string(),
+                }
+            })
+        })
+        .collect())
+}
+
 /// The official as a candidate for the conflict-of-interest rules.
 async fn as_candidate(state: &Shared, official: &Official) -> anyhow::Result<Option<Candidate>> {
     Ok(state
@@ -1145,13 +1171,12 @@ pub async fn remedy(
                 payment_ids = Some(found.iter().map(|p| p.0.clone()).collect::<Vec<_>>().join(","));
             }
             // Wages are docked through the township only after compensation was refused.
-            "wage_deduction" => {
+            "wage_deduction"
                 if !existing
                     .iter()
-                    .any(|r| r.kind == "compensation" && r.status == "refused")
-                {
-                    return Ok(Err(c.wage_needs_refusal.to_string()));
-                }
+                    .any(|r| r.kind == "compensation" && r.status == "refused") =>
+            {
+                return Ok(Err(c.wage_needs_refusal.to_string()));
             }
             "recall" => {
                 let (v, vs, r, rs) = (

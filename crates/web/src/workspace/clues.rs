@@ -308,6 +308,8 @@ struct Person {
     posts: Vec<String>,
     /// The other members of the household: (name, relation to the head).
     household: Vec<(String, String)>,
+    /// Sanctions still in effect ("kind (until …)").
+    sanctions: Vec<String>,
 }
 
 struct HistoryRow {
@@ -411,7 +413,9 @@ async fn show_clue(
             let found = state.store.person_in_scope(&official.scope, id).await?;
             let mut household = Vec::new();
             let mut posts = Vec::new();
+            let mut sanctions = Vec::new();
             if let Some(p) = &found {
+                sanctions = super::cases::sanctions_in_effect(state, id, wp.is_zh()).await?;
                 state
                     .store
                     .log_access(
@@ -437,6 +441,7 @@ async fn show_clue(
                 found,
                 posts,
                 household,
+                sanctions,
             });
         }
         let reviews = state.store.clue_reviews(&c.fingerprint).await?;

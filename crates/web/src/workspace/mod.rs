@@ -11,6 +11,7 @@ mod data;
 mod intake;
 mod log;
 pub mod reports;
+pub mod statistics;
 pub mod texts;
 
 pub use access::Role;
@@ -78,6 +79,7 @@ pub struct WorkPage<'a> {
     pub can_see_cases: bool,
     pub can_read_audit: bool,
     pub can_dispose: bool,
+    pub can_see_statistics: bool,
 }
 
 impl<'a> WorkPage<'a> {
@@ -99,6 +101,7 @@ impl<'a> WorkPage<'a> {
             can_see_reports: allowed("/work/reports"),
             can_see_cases: allowed("/work/cases"),
             can_dispose: allowed("/work/dispose"),
+            can_see_statistics: allowed("/work/statistics"),
             can_read_audit: allowed("/work/audit"),
         }
     }

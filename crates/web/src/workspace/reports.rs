@@ -53,6 +53,12 @@ pub struct ReportTexts {
     pub no_key: &'static str,
     pub cannot_approve_own: &'static str,
     pub reason_required: &'static str,
+    pub extend: &'static str,
+    pub extend_days: &'static str,
+    pub extend_invalid: &'static str,
+    pub conclude: &'static str,
+    pub outcome: &'static str,
+    pub outcome_required: &'static str,
     pub audit_title: &'static str,
     pub audit_ok: &'static str,
     pub audit_broken: &'static str,
@@ -92,6 +98,12 @@ pub static ZH: ReportTexts = ReportTexts {
     no_key: "您的会话没有密钥: 请退出后重新登录。",
     cannot_approve_own: "不能批准自己的申请, 也不能在没有身份密钥时批准。",
     reason_required: "请写明理由。",
+    extend: "延长办理期限(仅一次, 不超过30日)",
+    extend_days: "延长天数",
+    extend_invalid: "只能延期一次, 不超过30日, 且须写明理由(将告知举报人)。",
+    conclude: "办结并答复举报人",
+    outcome: "办理结果(举报人凭查询码可见)",
+    outcome_required: "请写明办理结果。",
     audit_title: "审计记录",
     audit_ok: "哈希链完整",
     audit_broken: "哈希链断裂",
@@ -130,6 +142,12 @@ pub static EN: ReportTexts = ReportTexts {
     no_key: "Your session holds no key: please log out and log in again.",
     cannot_approve_own: "You cannot approve your own request, nor approve without holding the identity key.",
     reason_required: "Please give a reason.",
+    extend: "Extend the handling (once, at most 30 days)",
+    extend_days: "Days",
+    extend_invalid: "One extension only, of at most 30 days, with a reason (the reporter is told).",
+    conclude: "Conclude and answer the reporter",
+    outcome: "Outcome (the reporter reads it with the receipt code)",
+    outcome_required: "Please write the outcome.",
     audit_title: "Audit trail",
     audit_ok: "The hash chain is intact",
     audit_broken: "The hash chain is broken",
@@ -275,6 +293,8 @@ struct ShowPage<'a> {
     reporter: Option<Reporter>,
     anonymous: bool,
     can_accept: bool,
+    can_extend: bool,
+    can_conclude: bool,
     holders: Vec<String>,
     attachments: Vec<(i64, String)>,
     requests: Vec<RequestView>,
@@ -390,12 +410,18 @@ async fn render_report(
         Err(e) => return wp.failure(e),
     };
     let senior = official.role == super::Role::Leader;
+    let extended = match state.store.report_extended(id).await {
+        Ok(e) => e,
+        Err(e) => return wp.failure(e),
+    };
     let today = crate::intake::today();
     let row = report_row(&envelope.summary, today, wp.page, rt);
     let show = ShowPage {
         wp,
         rt,
         can_accept: envelope.summary.status == "received",
+        can_extend: envelope.summary.status == "accepted" && !extended,
+        can_conclude: envelope.summary.status == "accepted",
         anonymous: envelope.summary.anonymous,
         row,
         content,
@@ -522,6 +548,132 @@ pub async fn accept(
             &today.to_string(),
             &handle_due.to_string(),
             (rt.accepted_reply_zh, rt.accepted_reply_en),
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
+        Err(e) => wp.failure(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExtendForm {
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// One extension of the 60-day handling, by at most 30 days, with the reason told to the reporter.
+pub async fn extend(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<ExtendForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let rt = texts(&wp);
+    let (envelope, _, _) = match open_envelope(&state, &official, &wp, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let days: Option<i64> = form
+        .days
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| (1..=30).contains(d));
+    let reason = form.reason.trim();
+    let due = envelope
+        .summary
+        .handle_due
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let (Some(days), Some(due), false) = (days, due, reason.is_empty()) else {
+        return render_report(
+            &state,
+            &official,
+            &wp,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(rt.extend_invalid),
+        )
+        .await;
+    };
+    let new_due = due + chrono::Duration::days(days);
+    let zh = format!("办理期限延长 {days} 日, 至 {new_due}。理由: {reason}");
+    let en = format!("Handling extended by {days} days, to {new_due}. Reason: {reason}");
+    match state
+        .store
+        .extend_report(
+            id,
+            &official.user.username,
+            days,
+            &new_due.to_string(),
+            (&zh, &en),
+        )
+        .await
+    {
+        Ok(true) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
+        Ok(false) => {
+            render_report(
+                &state,
+                &official,
+                &wp,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(rt.extend_invalid),
+            )
+            .await
+        }
+        Err(e) => wp.failure(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ConcludeForm {
+    #[serde(default)]
+    outcome: String,
+}
+
+pub async fn conclude(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<ConcludeForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let rt = texts(&wp);
+    if let Err(r) = open_envelope(&state, &official, &wp, id).await {
+        return r;
+    }
+    let outcome = form.outcome.trim();
+    if outcome.is_empty() {
+        return render_report(
+            &state,
+            &official,
+            &wp,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(rt.outcome_required),
+        )
+        .await;
+    }
+    let zh = format!("办理结果: {outcome}");
+    let en = format!("Outcome: {outcome}");
+    match state
+        .store
+        .conclude_report(
+            id,
+            &official.user.username,
+            &crate::intake::today().to_string(),
+            (&zh, &en),
         )
         .await
     {

@@ -5,10 +5,13 @@
 //! compensation, recall thresholds).
 
 use super::*;
+use calamine::Reader;
 use qingfeng_domain::case::Stage;
 
 /// Disposes of the township-1 clue by filing a case; returns the case's address.
 async fn file_case(app: &Router, s: &Session) -> String {
+    // Decided today, so that the quarter's figures below count it whatever day the test runs.
+    let today = qingfeng_web::intake::today().to_string();
     let r = post(
         app,
         "/work/dispose",
@@ -18,7 +21,7 @@ async fn file_case(app: &Router, s: &Session) -> String {
             ("kind", "clue"),
             ("id", CLUE_T1),
             ("way", "file_case"),
-            ("meeting_on", "2026-11-20"),
+            ("meeting_on", &today),
             ("participants", "李书记, 王委员, 赵委员"),
             ("decision", "经集体研究, 予以立案审查调查"),
             ("title", "张德明冒领低保案"),
@@ -269,6 +272,9 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
         );
         let page = get(&app, &case, Some(&s.cookie)).await;
         assert!(page.body.contains("影响期内"));
+        // Wherever the person appears, the sanction shows until it expires.
+        let clue = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&s.cookie)).await;
+        assert!(clue.body.contains("处分影响期内: 警告 ("), "{}", clue.body);
 
         // Remedies: a refund names real payments; wage deduction waits for refused compensation.
         let payment = db
@@ -507,6 +513,42 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
             )
         );
         assert_eq!(db.store.verify_audit().await.unwrap().broken, None);
+
+        // The quarter's figures upward count the case, the sanction and the money, on the page
+        // and in the XLSX file.
+        let stats = get(&app, "/work/statistics", Some(&s.cookie)).await;
+        assert_eq!(stats.status, StatusCode::OK);
+        let money = qingfeng_domain::Money::from_fen(payment.amount_fen).to_string();
+        for (label, value) in [
+            ("立案(件)", "1".to_string()),
+            ("结案(件)", "1".to_string()),
+            ("处分与处理(人次)", "1".to_string()),
+            ("追缴退还金额(元)", money),
+        ] {
+            assert!(
+                stats
+                    .body
+                    .contains(&format!("{label}</td><td class=\"num\">{value}<")),
+                "{label} {value}: {}",
+                stats.body
+            );
+        }
+        let file = Request::get("/work/statistics.xlsx")
+            .header(header::HOST, "qingfeng.test")
+            .header(header::COOKIE, &s.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(file).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let cases_filed = sheet
+            .rows()
+            .find(|r| r[0].to_string().starts_with("立案(件)"))
+            .map(|r| r[1].to_string());
+        assert_eq!(cases_filed.as_deref(), Some("1"));
         db.drop_db().await;
     }
 }

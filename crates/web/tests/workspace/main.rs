@@ -179,7 +179,7 @@ async fn send(app: &Router, request: Request<Body>) -> Reply {
     Reply {
         status,
         headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
@@ -335,6 +335,8 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ("GET", "/work/reports/{id}", Some(HANDLERS)),
         ("GET", "/work/reports/{id}/attachments/{n}", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/accept", Some(HANDLERS)),
+        ("POST", "/work/reports/{id}/extend", Some(HANDLERS)),
+        ("POST", "/work/reports/{id}/conclude", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/identity", Some(HANDLERS)),
         (
             "POST",
@@ -342,6 +344,16 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
             Some(&[Leader]),
         ),
         ("GET", "/work/audit", Some(&[Admin, Auditor])),
+        (
+            "GET",
+            "/work/statistics",
+            Some(&[Leader, Admin, Investigator, Auditor]),
+        ),
+        (
+            "GET",
+            "/work/statistics.xlsx",
+            Some(&[Leader, Admin, Investigator, Auditor]),
+        ),
         ("GET", "/work/dispose", Some(&[Leader, Investigator])),
         ("POST", "/work/dispose", Some(&[Leader, Investigator])),
         ("GET", "/work/cases", Some(CASE_READERS)),
@@ -390,6 +402,8 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
             ("participants", "甲, 乙, 丙"),
             ("decision", "暂存待查"),
         ],
+        p if p.ends_with("/extend") => vec![("days", "10"), ("reason", "需调取银行流水")],
+        p if p.ends_with("/conclude") => vec![("outcome", "经查属实, 已责令退还")],
         p if p.ends_with("/move") => vec![("to", "investigation"), ("reason", "按程序")],
         _ => vec![],
     };

@@ -362,6 +362,55 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
         let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
         assert!(follow.body.contains(&handle), "{}", follow.body);
         assert!(follow.body.contains("已受理"));
+
+        // One extension of at most 30 days, its reason told to the reporter.
+        let extend = |days: &'static str| {
+            let app = app.clone();
+            let (cookie, csrf) = (leader.cookie.clone(), leader.csrf.clone());
+            async move {
+                post(
+                    &app,
+                    "/work/reports/2/extend",
+                    Some(&cookie),
+                    &[
+                        ("csrf", &csrf),
+                        ("days", days),
+                        ("reason", "需调取银行流水"),
+                    ],
+                )
+                .await
+            }
+        };
+        assert_eq!(extend("31").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(extend("20").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            extend("5").await.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "only once"
+        );
+        let extended = (today + chrono::Duration::days(80)).to_string();
+        let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
+        assert!(follow.body.contains(&extended), "{}", follow.body);
+        assert!(follow.body.contains("需调取银行流水"));
+        // Concluded with the outcome the reporter reads.
+        let done = post(
+            &app,
+            "/work/reports/2/conclude",
+            Some(&leader.cookie),
+            &[
+                ("csrf", &leader.csrf),
+                ("outcome", "经查属实, 已责令退还 2160 元"),
+            ],
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
+        assert!(
+            follow.body.contains("id=\"status\">已办结<"),
+            "{}",
+            follow.body
+        );
+        assert!(follow.body.contains("已责令退还 2160 元"));
         db.drop_db().await;
     }
 }
