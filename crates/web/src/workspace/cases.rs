@@ -184,17 +184,29 @@ async fn source_of(
             let Ok(report_id) = id.parse::<i64>() else {
                 return Ok(None);
             };
-            Ok(state
+            let Some(r) = state
                 .store
                 .report_for(official.user.user_id, report_id)
                 .await?
-                .map(|r| {
-                    (
-                        format!("举报 #{report_id} {}", r.summary.category),
-                        r.summary.village_code.clone(),
-                        None,
-                    )
-                }))
+            else {
+                return Ok(None);
+            };
+            // The person the report names (found in the registers) becomes the case's subject:
+            // read from the sealed content with the official's own key.
+            let subject = match super::auth::session_key(state, official).await? {
+                Some(own) => {
+                    let key = qingfeng_vault::KeyPair::unwrap(&r.content_key, &own)?;
+                    let content: crate::intake::SealedContent =
+                        serde_json::from_slice(&key.open(&r.sealed_content)?)?;
+                    content.subjects.into_iter().next().map(|p| p.id_number)
+                }
+                None => None,
+            };
+            Ok(Some((
+                format!("举报 #{report_id} {}", r.summary.category),
+                r.summary.village_code.clone(),
+                subject,
+            )))
         }
         _ => Ok(None),
     }
@@ -974,10 +986,59 @@ pub async fn assign(
                     &official.user.username,
                 )
                 .await?;
+            // A case from a report: the assigned official gets a copy of the report's key from
+            // the assigner's own (the server has none to give).
+            if case.source_kind == "report" {
+                share_report(&state, &official, &case, p.user_id).await?;
+            }
             Ok(Ok(()))
         },
     )
     .await
+}
+
+async fn share_report(
+    state: &Shared,
+    official: &Official,
+    case: &CaseRecord,
+    to_user: i64,
+) -> anyhow::Result<()> {
+    let Ok(report_id) = case.source_id.parse::<i64>() else {
+        return Ok(());
+    };
+    let (Some(envelope), Some(own)) = (
+        state
+            .store
+            .report_for(official.user.user_id, report_id)
+            .await?,
+        super::auth::session_key(state, official).await?,
+    ) else {
+        return Ok(());
+    };
+    let Some(public) = state
+        .store
+        .candidates(&["township_secretary", "investigator", "leader"])
+        .await?
+        .into_iter()
+        .find(|c| c.user_id == to_user)
+        .and_then(|c| c.public_key)
+    else {
+        return Ok(());
+    };
+    let key = qingfeng_vault::KeyPair::unwrap(&envelope.content_key, &own)?;
+    state
+        .store
+        .grant_report_key(
+            report_id,
+            &qingfeng_store::reports::WrappedKey {
+                user_id: to_user,
+                purpose: "content",
+                wrapped: key.wrap_for(&public)?,
+            },
+            &official.user.username,
+            &format!("assigned to case {}", case.case_id),
+        )
+        .await
 }
 
 #[derive(serde::Deserialize)]

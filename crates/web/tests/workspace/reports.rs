@@ -568,3 +568,83 @@ async fn editing_the_audit_trail_in_the_database_is_detected() {
         db.drop_db().await;
     }
 }
+
+#[tokio::test]
+async fn a_report_becomes_a_case_and_the_assigned_official_gets_its_key() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 6]).await;
+        let investigator = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        // Both secretaries have keys (made at log-in); neither gets the report at filing.
+        let secretary1 = log_in(&app, "township_secretary", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        let secretary2 = log_in(&app, "secretary2", PASSWORD).await.ok().unwrap();
+        file_portal_report(
+            &app,
+            &[
+                ("category", "subsidy"),
+                ("village", VILLAGE_1),
+                ("subject", "张德明"),
+                ("content", "冒领低保 (case 5e1d)"),
+            ],
+        )
+        .await;
+        for s in [&secretary1, &secretary2] {
+            assert_eq!(
+                get(&app, "/work/reports/1", Some(&s.cookie)).await.status,
+                StatusCode::NOT_FOUND
+            );
+        }
+        let today = qingfeng_web::intake::today().to_string();
+        let filed = post(
+            &app,
+            "/work/dispose",
+            Some(&investigator.cookie),
+            &[
+                ("csrf", &investigator.csrf),
+                ("kind", "report"),
+                ("id", "1"),
+                ("way", "file_case"),
+                ("meeting_on", &today),
+                ("participants", "甲, 乙, 丙"),
+                ("decision", "立案"),
+            ],
+        )
+        .await;
+        assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+        let case = filed.location().to_string();
+        // The person the report names, found in the registers, is the case's subject.
+        let page = get(&app, &case, Some(&investigator.cookie)).await;
+        assert!(page.body.contains("张德明"), "{}", page.body);
+        let other = db.store.user_by_name("secretary2").await.unwrap().unwrap();
+        let r = post(
+            &app,
+            &format!("{case}/assign"),
+            Some(&investigator.cookie),
+            &[
+                ("csrf", &investigator.csrf),
+                ("user_id", &other.user_id.to_string()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let read = get(&app, "/work/reports/1", Some(&secretary2.cookie)).await;
+        assert_eq!(read.status, StatusCode::OK);
+        assert!(read.body.contains("case 5e1d"));
+        // The case's own township still knows nothing of either.
+        assert_eq!(
+            get(&app, "/work/reports/1", Some(&secretary1.cookie))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            get(&app, &case, Some(&secretary1.cookie)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        db.drop_db().await;
+    }
+}
