@@ -139,6 +139,8 @@ fn county(dir: &Path) -> (PathBuf, String, Vec<String>) {
         assert!(child.wait().unwrap().success());
     };
     add("admin", "admin", &county);
+    add("leader", "leader", &county);
+    add("investigator", "investigator", &county);
     add("secretary2", "township_secretary", &townships[1]);
     (db, county, townships)
 }
@@ -423,5 +425,236 @@ async fn villagers_and_officials_in_a_real_browser() {
     shot(&c, "10-other-township-refused").await;
     log_out(&c).await;
 
+    c.close().await.unwrap();
+}
+
+/// A person of the first township with a payment: (village, name, payment id, amount in fen); and
+/// a clue of the same township about a person with a payment: (fingerprint, payment id, amount).
+async fn pick_for_cases(
+    db: &Path,
+    township: &str,
+) -> ((String, String, String, i64), (String, String, i64)) {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite:{}", db.display()))
+        .await
+        .unwrap();
+    let person: (String, String, String, i64) = sqlx::query_as(
+        "SELECT s.village_code, s.name, p.payment_id, p.amount FROM payments p \
+         JOIN persons s ON s.id_number = p.beneficiary_id_number \
+         WHERE substr(s.village_code, 1, 9) = substr($1, 1, 9) \
+         AND (SELECT COUNT(*) FROM persons o WHERE o.village_code = s.village_code AND o.name = s.name) = 1 \
+         ORDER BY p.payment_id LIMIT 1",
+    )
+    .bind(township)
+    .fetch_one(&mut conn)
+    .await
+    .expect("a paid person in the first township");
+    let clue: (String, String, i64) = sqlx::query_as(
+        "SELECT c.fingerprint, p.payment_id, p.amount FROM clues c \
+         JOIN payments p ON p.beneficiary_id_number = c.subject_id \
+         WHERE c.data_state = 'current' AND substr(c.village_code, 1, 9) = substr($1, 1, 9) \
+         ORDER BY c.fingerprint, p.payment_id LIMIT 1",
+    )
+    .bind(township)
+    .fetch_one(&mut conn)
+    .await
+    .expect("a clue about a paid person in the first township");
+    (person, clue)
+}
+
+async fn choose(c: &Client, name: &str, value: &str) {
+    c.find(Locator::Css(&format!("select[name=\"{name}\"]")))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+/// The yuan a number of fen is shown as: "1,234.56".
+fn yuan(fen: i64) -> String {
+    qingfeng_domain::Money::from_fen(fen).to_string()
+}
+
+/// Disposes of the source open in the browser by filing a case; ends on the case page.
+async fn file_case(c: &Client, title: &str) {
+    click_and_wait(c, "a#dispose-link", "form#dispose").await;
+    choose(c, "way", "file_case").await;
+    fill(c, "participants", "县纪委书记, 副书记, 案管室主任").await;
+    fill(c, "decision", "经集体研究, 予以立案审查调查。").await;
+    fill(c, "title", title).await;
+    submit(c, "form#dispose", "#stage").await;
+    assert_eq!(text_of(c, "#stage").await, "立案");
+}
+
+async fn move_case(c: &Client, to: &str, expect: &str) {
+    choose(c, "to", to).await;
+    fill(c, "reason", "按程序推进").await;
+    submit(c, "#move form", "#stage").await;
+    assert_eq!(
+        text_of(c, "#stage").await,
+        expect,
+        "{}",
+        text_of(c, "main").await
+    );
+}
+
+/// From decided to closed: a sanction, the money returned through the payment, the four
+/// closing items.
+async fn sanction_refund_close(c: &Client, kind: &str, payment: &str, amount: i64) {
+    choose(c, "kind", kind).await;
+    submit(c, "#sanctions form", "#sanctions table").await;
+    assert!(text_of(c, "#sanctions").await.contains("影响期内"));
+    c.find(Locator::Css("#remedies form.stack select[name=kind]"))
+        .await
+        .unwrap()
+        .select_by_value("refund")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#remedies form.stack input[name=payment_ids]"))
+        .await
+        .unwrap()
+        .send_keys(payment)
+        .await
+        .unwrap();
+    submit(c, "#remedies form.stack", ".remedy").await;
+    let remedy = text_of(c, ".remedy").await;
+    assert!(
+        remedy.contains(payment) && remedy.contains(&yuan(amount)),
+        "{remedy}"
+    );
+    c.find(Locator::Css(".remedy select[name=status]"))
+        .await
+        .unwrap()
+        .select_by_value("done")
+        .await
+        .unwrap();
+    c.find(Locator::Css(".remedy input[name=recovered]"))
+        .await
+        .unwrap()
+        .send_keys(&qingfeng_domain::Money::from_fen(amount).to_plain_yuan())
+        .await
+        .unwrap();
+    submit(c, ".remedy form", ".remedy-status").await;
+    assert_eq!(text_of(c, ".remedy-status").await, "已完成");
+    move_case(c, "execution", "执行").await;
+    // Closing before the four items are in is refused, with what is missing.
+    move_case(c, "closed", "执行").await;
+    assert!(text_of(c, "#case-message").await.contains("四不放过"));
+    fill(c, "cause_analysed", "名册审核流于形式, 发放未公示。").await;
+    fill(c, "responsibility_handled", "已给予处分。").await;
+    fill(c, "people_educated", "全镇警示教育会。").await;
+    fill(
+        c,
+        "prevention_in_place",
+        "发放名册每月公示并与死亡登记比对。",
+    )
+    .await;
+    submit(c, "#checklist form", "#stage").await;
+    move_case(c, "closed", "结案").await;
+}
+
+#[tokio::test]
+async fn a_report_and_a_clue_become_closed_cases_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _county, townships) = county(dir.path());
+    let ((village, name, payment, amount), (clue, clue_payment, clue_amount)) =
+        pick_for_cases(&db, &townships[0]).await;
+    let (_server, base) = serve(&db);
+    let (_driver, c) = browser().await;
+    let today = qingfeng_web::intake::today();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+
+    // A villager reports anonymously, naming the person; the receipt shows the deadline.
+    c.goto(&format!("{base}/report")).await.unwrap();
+    fill(&c, "village", &village).await;
+    fill(&c, "subject", &name).await;
+    fill(&c, "content", "此人冒领低保, 请核查。").await;
+    submit(&c, "form[action=\"/report\"]", "#deadlines").await;
+    let code = text_of(&c, ".receipt").await;
+    assert!(text_of(&c, "#deadlines").await.contains(&day(15)));
+    shot(&c, "21-receipt-deadlines").await;
+    let follow = |expect: &'static str| {
+        let (c, base, code) = (c.clone(), base.clone(), code.clone());
+        async move {
+            c.goto(&format!("{base}/report/follow")).await.unwrap();
+            fill(&c, "code", &code).await;
+            submit(&c, "form[action=\"/report/follow\"]", expect).await;
+            text_of(&c, "main").await
+        }
+    };
+    assert!(follow("#deadlines").await.contains(&day(15)));
+
+    // The investigator sees it on the dashboard with its deadline, reads it and accepts it.
+    log_in(&c, &base, "investigator").await;
+    let reports = text_of(&c, "#reports").await;
+    assert!(reports.contains(&day(15)), "{reports}");
+    c.goto(&format!("{base}/work/reports/1")).await.unwrap();
+    assert!(text_of(&c, "#content").await.contains("冒领低保"));
+    assert!(text_of(&c, "#subjects").await.contains(&name));
+    submit(&c, "#deadlines form", "#report-status").await;
+    assert_eq!(text_of(&c, "#report-status").await, "已受理");
+    let deadlines = text_of(&c, "#deadlines").await;
+    assert!(
+        deadlines.contains(&day(60)) && deadlines.contains("已完成"),
+        "{deadlines}"
+    );
+    shot(&c, "22-report-accepted").await;
+
+    // It becomes a case, assigned across townships as the system proposes.
+    file_case(&c, "冒领低保案(举报)").await;
+    let proposals = text_of(&c, "#proposals").await;
+    assert!(proposals.contains("secretary2"), "{proposals}");
+    c.find(Locator::Css("#proposals li:first-child button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "#assigned").await;
+    shot(&c, "23-case-assigned").await;
+    move_case(&c, "investigation", "审查调查").await;
+    move_case(&c, "trial_review", "审理").await;
+    move_case(&c, "decided", "作出决定").await;
+    sanction_refund_close(&c, "gov_warning", &payment, amount).await;
+    shot(&c, "24-report-case-closed").await;
+
+    // The report is concluded; the villager reads the outcome and the dates.
+    c.goto(&format!("{base}/work/reports/1")).await.unwrap();
+    fill(
+        &c,
+        "outcome",
+        "经查属实, 已给予政务警告, 冒领资金已追回并退还。",
+    )
+    .await;
+    submit(&c, "form#conclude", "#report-status").await;
+    assert_eq!(text_of(&c, "#report-status").await, "已办结");
+    log_out(&c).await;
+    let followed = follow("#deadlines").await;
+    assert!(
+        followed.contains("已办结") && followed.contains("已追回并退还"),
+        "{followed}"
+    );
+    assert!(followed.contains(&day(60)), "{followed}");
+    shot(&c, "25-reporter-reads-outcome").await;
+
+    // A clue from the cross-checks goes the same way.
+    log_in(&c, &base, "investigator").await;
+    c.goto(&format!("{base}/work/clues/{clue}")).await.unwrap();
+    file_case(&c, "线索立案").await;
+    move_case(&c, "investigation", "审查调查").await;
+    move_case(&c, "trial_review", "审理").await;
+    move_case(&c, "decided", "作出决定").await;
+    sanction_refund_close(&c, "party_warning", &clue_payment, clue_amount).await;
+    shot(&c, "26-clue-case-closed").await;
+    c.goto(&format!("{base}/work/cases")).await.unwrap();
+    assert_eq!(
+        c.find_all(Locator::Css("#cases tbody tr"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    log_out(&c).await;
     c.close().await.unwrap();
 }

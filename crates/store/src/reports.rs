@@ -46,6 +46,8 @@ pub struct SealedReport<'a> {
     pub anonymous: bool,
     pub sealed_content: &'a [u8],
     pub sealed_reporter: Option<&'a [u8]>,
+    /// The public half of the report's key (what comes later is sealed to it).
+    pub recipient: &'a str,
     /// county / upward.
     pub routing: &'a str,
     /// The official who entered a report received by letter, visit or telephone.
@@ -132,6 +134,19 @@ pub struct IdentityRequest {
     pub approved: Option<bool>,
 }
 
+/// A review (level 1, 复查) or second review (level 2, 复核) requested by the reporter.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReviewRequest {
+    pub review_id: i64,
+    pub report_id: i64,
+    pub level: i64,
+    pub requested_on: String,
+    pub sealed_reason: Vec<u8>,
+    pub decision_due: String,
+    pub decided_on: Option<String>,
+    pub decided_by: Option<String>,
+}
+
 /// A sealed attachment.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SealedAttachment {
@@ -189,8 +204,9 @@ impl Store {
             let report_id: i64 = sqlx::query_scalar(
                 "INSERT INTO reports (receipt_hash, filed_at, channel, village_code, category, anonymous, \
                  status, sealed_content, sealed_reporter, routing, entered_by, matter_hash, first_report_id, \
-                 repeat_number, received_on, transfer_due, handle_due, acceptance_notice_due, upward_due) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+                 repeat_number, received_on, transfer_due, handle_due, acceptance_notice_due, upward_due, \
+                 report_recipient) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
                  RETURNING report_id",
             )
             .bind(r.receipt_hash)
@@ -212,6 +228,7 @@ impl Store {
             .bind(&r.deadlines.handle_due)
             .bind(&r.deadlines.acceptance_notice_due)
             .bind(&r.deadlines.upward_due)
+            .bind(r.recipient)
             .fetch_one(&mut *tx)
             .await
             .context("storing the report")?;
@@ -917,5 +934,139 @@ impl Store {
         .fetch_optional(pool)
         .await)?;
         Ok(v.flatten().is_some())
+    }
+
+    /// The public half of a report's key.
+    pub async fn report_recipient(&self, report_id: i64) -> Result<Option<String>> {
+        let v: Option<Option<String>> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT report_recipient FROM reports WHERE report_id = $1",
+        )
+        .bind(report_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(v.flatten())
+    }
+
+    pub async fn reviews_of(&self, report_id: i64) -> Result<Vec<ReviewRequest>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT review_id, report_id, level, requested_on, sealed_reason, decision_due, decided_on, decided_by \
+             FROM report_reviews WHERE report_id = $1 ORDER BY level",
+        )
+        .bind(report_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Records the reporter's request for a review (the caller checks the time limits).
+    pub async fn request_review(
+        &self,
+        report_id: i64,
+        level: i64,
+        requested_on: &str,
+        sealed_reason: &[u8],
+        decision_due: &str,
+        reply: (&str, &str),
+    ) -> Result<()> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let status = if level == 1 {
+            "review_requested"
+        } else {
+            "second_review_requested"
+        };
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            sqlx::query(
+                "INSERT INTO report_reviews (report_id, level, requested_on, sealed_reason, decision_due) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(report_id)
+            .bind(level)
+            .bind(requested_on)
+            .bind(sealed_reason)
+            .bind(decision_due)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE reports SET status = $1 WHERE report_id = $2")
+                .bind(status)
+                .bind(report_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(report_id)
+            .bind(&now)
+            .bind(status)
+            .bind(reply.0)
+            .bind(reply.1)
+            .execute(&mut *tx)
+            .await?;
+            let id = report_id.to_string();
+            let detail = format!("level={level} decision_due={decision_due}");
+            append_audit!(tx, &AuditEvent {
+                actor: "reporter",
+                action: "report.review_requested",
+                subject_kind: "report",
+                subject_id: &id,
+                detail: &detail,
+            });
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Records the decision on a review, with the reply the reporter reads.
+    pub async fn decide_review(
+        &self,
+        review_id: i64,
+        actor: &str,
+        decided_on: &str,
+        reply: (&str, &str),
+    ) -> Result<bool> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let row: Option<(i64, i64)> = sqlx::query_as(
+                "UPDATE report_reviews SET decided_on = $1, decided_by = $2 \
+                 WHERE review_id = $3 AND decided_on IS NULL RETURNING report_id, level",
+            )
+            .bind(decided_on)
+            .bind(actor)
+            .bind(review_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((report_id, level)) = row else {
+                return Ok(false);
+            };
+            let status = if level == 1 { "reviewed" } else { "second_reviewed" };
+            sqlx::query("UPDATE reports SET status = $1 WHERE report_id = $2")
+                .bind(status)
+                .bind(report_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(report_id)
+            .bind(&now)
+            .bind(status)
+            .bind(reply.0)
+            .bind(reply.1)
+            .execute(&mut *tx)
+            .await?;
+            let id = report_id.to_string();
+            let detail = format!("review={review_id} level={level}");
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "report.review_decided",
+                subject_kind: "report",
+                subject_id: &id,
+                detail: &detail,
+            });
+            tx.commit().await?;
+            Ok(true)
+        })
     }
 }

@@ -243,6 +243,7 @@ impl AppState {
                     anonymous: plain.reporter.is_none(),
                     sealed_content: &sealed_content,
                     sealed_reporter: sealed_reporter.as_deref(),
+                    recipient: &content_recipient,
                     routing: if upward { "upward" } else { "county" },
                     entered_by: plain.entered_by.as_deref(),
                     matter_hash: matter_hash.as_deref(),

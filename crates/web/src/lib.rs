@@ -239,6 +239,7 @@ fn routes() -> Routes {
         .post("/report", portal::report::file)
         .get("/report/follow", portal::report::follow_form)
         .post("/report/follow", portal::report::follow)
+        .post("/report/review", portal::report::review)
         .get("/assets/site.css", stylesheet)
         .get("/work/login", workspace::auth::login_form)
         .post("/work/login", workspace::auth::log_in)
@@ -273,6 +274,10 @@ fn routes() -> Routes {
         .post("/work/reports/{id}/accept", workspace::reports::accept)
         .post("/work/reports/{id}/extend", workspace::reports::extend)
         .post("/work/reports/{id}/conclude", workspace::reports::conclude)
+        .post(
+            "/work/reports/{id}/reviews/{review}",
+            workspace::reports::decide_review,
+        )
         .post(
             "/work/reports/{id}/identity",
             workspace::reports::ask_identity,

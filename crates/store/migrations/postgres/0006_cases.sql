@@ -116,3 +116,22 @@ CREATE INDEX remedy_events_by_remedy ON remedy_events (remedy_id);
 -- The one extension of a report's handling (at most 30 days), with the reason told to the reporter.
 ALTER TABLE reports ADD COLUMN extension_days BIGINT;
 ALTER TABLE reports ADD COLUMN extension_reason TEXT;
+
+-- The public half of each report's key, so that what comes later (a review request's reason) is
+-- sealed to it too.
+ALTER TABLE reports ADD COLUMN report_recipient TEXT;
+
+-- 复查 (level 1) and 复核 (level 2) requested by the reporter with the receipt code, within 30
+-- days of the answer, decided within 30 days; after a second review the same facts are not
+-- accepted again.
+CREATE TABLE report_reviews (
+    review_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    report_id BIGINT NOT NULL REFERENCES reports (report_id),
+    level BIGINT NOT NULL,
+    requested_on TEXT NOT NULL,
+    sealed_reason BYTEA NOT NULL,
+    decision_due TEXT NOT NULL,
+    decided_on TEXT,
+    decided_by TEXT
+);
+CREATE INDEX report_reviews_by_report ON report_reviews (report_id);

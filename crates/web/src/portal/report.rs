@@ -14,6 +14,7 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use axum::Form;
+use qingfeng_domain::Deadline;
 use std::net::SocketAddr;
 
 const MAX_CONTENT_CHARS: usize = 5000;
@@ -206,6 +207,11 @@ struct FollowPage<'a> {
 
 struct StatusView {
     dates: Vec<(&'static str, String)>,
+    /// What may be asked for now: (level, "until …").
+    review: Option<(i64, String)>,
+    review_final: bool,
+    /// The receipt code, for the review form (the page is never cached).
+    code: String,
     filed_at: String,
     category: String,
     status: String,
@@ -238,36 +244,85 @@ pub async fn follow(
     Form(form): Form<FollowForm>,
 ) -> Response {
     let page = Page::new(&uri, &headers);
-    let answer = |status: StatusCode, message: &str| {
-        page.render(
-            status,
-            &FollowPage {
-                page: &page,
-                message: Some(message),
-                status: None,
-            },
-        )
-    };
     if !state.follows.allow(client.ip()) {
-        return answer(StatusCode::TOO_MANY_REQUESTS, page.t.too_many);
+        return follow_answer(&page, StatusCode::TOO_MANY_REQUESTS, page.t.too_many);
     }
-    let Some(code) = receipt::normalise(&form.code) else {
-        return answer(StatusCode::OK, page.t.follow_not_found);
+    match found_by_code(&state, &form.code).await {
+        Ok(Some((code, s))) => show_status(&state, &page, &code, s, None).await,
+        Ok(None) => follow_answer(&page, StatusCode::OK, page.t.follow_not_found),
+        Err(e) => failure(&page, e),
+    }
+}
+
+fn follow_answer(page: &Page, status: StatusCode, message: &str) -> Response {
+    page.render(
+        status,
+        &FollowPage {
+            page,
+            message: Some(message),
+            status: None,
+        },
+    )
+}
+
+/// The report a receipt code opens: (the code as normalised, its status).
+async fn found_by_code(
+    state: &Shared,
+    typed: &str,
+) -> anyhow::Result<Option<(String, qingfeng_store::ReportStatus)>> {
+    let Some(code) = receipt::normalise(typed) else {
+        return Ok(None);
     };
-    let hash = match receipt::hash(&code, &state.receipt_salt) {
-        Ok(h) => h,
-        Err(e) => return failure(&page, e),
+    let hash = receipt::hash(&code, &state.receipt_salt)?;
+    Ok(state.store.report_status(&hash).await?.map(|s| (code, s)))
+}
+
+/// What the reporter may ask for now: (level, last day to ask), if anything.
+fn review_offer(
+    s: &qingfeng_store::ReportStatus,
+    reviews: &[qingfeng_store::reports::ReviewRequest],
+    state: &Shared,
+    today: chrono::NaiveDate,
+) -> Option<(i64, chrono::NaiveDate)> {
+    let from = match (s.status.as_str(), reviews.len()) {
+        ("concluded", 0) => (1, s.closed_on.clone()?),
+        ("reviewed", 1) => (2, reviews[0].decided_on.clone()?),
+        _ => return None,
     };
-    let found = match state.store.report_status(&hash).await {
-        Ok(f) => f,
-        Err(e) => return failure(&page, e),
-    };
-    let Some(s) = found else {
-        return answer(StatusCode::OK, page.t.follow_not_found);
-    };
+    let day = chrono::NaiveDate::parse_from_str(&from.1, "%Y-%m-%d").ok()?;
+    let until = state.calendar.due(Deadline::ReviewRequest, day);
+    (today <= until).then_some((from.0, until))
+}
+
+async fn show_status(
+    state: &Shared,
+    page: &Page,
+    code: &str,
+    s: qingfeng_store::ReportStatus,
+    message: Option<&str>,
+) -> Response {
     let t = page.t;
+    let reviews = match state.store.reviews_of(s.report_id).await {
+        Ok(r) => r,
+        Err(e) => return failure(page, e),
+    };
+    let mut dates = status_dates(t, &s);
+    for r in reviews.iter().filter(|r| r.decided_on.is_none()) {
+        dates.push((t.review_decision_due, r.decision_due.clone()));
+    }
+    let review = review_offer(&s, &reviews, state, crate::intake::today()).map(|(level, until)| {
+        let text = if level == 1 {
+            t.review_until
+        } else {
+            t.second_review_until
+        };
+        (level, text.replace("{date}", &until.to_string()))
+    });
     let view = StatusView {
-        dates: status_dates(t, &s),
+        dates,
+        review,
+        review_final: s.status == "second_reviewed",
+        code: code.to_string(),
         filed_at: s.filed_at.replace('T', " ").replace('Z', " UTC"),
         category: Texts::label(t.categories, &s.category).to_string(),
         status: Texts::label(t.statuses, &s.status).to_string(),
@@ -290,9 +345,86 @@ pub async fn follow(
     page.render(
         StatusCode::OK,
         &FollowPage {
-            page: &page,
-            message: None,
+            page,
+            message,
             status: Some(view),
         },
     )
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    level: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The reporter asks for a review (复查) or a second review (复核) with the receipt code. The
+/// reason is sealed to the report's key like the report itself.
+pub async fn review(
+    State(state): State<Shared>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Form(form): Form<ReviewForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let t = page.t;
+    if !state.follows.allow(client.ip()) {
+        return follow_answer(&page, StatusCode::TOO_MANY_REQUESTS, t.too_many);
+    }
+    let (code, s) = match found_by_code(&state, &form.code).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return follow_answer(&page, StatusCode::OK, t.follow_not_found),
+        Err(e) => return failure(&page, e),
+    };
+    let today = crate::intake::today();
+    let done = async {
+        let reviews = state.store.reviews_of(s.report_id).await?;
+        let offer = review_offer(&s, &reviews, &state, today);
+        let reason = form.reason.trim();
+        let recipient = state.store.report_recipient(s.report_id).await?;
+        let (Some((level, _)), Some(recipient)) = (offer, recipient) else {
+            return anyhow::Ok(None);
+        };
+        if level != form.level || reason.is_empty() || reason.chars().count() > MAX_CONTENT_CHARS {
+            return Ok(None);
+        }
+        let sealed = qingfeng_vault::seal_to(&[&recipient], reason.as_bytes())?;
+        let due = state.calendar.due(Deadline::ReviewDecision, today);
+        // The reply is kept in both languages, whichever the reporter reads now.
+        let en = crate::i18n::EN
+            .review_received
+            .replace("{date}", &due.to_string());
+        let zh_text = crate::i18n::ZH
+            .review_received
+            .replace("{date}", &due.to_string());
+        state
+            .store
+            .request_review(
+                s.report_id,
+                level,
+                &today.to_string(),
+                &sealed,
+                &due.to_string(),
+                (&zh_text, &en),
+            )
+            .await?;
+        Ok(Some(()))
+    }
+    .await;
+    let message = match done {
+        Ok(Some(())) => None,
+        Ok(None) => Some(t.review_refused),
+        Err(e) => return failure(&page, e),
+    };
+    // Show the status as it now stands.
+    match found_by_code(&state, &code).await {
+        Ok(Some((code, s))) => show_status(&state, &page, &code, s, message).await,
+        Ok(None) => follow_answer(&page, StatusCode::OK, t.follow_not_found),
+        Err(e) => failure(&page, e),
+    }
 }

@@ -59,6 +59,10 @@ pub struct ReportTexts {
     pub conclude: &'static str,
     pub outcome: &'static str,
     pub outcome_required: &'static str,
+    pub reviews: &'static str,
+    pub review_levels: [&'static str; 2],
+    pub decide_review: &'static str,
+    pub review_outcome: &'static str,
     pub audit_title: &'static str,
     pub audit_ok: &'static str,
     pub audit_broken: &'static str,
@@ -104,6 +108,10 @@ pub static ZH: ReportTexts = ReportTexts {
     conclude: "办结并答复举报人",
     outcome: "办理结果(举报人凭查询码可见)",
     outcome_required: "请写明办理结果。",
+    reviews: "复查与复核",
+    review_levels: ["复查", "复核"],
+    decide_review: "作出决定并答复",
+    review_outcome: "复查/复核结论",
     audit_title: "审计记录",
     audit_ok: "哈希链完整",
     audit_broken: "哈希链断裂",
@@ -148,6 +156,10 @@ pub static EN: ReportTexts = ReportTexts {
     conclude: "Conclude and answer the reporter",
     outcome: "Outcome (the reporter reads it with the receipt code)",
     outcome_required: "Please write the outcome.",
+    reviews: "Reviews",
+    review_levels: ["Review", "Second review"],
+    decide_review: "Decide and answer",
+    review_outcome: "Review decision",
     audit_title: "Audit trail",
     audit_ok: "The hash chain is intact",
     audit_broken: "The hash chain is broken",
@@ -296,11 +308,21 @@ struct ShowPage<'a> {
     can_extend: bool,
     can_conclude: bool,
     holders: Vec<String>,
+    reviews: Vec<ReviewView>,
     attachments: Vec<(i64, String)>,
     requests: Vec<RequestView>,
     can_decide: bool,
     history: Vec<(String, String, String, String)>,
     message: Option<&'a str>,
+}
+
+struct ReviewView {
+    review_id: i64,
+    level: &'static str,
+    requested_on: String,
+    reason: String,
+    decision_due: DeadlineView,
+    decided: Option<String>,
 }
 
 struct RequestView {
@@ -387,6 +409,32 @@ async fn render_report(
             attachments.push((a.attachment_id, name));
         }
         let holders = state.store.key_holders(id, "content").await?;
+        let today = crate::intake::today();
+        let mut reviews = Vec::new();
+        for r in state.store.reviews_of(id).await? {
+            let due = NaiveDate::parse_from_str(&r.decision_due, "%Y-%m-%d").ok();
+            let (state_label, class) = match (&r.decided_on, due) {
+                (Some(_), _) => (rt.met, "met"),
+                (None, Some(d)) if d < today => (rt.overdue, "overdue"),
+                (None, Some(d)) if (d - today).num_days() <= DUE_SOON_DAYS => (rt.due_soon, "soon"),
+                _ => ("", ""),
+            };
+            reviews.push(ReviewView {
+                review_id: r.review_id,
+                level: rt.review_levels[if r.level == 1 { 0 } else { 1 }],
+                requested_on: r.requested_on,
+                reason: String::from_utf8(report_key.open(&r.sealed_reason)?)?,
+                decision_due: DeadlineView {
+                    label: wp.page.t.review_decision_due,
+                    due: r.decision_due,
+                    state: state_label,
+                    class,
+                },
+                decided: r
+                    .decided_on
+                    .map(|d| format!("{d} ({})", r.decided_by.unwrap_or_default())),
+            });
+        }
         let history = state.store.audit_of("report", &id.to_string()).await?;
         state
             .store
@@ -402,10 +450,18 @@ async fn render_report(
                 detail: "",
             })
             .await?;
-        anyhow::Ok((content, reporter, attachments, holders, requests, history))
+        anyhow::Ok((
+            content,
+            reporter,
+            attachments,
+            holders,
+            requests,
+            history,
+            reviews,
+        ))
     }
     .await;
-    let (content, reporter, attachments, holders, requests, history) = match opened {
+    let (content, reporter, attachments, holders, requests, history, reviews) = match opened {
         Ok(x) => x,
         Err(e) => return wp.failure(e),
     };
@@ -427,6 +483,7 @@ async fn render_report(
         content,
         reporter,
         holders: holders.into_iter().map(|h| h.1).collect(),
+        reviews,
         attachments,
         can_decide: senior && envelope.reporter_key.is_some(),
         requests: requests
@@ -671,6 +728,68 @@ pub async fn conclude(
         .store
         .conclude_report(
             id,
+            &official.user.username,
+            &crate::intake::today().to_string(),
+            (&zh, &en),
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
+        Err(e) => wp.failure(e),
+    }
+}
+
+/// Decides a review or second review requested by the reporter, answering them.
+pub async fn decide_review(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((id, review_id)): Path<(i64, i64)>,
+    axum::Form(form): axum::Form<ConcludeForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let rt = texts(&wp);
+    if let Err(r) = open_envelope(&state, &official, &wp, id).await {
+        return r;
+    }
+    let outcome = form.outcome.trim();
+    let pending = match state.store.reviews_of(id).await {
+        Ok(r) => r
+            .into_iter()
+            .find(|r| r.review_id == review_id && r.decided_on.is_none()),
+        Err(e) => return wp.failure(e),
+    };
+    let Some(review) = pending else {
+        return wp.error(StatusCode::NOT_FOUND, page.t.not_found);
+    };
+    if outcome.is_empty() {
+        return render_report(
+            &state,
+            &official,
+            &wp,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(rt.outcome_required),
+        )
+        .await;
+    }
+    let (zh, en) = if review.level == 1 {
+        (
+            format!("复查结论: {outcome}"),
+            format!("Review decision: {outcome}"),
+        )
+    } else {
+        (
+            format!("复核结论(最终): {outcome}"),
+            format!("Second review decision (final): {outcome}"),
+        )
+    };
+    match state
+        .store
+        .decide_review(
+            review_id,
             &official.user.username,
             &crate::intake::today().to_string(),
             (&zh, &en),

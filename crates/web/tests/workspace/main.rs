@@ -300,6 +300,7 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ("POST", "/report", None),
         ("GET", "/report/follow", None),
         ("POST", "/report/follow", None),
+        ("POST", "/report/review", None),
         ("GET", "/assets/site.css", None),
         ("GET", "/work/login", None),
         ("POST", "/work/login", None),
@@ -337,6 +338,11 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ("POST", "/work/reports/{id}/accept", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/extend", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/conclude", Some(HANDLERS)),
+        (
+            "POST",
+            "/work/reports/{id}/reviews/{review}",
+            Some(HANDLERS),
+        ),
         ("POST", "/work/reports/{id}/identity", Some(HANDLERS)),
         (
             "POST",
@@ -380,7 +386,8 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         .replace("{id}", "1")
         .replace("{n}", "1")
         .replace("{request}", "2")
-        .replace("{remedy}", "1");
+        .replace("{remedy}", "1")
+        .replace("{review}", "1");
     let path = if path == "/work/dispose" {
         format!("{path}?kind=clue&id={CLUE_T2}")
     } else {
@@ -390,6 +397,7 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         "/money" => vec![("id_number", ZHANG), ("name", "张德明")],
         "/report" => vec![("category", "subsidy"), ("content", "test")],
         "/report/follow" => vec![("code", "1234")],
+        "/report/review" => vec![("code", "1234"), ("level", "1"), ("reason", "不服")],
         "/work/clues/assign" => vec![("fingerprint", CLUE_T1), ("township", TOWNSHIP_1)],
         p if p.ends_with("/review") => vec![("action", "confirmed")],
         p if p.ends_with("/identity") => vec![("reason", "to hear the reporter as a witness")],

@@ -648,3 +648,124 @@ async fn a_report_becomes_a_case_and_the_assigned_official_gets_its_key() {
         db.drop_db().await;
     }
 }
+
+#[tokio::test]
+async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 7]).await;
+        let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
+        let receipt = file_portal_report(
+            &app,
+            &[
+                ("category", "village_finance"),
+                ("village", VILLAGE_2),
+                ("content", "账目不清"),
+            ],
+        )
+        .await;
+        let needle = "id=\"receipt\">";
+        let at = receipt.body.find(needle).unwrap() + needle.len();
+        let code: String = receipt.body[at..]
+            .chars()
+            .take_while(|c| *c != '<')
+            .collect();
+        let follow = || {
+            let (app, code) = (app.clone(), code.clone());
+            async move {
+                post(&app, "/report/follow", None, &[("code", &code)])
+                    .await
+                    .body
+            }
+        };
+        let ask = |level: &'static str, reason: &'static str| {
+            let (app, code) = (app.clone(), code.clone());
+            async move {
+                post(
+                    &app,
+                    "/report/review",
+                    None,
+                    &[("code", &code), ("level", level), ("reason", reason)],
+                )
+                .await
+                .body
+            }
+        };
+        // Not before the answer.
+        assert!(!follow().await.contains("action=\"/report/review\""));
+        assert!(ask("1", "too early").await.contains("现在不能申请"));
+        for (path, field, value) in [
+            ("/work/reports/1/accept", "outcome", ""),
+            ("/work/reports/1/conclude", "outcome", "账目已公开"),
+        ] {
+            let r = post(
+                &app,
+                path,
+                Some(&leader.cookie),
+                &[("csrf", &leader.csrf), (field, value)],
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
+        }
+        let today = qingfeng_web::intake::today();
+        let in_30 = (today + chrono::Duration::days(30)).to_string();
+        let page = follow().await;
+        assert!(page.contains(&format!("可在 {in_30} 前申请复查")), "{page}");
+
+        // A second-review request before the first review is refused.
+        assert!(ask("2", "skip ahead").await.contains("现在不能申请"));
+        let page = ask("1", "结论与事实不符 (review 3c9b)").await;
+        assert!(page.contains("id=\"status\">已申请复查<"), "{page}");
+        assert!(page.contains(&in_30), "decision due shown: {page}");
+        assert!(
+            !page.contains("action=\"/report/review\""),
+            "no second request while pending"
+        );
+        // The reason is sealed; the official reads it and decides.
+        let raw: Vec<u8> = qingfeng_store::on_pool!(&db.store, pool => sqlx::query_scalar(
+            "SELECT sealed_reason FROM report_reviews",
+        )
+        .fetch_one(pool)
+        .await)
+        .unwrap();
+        assert!(!raw.windows(4).any(|w| w == b"3c9b"));
+        let report = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        assert!(report.body.contains("review 3c9b"), "{}", report.body);
+        let decide = |review: &'static str, outcome: &'static str| {
+            let (app, cookie, csrf) = (app.clone(), leader.cookie.clone(), leader.csrf.clone());
+            async move {
+                post(
+                    &app,
+                    &format!("/work/reports/1/reviews/{review}"),
+                    Some(&cookie),
+                    &[("csrf", &csrf), ("outcome", outcome)],
+                )
+                .await
+            }
+        };
+        assert_eq!(
+            decide("1", "维持原结论").await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            decide("1", "again").await.status,
+            StatusCode::NOT_FOUND,
+            "decided once"
+        );
+        let page = follow().await;
+        assert!(page.contains("复查结论: 维持原结论"), "{page}");
+        assert!(page.contains(&format!("可在 {in_30} 前申请复核")), "{page}");
+        let page = ask("2", "仍不服").await;
+        assert!(page.contains("id=\"status\">已申请复核<"), "{page}");
+        assert_eq!(
+            decide("2", "维持复查结论").await.status,
+            StatusCode::SEE_OTHER
+        );
+        let page = follow().await;
+        assert!(page.contains("同一事实不再受理"), "{page}");
+        assert!(!page.contains("action=\"/report/review\""));
+        assert!(ask("2", "third time").await.contains("现在不能申请"));
+        db.drop_db().await;
+    }
+}
