@@ -113,6 +113,18 @@ enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Write the reports that belong to the level above (sealed to its key) and mark them sent /
+    /// 向上级转送举报
+    Upward {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Folder to write the sealed files to
+        #[arg(long)]
+        out: PathBuf,
+        /// Who sends them (recorded in the audit trail)
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
     /// Accounts of the officials' workspace / 工作人员账户
     User {
         #[command(subcommand)]
@@ -264,6 +276,7 @@ async fn main() -> std::process::ExitCode {
             Err(e) => Err(e),
         },
         Command::Audit { db } => commands::audit::verify(&db.database).await,
+        Command::Upward { db, out, by } => commands::upward::export(&db.database, &out, &by).await,
         Command::User { command } => match command {
             UserCommand::Add {
                 username,

@@ -6,4 +6,5 @@ pub mod generate;
 pub mod import;
 pub mod rules;
 pub mod serve;
+pub mod upward;
 pub mod user;

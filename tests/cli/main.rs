@@ -611,3 +611,86 @@ fn serve_answers_over_http_and_logs_nothing_about_visitors() {
     std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut err).unwrap();
     assert!(err.is_empty(), "{err}");
 }
+
+#[test]
+fn reports_for_the_level_above_are_written_sealed_to_its_key_and_marked_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upward.sqlite");
+    run_ok(
+        qingfeng()
+            .arg("import")
+            .arg(fixture("good"))
+            .arg("--database")
+            .arg(&db)
+            .arg("--report-dir")
+            .arg(dir.path()),
+    );
+    // A report about a county leader as the portal stores it: sealed to the higher
+    // commission's key alone (the portal's routing is tested with the web application).
+    let upper = qingfeng_vault::KeyPair::generate();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = qingfeng_store::Store::open(db.to_str().unwrap())
+            .await
+            .unwrap();
+        let sealed =
+            qingfeng_vault::seal_to(&[&upper.recipient()], "县长收受礼金 (up 77)".as_bytes())
+                .unwrap();
+        let name = qingfeng_vault::seal_to(&[&upper.recipient()], b"photo.jpg").unwrap();
+        let body = qingfeng_vault::seal_to(&[&upper.recipient()], b"JPEG bytes").unwrap();
+        store
+            .file_sealed_report(
+                &qingfeng_store::reports::SealedReport {
+                    receipt_hash: "test-receipt-hash",
+                    filed_at: "2026-11-27T08:00:00Z",
+                    received_on: "2026-11-27",
+                    channel: "portal",
+                    village_code: None,
+                    category: "attitude",
+                    anonymous: true,
+                    sealed_content: &sealed,
+                    sealed_reporter: None,
+                    recipient: &upper.recipient(),
+                    routing: "upward",
+                    entered_by: None,
+                    matter_hash: None,
+                    deadlines: qingfeng_store::reports::ReportDeadlines {
+                        upward_due: Some("2026-12-04".into()),
+                        ..Default::default()
+                    },
+                    keys: Vec::new(),
+                    attachments: vec![(name, body)],
+                },
+                "portal",
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let out = dir.path().join("to-city");
+    let printed = run_ok(
+        qingfeng()
+            .args(["upward", "--by", "secretary-general", "--out"])
+            .arg(&out)
+            .arg("--database")
+            .arg(&db),
+    );
+    assert!(printed.contains("1 件转送上级"), "{printed}");
+    let content = std::fs::read(out.join("report-1.age")).unwrap();
+    assert!(String::from_utf8(upper.open(&content).unwrap())
+        .unwrap()
+        .contains("up 77"));
+    let attachment = std::fs::read(out.join("report-1-attachment-1.age")).unwrap();
+    assert_eq!(upper.open(&attachment).unwrap(), b"JPEG bytes");
+    // Sent once: a second run has nothing left, and the trail records who sent it.
+    let again = run_ok(
+        qingfeng()
+            .args(["upward", "--out"])
+            .arg(&out)
+            .arg("--database")
+            .arg(&db),
+    );
+    assert!(again.contains("0 件转送上级"), "{again}");
+    let audit = run_ok(qingfeng().args(["audit", "--database"]).arg(&db));
+    assert!(audit.contains("intact: 2 rows"), "{audit}");
+}

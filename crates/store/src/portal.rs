@@ -47,6 +47,8 @@ pub struct ReportStatus {
     pub transfer_due: Option<String>,
     pub handle_due: Option<String>,
     pub acceptance_notice_due: Option<String>,
+    /// For a report that belongs to the level above: the day it is to be sent up by.
+    pub upward_due: Option<String>,
     pub accepted_on: Option<String>,
     pub closed_on: Option<String>,
     /// 1 for a new matter, 2 when the same matter had been reported once before, …
@@ -202,11 +204,12 @@ impl Store {
             Option<String>,
             Option<String>,
             Option<String>,
+            Option<String>,
             i64,
         );
         let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(
             "SELECT report_id, filed_at, category, status, received_on, transfer_due, handle_due, \
-             acceptance_notice_due, accepted_on, closed_on, repeat_number FROM reports WHERE receipt_hash = $1",
+             acceptance_notice_due, upward_due, accepted_on, closed_on, repeat_number FROM reports WHERE receipt_hash = $1",
         )
         .bind(receipt_hash)
         .fetch_optional(pool)
@@ -220,6 +223,7 @@ impl Store {
             transfer_due,
             handle_due,
             acceptance_notice_due,
+            upward_due,
             accepted_on,
             closed_on,
             repeat_number,
@@ -243,6 +247,7 @@ impl Store {
             transfer_due,
             handle_due,
             acceptance_notice_due,
+            upward_due,
             accepted_on,
             closed_on,
             repeat_number,

@@ -147,6 +147,18 @@ pub struct ReviewRequest {
     pub decided_by: Option<String>,
 }
 
+/// A report waiting to be sent to the level above, sealed to its key.
+#[derive(Debug, Clone)]
+pub struct UpwardReport {
+    pub report_id: i64,
+    pub received_on: String,
+    pub upward_due: String,
+    pub sealed_content: Vec<u8>,
+    pub sealed_reporter: Option<Vec<u8>>,
+    /// (sealed name, sealed bytes)
+    pub attachments: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
 /// A sealed attachment.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SealedAttachment {
@@ -1067,6 +1079,83 @@ impl Store {
             });
             tx.commit().await?;
             Ok(true)
+        })
+    }
+
+    /// Reports for the level above not yet sent up, oldest first.
+    pub async fn upward_pending(&self) -> Result<Vec<UpwardReport>> {
+        type Row = (
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<Vec<u8>>,
+            Option<Vec<u8>>,
+        );
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT report_id, received_on, upward_due, sealed_content, sealed_reporter FROM reports \
+             WHERE routing = 'upward' AND status = 'routed_upward' ORDER BY report_id",
+        )
+        .fetch_all(pool)
+        .await)?;
+        let mut out = Vec::new();
+        for (report_id, received_on, upward_due, content, reporter) in rows {
+            let attachments = self
+                .attachments_of(report_id)
+                .await?
+                .into_iter()
+                .map(|a| (a.sealed_name, a.sealed_body))
+                .collect();
+            out.push(UpwardReport {
+                report_id,
+                received_on: received_on.unwrap_or_default(),
+                upward_due: upward_due.unwrap_or_default(),
+                sealed_content: content.unwrap_or_default(),
+                sealed_reporter: reporter,
+                attachments,
+            });
+        }
+        Ok(out)
+    }
+
+    /// How many reports wait to go up, and the earliest deadline among them.
+    pub async fn upward_waiting(&self) -> Result<(i64, Option<String>)> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT COUNT(*), MIN(upward_due) FROM reports WHERE routing = 'upward' AND status = 'routed_upward'",
+        )
+        .fetch_one(pool)
+        .await)?)
+    }
+
+    /// Marks a report as handed to the level above.
+    pub async fn mark_sent_upward(&self, report_id: i64, actor: &str) -> Result<()> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            sqlx::query(
+                "UPDATE reports SET status = 'sent_upward', closed_on = $1 WHERE report_id = $2 AND routing = 'upward'",
+            )
+            .bind(&now[..10])
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
+                 VALUES ($1, $2, 'sent_upward', '已转送上一级纪委监委办理。', 'Sent to the commission of the level above.')",
+            )
+            .bind(report_id)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            let id = report_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "report.sent_upward",
+                subject_kind: "report",
+                subject_id: &id,
+                detail: "",
+            });
+            tx.commit().await?;
+            Ok(())
         })
     }
 }

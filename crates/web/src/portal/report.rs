@@ -188,6 +188,7 @@ fn status_dates(t: &Texts, s: &qingfeng_store::ReportStatus) -> Vec<(&'static st
         (t.received_on, &s.received_on),
         (t.transfer_due, &s.transfer_due),
         (t.acceptance_notice_due, &s.acceptance_notice_due),
+        (t.upward_due, &s.upward_due),
         (t.accepted_on, &s.accepted_on),
         (t.handle_due, &s.handle_due),
         (t.closed_on, &s.closed_on),

@@ -30,6 +30,9 @@ struct Dashboard<'a> {
     reports: Vec<ReportRow>,
     overdue: usize,
     due_soon: usize,
+    /// Reports for the level above still to be sent (`qingfeng upward`): how many, due when. The
+    /// county sees nothing else of them.
+    upward: (i64, Option<String>),
     rt: &'static super::reports::ReportTexts,
 }
 
@@ -66,11 +69,18 @@ pub async fn dashboard(
         let officials = state.store.top_scores(scope, "official", 10).await?;
         // The open reports this official holds a key to (no other report is listed).
         let mut reports = state.store.reports_of(official.user.user_id).await?;
+        let upward = if matches!(official.role, super::Role::Leader | super::Role::Admin) {
+            state.store.upward_waiting().await?
+        } else {
+            (0, None)
+        };
         reports.retain(|r| r.closed_on.is_none());
-        anyhow::Ok((by_rule, by_village, by_month, villages, officials, reports))
+        anyhow::Ok((
+            by_rule, by_village, by_month, villages, officials, reports, upward,
+        ))
     }
     .await;
-    let (by_rule, mut by_village, by_month, villages, officials, reports) = match figures {
+    let (by_rule, mut by_village, by_month, villages, officials, reports, upward) = match figures {
         Ok(f) => f,
         Err(e) => return wp.failure(e),
     };
@@ -161,6 +171,7 @@ pub async fn dashboard(
             reports,
             overdue,
             due_soon,
+            upward,
             rt,
         },
     )

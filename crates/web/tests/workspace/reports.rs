@@ -236,6 +236,18 @@ async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
         )
         .await;
         assert!(receipt.body.contains("上一级纪委监委"), "{}", receipt.body);
+        // The reporter sees by when it goes up (5 working days).
+        let upward_due = qingfeng_web::default_calendar().due(
+            qingfeng_domain::Deadline::UpwardTransfer,
+            qingfeng_web::intake::today(),
+        );
+        assert!(
+            receipt
+                .body
+                .contains(&format!("转送上级期限(5个工作日内)</dt><dd>{upward_due}")),
+            "{}",
+            receipt.body
+        );
         assert!(receipt.body.contains("id=\"receipt\""));
 
         let rows: Vec<(i64,)> = match &db.store {
@@ -283,6 +295,16 @@ async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
                     .unwrap()
             }
         };
+        // The leader is told that one waits to be sent up, and when, and nothing more.
+        let dashboard = get(&app, "/work", Some(&leader.cookie)).await;
+        let due = state_due(&db.store, id).await;
+        assert!(
+            dashboard.body.contains(&format!(
+                "1 件涉及县领导干部的举报待转送上级(qingfeng upward), 最早期限 {due}"
+            )),
+            "{}",
+            dashboard.body
+        );
         let opened = String::from_utf8(upper.open(&sealed).unwrap()).unwrap();
         assert!(opened.contains("upward 91c2"));
         assert!(
@@ -291,6 +313,24 @@ async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
         );
         db.drop_db().await;
     }
+}
+
+/// The stored upward deadline of a report: 5 working days after it was received.
+async fn state_due(store: &Store, id: i64) -> String {
+    let due: Option<String> = qingfeng_store::on_pool!(store, pool => sqlx::query_scalar(
+        "SELECT upward_due FROM reports WHERE report_id = $1",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let due = due.expect("an upward deadline");
+    let expected = qingfeng_web::default_calendar().due(
+        qingfeng_domain::Deadline::UpwardTransfer,
+        qingfeng_web::intake::today(),
+    );
+    assert_eq!(due, expected.to_string());
+    due
 }
 
 #[tokio::test]
