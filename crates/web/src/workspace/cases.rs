@@ -356,7 +356,7 @@ pub async fn dispose(
                     village_code: source.1.as_deref(),
                     subject_id_number: source.2.as_deref(),
                     subject_name: subject_name.as_deref(),
-                    important: form.important.is_some(),
+                    important: form.important.as_deref().is_some_and(|v| !v.is_empty()),
                     filed_on: &filed_on,
                 }),
             },
@@ -873,6 +873,13 @@ pub async fn move_case(
             let Some(reason) = some(&form.reason) else {
                 return Ok(Err(c.reason_required.to_string()));
             };
+            // An important case is decided only after a joint discussion (联席会议).
+            if case.important
+                && to == Stage::Decided
+                && state.store.discussions_of(case.case_id).await?.is_empty()
+            {
+                return Ok(Err(c.discussion_first.to_string()));
+            }
             let closed_on = (to == Stage::Closed).then(|| crate::intake::today().to_string());
             let moved = state
                 .store

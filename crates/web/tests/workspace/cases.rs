@@ -10,6 +10,10 @@ use qingfeng_domain::case::Stage;
 
 /// Disposes of the township-1 clue by filing a case; returns the case's address.
 async fn file_case(app: &Router, s: &Session) -> String {
+    file(app, s, true).await
+}
+
+async fn file(app: &Router, s: &Session, important: bool) -> String {
     // Decided today, so that the quarter's figures below count it whatever day the test runs.
     let today = qingfeng_web::intake::today().to_string();
     let r = post(
@@ -25,7 +29,7 @@ async fn file_case(app: &Router, s: &Session) -> String {
             ("participants", "李书记, 王委员, 赵委员"),
             ("decision", "经集体研究, 予以立案审查调查"),
             ("title", "张德明冒领低保案"),
-            ("important", "on"),
+            ("important", if important { "on" } else { "" }),
         ],
     )
     .await;
@@ -110,7 +114,7 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
             Stage::Appeal,
         ];
         for (i, at) in path.iter().enumerate() {
-            let case = file_case(&app, &s).await;
+            let case = file(&app, &s, false).await;
             for step in &path[1..=i] {
                 let r = move_to(&app, &s, &case, *step).await;
                 assert_eq!(
@@ -224,7 +228,16 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
             .body
             .contains(&case));
 
-        // Joint discussion of the important case.
+        // The important case is not decided before its joint discussion.
+        for step in [Stage::Investigation, Stage::TrialReview] {
+            assert_eq!(
+                move_to(&app, &s2, &case, step).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
+        let early = move_to(&app, &s2, &case, Stage::Decided).await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.body.contains("须先召开联席会议"));
         let r = post(
             &app,
             &format!("{case}/discussions"),
@@ -240,12 +253,10 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        for step in [Stage::Investigation, Stage::TrialReview, Stage::Decided] {
-            assert_eq!(
-                move_to(&app, &s2, &case, step).await.status,
-                StatusCode::SEE_OTHER
-            );
-        }
+        assert_eq!(
+            move_to(&app, &s2, &case, Stage::Decided).await.status,
+            StatusCode::SEE_OTHER
+        );
         // A sanction with its period: a government warning runs 6 months.
         let today = qingfeng_web::intake::today();
         let r = post(
