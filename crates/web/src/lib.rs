@@ -236,7 +236,12 @@ fn routes() -> Routes {
         .get("/village", portal::village::choose)
         .get("/village/{code}", portal::village::show)
         .get("/report", portal::report::form)
-        .post("/report", portal::report::file)
+        .add(
+            "POST",
+            "/report",
+            post(portal::report::file)
+                .layer(DefaultBodyLimit::max(portal::report::MAX_REPORT_BYTES)),
+        )
         .get("/report/follow", portal::report::follow_form)
         .post("/report/follow", portal::report::follow)
         .post("/report/review", portal::report::review)

@@ -81,13 +81,88 @@ fn trimmed(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
 
+/// Files a reporter may attach (photos of a notice board, a receipt): how many and how big.
+const MAX_FILES: usize = 3;
+const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+/// The largest body the report form is read from (the files and the text).
+pub const MAX_REPORT_BYTES: usize = MAX_FILES * MAX_FILE_BYTES + 256 * 1024;
+
+/// The form and its files, whether sent as a plain form or with attachments (multipart).
+async fn read_report(
+    request: axum::extract::Request,
+) -> Result<(ReportForm, Vec<(String, Vec<u8>)>), &'static str> {
+    use axum::extract::FromRequest;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        return Form::<ReportForm>::from_request(request, &())
+            .await
+            .map(|Form(f)| (f, Vec::new()))
+            .map_err(|_| "form");
+    }
+    let mut parts = axum::extract::Multipart::from_request(request, &())
+        .await
+        .map_err(|_| "form")?;
+    let mut form = ReportForm::default();
+    let mut files = Vec::new();
+    while let Some(field) = parts.next_field().await.map_err(|_| "form")? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "files" {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(|_| "files")?;
+            if file_name.is_empty() && bytes.is_empty() {
+                continue;
+            }
+            if bytes.len() > MAX_FILE_BYTES || files.len() >= MAX_FILES {
+                return Err("files");
+            }
+            files.push((file_name, bytes.to_vec()));
+            continue;
+        }
+        let text = field.text().await.map_err(|_| "form")?;
+        match name.as_str() {
+            "category" => form.category = text,
+            "village" => form.village = text,
+            "subject" => form.subject = text,
+            "payment" => form.payment = text,
+            "content" => form.content = text,
+            "real_name" => form.real_name = Some(text),
+            "reporter_name" => form.reporter_name = text,
+            "reporter_contact" => form.reporter_contact = text,
+            _ => {}
+        }
+    }
+    Ok((form, files))
+}
+
 pub async fn file(
     State(state): State<Shared>,
     uri: Uri,
     headers: HeaderMap,
-    Form(form): Form<ReportForm>,
+    request: axum::extract::Request,
 ) -> Response {
     let page = Page::new(&uri, &headers);
+    let (form, files) = match read_report(request).await {
+        Ok(x) => x,
+        Err(what) => {
+            let message = if what == "files" {
+                page.t.report_files_too_big
+            } else {
+                page.t.report_content_missing
+            };
+            return page.render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ReportPage {
+                    page: &page,
+                    form: &ReportForm::default(),
+                    message: Some(message),
+                },
+            );
+        }
+    };
     let problem = if form.content.trim().is_empty() {
         Some(page.t.report_content_missing)
     } else if form.content.chars().count() > MAX_CONTENT_CHARS {
@@ -133,6 +208,7 @@ pub async fn file(
         subject_text: trimmed(&form.subject).map(str::to_string),
         content: form.content.trim().to_string(),
         related_payment: trimmed(&form.payment).map(str::to_string),
+        attachments: files,
         // An anonymous report keeps no name or contact, even if some were typed.
         reporter,
         received_on: crate::intake::today(),

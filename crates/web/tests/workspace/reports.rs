@@ -809,3 +809,99 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
         db.drop_db().await;
     }
 }
+
+/// A multipart body with text fields and files.
+fn multipart_body(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "qingfeng-portal-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend(*bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_villager_attaches_photos_that_are_stored_sealed() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 8]).await;
+        let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
+        let photo: Vec<u8> = b"\xff\xd8\xff\xe0 photo of the notice board 9d2e"
+            .iter()
+            .copied()
+            .cycle()
+            .take(200_000)
+            .collect();
+        let send_report = |files: Vec<(&'static str, Vec<u8>)>| {
+            let app = app.clone();
+            async move {
+                let refs: Vec<(&str, &[u8])> =
+                    files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+                let (content_type, body) = multipart_body(
+                    &[
+                        ("category", "subsidy"),
+                        ("village", VILLAGE_2),
+                        ("content", "公示栏没有贴低保名单"),
+                    ],
+                    &refs,
+                );
+                let r = Request::post("/report")
+                    .header(header::HOST, "qingfeng.test")
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(Body::from(body))
+                    .unwrap();
+                send(&app, r).await
+            }
+        };
+        // Too many files: refused, nothing kept.
+        let four = (0..4).map(|_| ("p.jpg", b"x".to_vec())).collect();
+        let refused = send_report(four).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("附件最多3个"));
+        let filed = send_report(vec![("公示栏.jpg", photo.clone())]).await;
+        assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+        assert!(filed.body.contains("id=\"receipt\""));
+        // Sealed in the database …
+        let stored: Vec<Vec<u8>> = qingfeng_store::on_pool!(&db.store, pool => sqlx::query_scalar(
+            "SELECT sealed_body FROM report_attachments",
+        )
+        .fetch_all(pool)
+        .await)
+        .unwrap();
+        assert_eq!(stored.len(), 1, "the refused report kept nothing");
+        assert!(!stored[0].windows(4).any(|w| w == b"9d2e"));
+        // … and opened whole by an official holding the report's key.
+        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        assert!(page.body.contains("公示栏.jpg"), "{}", page.body);
+        let r = Request::get("/work/reports/1/attachments/1")
+            .header(header::HOST, "qingfeng.test")
+            .header(header::COOKIE, &leader.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(r).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let disposition = response.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(bytes.to_vec(), photo);
+        db.drop_db().await;
+    }
+}
