@@ -9,6 +9,23 @@ use crate::{on_pool, Store};
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Appends a reply the reporter reads with the receipt code, inside the open transaction `tx`.
+macro_rules! reply_in {
+    ($tx:expr, $report_id:expr, $at:expr, $status:expr, $reply:expr) => {
+        sqlx::query(
+            "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($report_id)
+        .bind($at)
+        .bind($status)
+        .bind($reply.0)
+        .bind($reply.1)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
 /// Roles that receive report keys when a report comes in. Township and village roles get a key
 /// only when a case is assigned to them (交叉办案), auditors and administrators never.
 pub const HANDLER_ROLES: &[&str] = &["leader", "investigator"];
@@ -817,16 +834,7 @@ impl Store {
             if n == 0 {
                 return Ok(false);
             }
-            sqlx::query(
-                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
-                 VALUES ($1, $2, 'accepted', $3, $4)",
-            )
-            .bind(report_id)
-            .bind(&now)
-            .bind(reply.0)
-            .bind(reply.1)
-            .execute(&mut *tx)
-            .await?;
+            reply_in!(tx, report_id, &now, "accepted", reply);
             let id = report_id.to_string();
             let detail = format!("status received -> accepted, handle_due={handle_due}");
             append_audit!(tx, &AuditEvent {
@@ -867,16 +875,7 @@ impl Store {
             if n == 0 {
                 return Ok(false);
             }
-            sqlx::query(
-                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
-                 VALUES ($1, $2, 'extended', $3, $4)",
-            )
-            .bind(report_id)
-            .bind(&now)
-            .bind(reply.0)
-            .bind(reply.1)
-            .execute(&mut *tx)
-            .await?;
+            reply_in!(tx, report_id, &now, "extended", reply);
             let id = report_id.to_string();
             let detail = format!("handle_due -> {new_due} (+{days} days)");
             append_audit!(tx, &AuditEvent {
@@ -914,16 +913,7 @@ impl Store {
             if n == 0 {
                 return Ok(false);
             }
-            sqlx::query(
-                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
-                 VALUES ($1, $2, 'concluded', $3, $4)",
-            )
-            .bind(report_id)
-            .bind(&now)
-            .bind(reply.0)
-            .bind(reply.1)
-            .execute(&mut *tx)
-            .await?;
+            reply_in!(tx, report_id, &now, "concluded", reply);
             let id = report_id.to_string();
             append_audit!(tx, &AuditEvent {
                 actor,
@@ -1003,17 +993,7 @@ impl Store {
                 .bind(report_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(
-                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(report_id)
-            .bind(&now)
-            .bind(status)
-            .bind(reply.0)
-            .bind(reply.1)
-            .execute(&mut *tx)
-            .await?;
+            reply_in!(tx, report_id, &now, status, reply);
             let id = report_id.to_string();
             let detail = format!("level={level} decision_due={decision_due}");
             append_audit!(tx, &AuditEvent {
@@ -1057,17 +1037,7 @@ impl Store {
                 .bind(report_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(
-                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(report_id)
-            .bind(&now)
-            .bind(status)
-            .bind(reply.0)
-            .bind(reply.1)
-            .execute(&mut *tx)
-            .await?;
+            reply_in!(tx, report_id, &now, status, reply);
             let id = report_id.to_string();
             let detail = format!("review={review_id} level={level}");
             append_audit!(tx, &AuditEvent {
@@ -1138,14 +1108,16 @@ impl Store {
             .bind(report_id)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO report_replies (report_id, replied_at, status, message_zh, message_en) \
-                 VALUES ($1, $2, 'sent_upward', '已转送上一级纪委监委办理。', 'Sent to the commission of the level above.')",
-            )
-            .bind(report_id)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
+            reply_in!(
+                tx,
+                report_id,
+                &now,
+                "sent_upward",
+                (
+                    "已转送上一级纪委监委办理。",
+                    "Sent to the commission of the level above."
+                )
+            );
             let id = report_id.to_string();
             append_audit!(tx, &AuditEvent {
                 actor,

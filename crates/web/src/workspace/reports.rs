@@ -582,6 +582,43 @@ pub async fn attachment(
     }
 }
 
+/// What a report form's handler answers: done (back to the report), or refused with a status
+/// and a message shown on the report.
+type Outcome = anyhow::Result<Result<(), (StatusCode, &'static str)>>;
+
+/// Runs `act` on a report the official holds a key to (with the envelope, the official's own key
+/// pair and the report's), then goes back to the report or shows the refusal on it.
+async fn act_on_report<F, Fut>(
+    state: Shared,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    id: i64,
+    act: F,
+) -> Response
+where
+    F: FnOnce(Shared, Official, ReportEnvelope, KeyPair, &'static ReportTexts) -> Fut,
+    Fut: std::future::Future<Output = Outcome>,
+{
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let rt = texts(&wp);
+    let (envelope, own, _) = match open_envelope(&state, &official, &wp, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match act(state.clone(), official.clone(), envelope, own, rt).await {
+        Ok(Ok(())) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
+        Ok(Err((StatusCode::NOT_FOUND, message))) => wp.error(StatusCode::NOT_FOUND, message),
+        Ok(Err((status, message))) => {
+            render_report(&state, &official, &wp, id, status, Some(message)).await
+        }
+        Err(e) => wp.failure(e),
+    }
+}
+
+const REFUSED: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
 pub async fn accept(
     State(state): State<Shared>,
     official: Official,
@@ -589,28 +626,29 @@ pub async fn accept(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let rt = texts(&wp);
-    if let Err(r) = open_envelope(&state, &official, &wp, id).await {
-        return r;
-    }
-    let today = crate::intake::today();
-    let handle_due = state.calendar.due(Deadline::Handling, today);
-    match state
-        .store
-        .accept_report(
-            id,
-            &official.user.username,
-            &today.to_string(),
-            &handle_due.to_string(),
-            (rt.accepted_reply_zh, rt.accepted_reply_en),
-        )
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
-        Err(e) => wp.failure(e),
-    }
+    act_on_report(
+        state,
+        official,
+        uri,
+        headers,
+        id,
+        |state, official, _, _, rt| async move {
+            let today = crate::intake::today();
+            let handle_due = state.calendar.due(Deadline::Handling, today);
+            state
+                .store
+                .accept_report(
+                    id,
+                    &official.user.username,
+                    &today.to_string(),
+                    &handle_due.to_string(),
+                    (rt.accepted_reply_zh, rt.accepted_reply_en),
+                )
+                .await?;
+            Ok(Ok(()))
+        },
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -630,64 +668,49 @@ pub async fn extend(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<ExtendForm>,
 ) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let rt = texts(&wp);
-    let (envelope, _, _) = match open_envelope(&state, &official, &wp, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let days: Option<i64> = form
-        .days
-        .trim()
-        .parse()
-        .ok()
-        .filter(|d| (1..=30).contains(d));
-    let reason = form.reason.trim();
-    let due = envelope
-        .summary
-        .handle_due
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let (Some(days), Some(due), false) = (days, due, reason.is_empty()) else {
-        return render_report(
-            &state,
-            &official,
-            &wp,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(rt.extend_invalid),
-        )
-        .await;
-    };
-    let new_due = due + chrono::Duration::days(days);
-    let zh = format!("办理期限延长 {days} 日, 至 {new_due}。理由: {reason}");
-    let en = format!("Handling extended by {days} days, to {new_due}. Reason: {reason}");
-    match state
-        .store
-        .extend_report(
-            id,
-            &official.user.username,
-            days,
-            &new_due.to_string(),
-            (&zh, &en),
-        )
-        .await
-    {
-        Ok(true) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
-        Ok(false) => {
-            render_report(
-                &state,
-                &official,
-                &wp,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(rt.extend_invalid),
-            )
-            .await
-        }
-        Err(e) => wp.failure(e),
-    }
+    act_on_report(
+        state,
+        official,
+        uri,
+        headers,
+        id,
+        |state, official, envelope, _, rt| async move {
+            let days: Option<i64> = form
+                .days
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| (1..=30).contains(d));
+            let reason = form.reason.trim();
+            let due = envelope
+                .summary
+                .handle_due
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            let (Some(days), Some(due), false) = (days, due, reason.is_empty()) else {
+                return Ok(Err((REFUSED, rt.extend_invalid)));
+            };
+            let new_due = due + chrono::Duration::days(days);
+            let zh = format!("办理期限延长 {days} 日, 至 {new_due}。理由: {reason}");
+            let en = format!("Handling extended by {days} days, to {new_due}. Reason: {reason}");
+            let extended = state
+                .store
+                .extend_report(
+                    id,
+                    &official.user.username,
+                    days,
+                    &new_due.to_string(),
+                    (&zh, &en),
+                )
+                .await?;
+            Ok(if extended {
+                Ok(())
+            } else {
+                Err((REFUSED, rt.extend_invalid))
+            })
+        },
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -704,39 +727,28 @@ pub async fn conclude(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<ConcludeForm>,
 ) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let rt = texts(&wp);
-    if let Err(r) = open_envelope(&state, &official, &wp, id).await {
-        return r;
-    }
-    let outcome = form.outcome.trim();
-    if outcome.is_empty() {
-        return render_report(
-            &state,
-            &official,
-            &wp,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(rt.outcome_required),
-        )
-        .await;
-    }
-    let zh = format!("办理结果: {outcome}");
-    let en = format!("Outcome: {outcome}");
-    match state
-        .store
-        .conclude_report(
-            id,
-            &official.user.username,
-            &crate::intake::today().to_string(),
-            (&zh, &en),
-        )
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
-        Err(e) => wp.failure(e),
-    }
+    act_on_report(
+        state,
+        official,
+        uri,
+        headers,
+        id,
+        |state, official, _, _, rt| async move {
+            let outcome = form.outcome.trim();
+            if outcome.is_empty() {
+                return Ok(Err((REFUSED, rt.outcome_required)));
+            }
+            let zh = format!("办理结果: {outcome}");
+            let en = format!("Outcome: {outcome}");
+            let today = crate::intake::today().to_string();
+            state
+                .store
+                .conclude_report(id, &official.user.username, &today, (&zh, &en))
+                .await?;
+            Ok(Ok(()))
+        },
+    )
+    .await
 }
 
 /// Decides a review or second review requested by the reporter, answering them.
@@ -748,57 +760,47 @@ pub async fn decide_review(
     Path((id, review_id)): Path<(i64, i64)>,
     axum::Form(form): axum::Form<ConcludeForm>,
 ) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let rt = texts(&wp);
-    if let Err(r) = open_envelope(&state, &official, &wp, id).await {
-        return r;
-    }
-    let outcome = form.outcome.trim();
-    let pending = match state.store.reviews_of(id).await {
-        Ok(r) => r
-            .into_iter()
-            .find(|r| r.review_id == review_id && r.decided_on.is_none()),
-        Err(e) => return wp.failure(e),
-    };
-    let Some(review) = pending else {
-        return wp.error(StatusCode::NOT_FOUND, page.t.not_found);
-    };
-    if outcome.is_empty() {
-        return render_report(
-            &state,
-            &official,
-            &wp,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(rt.outcome_required),
-        )
-        .await;
-    }
-    let (zh, en) = if review.level == 1 {
-        (
-            format!("复查结论: {outcome}"),
-            format!("Review decision: {outcome}"),
-        )
-    } else {
-        (
-            format!("复核结论(最终): {outcome}"),
-            format!("Second review decision (final): {outcome}"),
-        )
-    };
-    match state
-        .store
-        .decide_review(
-            review_id,
-            &official.user.username,
-            &crate::intake::today().to_string(),
-            (&zh, &en),
-        )
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
-        Err(e) => wp.failure(e),
-    }
+    let not_found = Page::new(&uri, &headers).t.not_found;
+    act_on_report(
+        state,
+        official,
+        uri,
+        headers,
+        id,
+        |state, official, _, _, rt| async move {
+            let pending = state
+                .store
+                .reviews_of(id)
+                .await?
+                .into_iter()
+                .find(|r| r.review_id == review_id && r.decided_on.is_none());
+            let Some(review) = pending else {
+                return Ok(Err((StatusCode::NOT_FOUND, not_found)));
+            };
+            let outcome = form.outcome.trim();
+            if outcome.is_empty() {
+                return Ok(Err((REFUSED, rt.outcome_required)));
+            }
+            let (zh, en) = if review.level == 1 {
+                (
+                    format!("复查结论: {outcome}"),
+                    format!("Review decision: {outcome}"),
+                )
+            } else {
+                (
+                    format!("复核结论(最终): {outcome}"),
+                    format!("Second review decision (final): {outcome}"),
+                )
+            };
+            let today = crate::intake::today().to_string();
+            state
+                .store
+                .decide_review(review_id, &official.user.username, &today, (&zh, &en))
+                .await?;
+            Ok(Ok(()))
+        },
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -817,32 +819,25 @@ pub async fn ask_identity(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<IdentityForm>,
 ) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    if let Err(r) = open_envelope(&state, &official, &wp, id).await {
-        return r;
-    }
-    let reason = form.reason.trim();
-    if reason.is_empty() {
-        let rt = texts(&wp);
-        return render_report(
-            &state,
-            &official,
-            &wp,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(rt.reason_required),
-        )
-        .await;
-    }
-    match state
-        .store
-        .request_identity(id, official.user.user_id, &official.user.username, reason)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
-        Err(e) => wp.failure(e),
-    }
+    act_on_report(
+        state,
+        official,
+        uri,
+        headers,
+        id,
+        |state, official, _, _, rt| async move {
+            let reason = form.reason.trim();
+            if reason.is_empty() {
+                return Ok(Err((REFUSED, rt.reason_required)));
+            }
+            state
+                .store
+                .request_identity(id, official.user.user_id, &official.user.username, reason)
+                .await?;
+            Ok(Ok(()))
+        },
+    )
+    .await
 }
 
 /// A senior official decides on a request; approving wraps the identity key, which only the
@@ -855,73 +850,62 @@ pub async fn decide_identity(
     Path((id, request_id)): Path<(i64, i64)>,
     axum::Form(form): axum::Form<IdentityForm>,
 ) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let rt = texts(&wp);
-    let (envelope, own, _) = match open_envelope(&state, &official, &wp, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let decided = async {
-        let requests = state.store.identity_requests(id).await?;
-        let Some(request) = requests
-            .into_iter()
-            .find(|q| q.request_id == request_id && q.decided_at.is_none())
-        else {
-            return anyhow::Ok(Some((StatusCode::NOT_FOUND, page.t.not_found)));
-        };
-        let Some(wrapped) = envelope.reporter_key.as_ref() else {
-            return Ok(Some((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                rt.cannot_approve_own,
-            )));
-        };
-        if request.requested_by == official.user.user_id {
-            return Ok(Some((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                rt.cannot_approve_own,
-            )));
-        }
-        let key = if form.decision == "approve" {
-            let identity_key = KeyPair::unwrap(wrapped, &own)?;
-            let requester = state
+    let not_found = Page::new(&uri, &headers).t.not_found;
+    act_on_report(
+        state,
+        official,
+        uri,
+        headers,
+        id,
+        |state, official, envelope, own, rt| async move {
+            let Some(request) = state
                 .store
-                .candidates(qingfeng_store::reports::HANDLER_ROLES)
+                .identity_requests(id)
                 .await?
                 .into_iter()
-                .find(|c| c.user_id == request.requested_by)
-                .and_then(|c| c.public_key);
-            let Some(public) = requester else {
-                return Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, rt.no_key)));
+                .find(|q| q.request_id == request_id && q.decided_at.is_none())
+            else {
+                return Ok(Err((StatusCode::NOT_FOUND, not_found)));
             };
-            Some(WrappedKey {
-                user_id: request.requested_by,
-                purpose: "reporter",
-                wrapped: identity_key.wrap_for(&public)?,
-            })
-        } else {
-            None
-        };
-        state
-            .store
-            .decide_identity_request(
-                request_id,
-                official.user.user_id,
-                &official.user.username,
-                key.as_ref(),
-            )
-            .await?;
-        Ok(None)
-    }
-    .await;
-    match decided {
-        Ok(None) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
-        Ok(Some((StatusCode::NOT_FOUND, message))) => wp.error(StatusCode::NOT_FOUND, message),
-        Ok(Some((status, message))) => {
-            render_report(&state, &official, &wp, id, status, Some(message)).await
-        }
-        Err(e) => wp.failure(e),
-    }
+            let Some(wrapped) = envelope.reporter_key.as_ref() else {
+                return Ok(Err((REFUSED, rt.cannot_approve_own)));
+            };
+            if request.requested_by == official.user.user_id {
+                return Ok(Err((REFUSED, rt.cannot_approve_own)));
+            }
+            let key = if form.decision == "approve" {
+                let identity_key = KeyPair::unwrap(wrapped, &own)?;
+                let requester = state
+                    .store
+                    .candidates(qingfeng_store::reports::HANDLER_ROLES)
+                    .await?
+                    .into_iter()
+                    .find(|c| c.user_id == request.requested_by)
+                    .and_then(|c| c.public_key);
+                let Some(public) = requester else {
+                    return Ok(Err((REFUSED, rt.no_key)));
+                };
+                Some(WrappedKey {
+                    user_id: request.requested_by,
+                    purpose: "reporter",
+                    wrapped: identity_key.wrap_for(&public)?,
+                })
+            } else {
+                None
+            };
+            state
+                .store
+                .decide_identity_request(
+                    request_id,
+                    official.user.user_id,
+                    &official.user.username,
+                    key.as_ref(),
+                )
+                .await?;
+            Ok(Ok(()))
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
