@@ -293,7 +293,7 @@ impl Store {
         }
         let now = chrono::Utc::now().to_rfc3339();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::audit::begin_audited!(self, pool);
             let updated = sqlx::query("UPDATE clues SET review_status = $1 WHERE fingerprint = $2")
                 .bind(action)
                 .bind(fingerprint)
@@ -316,6 +316,14 @@ impl Store {
             .bind(&now)
             .execute(&mut *tx)
             .await?;
+            let detail = format!("{action}: {}", reason.unwrap_or(""));
+            crate::audit::append_audit!(tx, &crate::AuditEvent {
+                actor: reviewer,
+                action: "clue.reviewed",
+                subject_kind: "clue",
+                subject_id: fingerprint,
+                detail: &detail,
+            });
             tx.commit().await?;
             Ok(())
         })

@@ -682,7 +682,7 @@ impl Store {
     ) -> Result<u64> {
         let now = chrono::Utc::now().to_rfc3339();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::audit::begin_audited!(self, pool);
             for fp in fingerprints {
                 let n = sqlx::query("UPDATE clues SET assigned_township = $1 WHERE fingerprint = $2")
                     .bind(township_code)
@@ -700,6 +700,13 @@ impl Store {
                     .bind(&now)
                     .execute(&mut *tx)
                     .await?;
+                crate::audit::append_audit!(tx, &crate::AuditEvent {
+                    actor: assigned_by,
+                    action: "clue.handed_over",
+                    subject_kind: "clue",
+                    subject_id: fp,
+                    detail: township_code,
+                });
             }
             tx.commit().await?;
             Ok(fingerprints.len() as u64)

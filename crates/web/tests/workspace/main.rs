@@ -644,6 +644,14 @@ async fn dismissing_a_clue_records_who_when_and_why_and_the_view_is_logged() {
         let (entries, total) = db.store.access_log(Some(ZHANG), 10, 0).await.unwrap();
         assert_eq!(total, 3);
         assert!(entries.iter().all(|e| e.action == "view_person"));
+        // The decision is a state change: in the hash-chained audit trail too.
+        let trail = db.store.audit_of("clue", CLUE_T1).await.unwrap();
+        assert_eq!(trail.len(), 1);
+        assert_eq!(
+            (trail[0].actor.as_str(), trail[0].action.as_str()),
+            ("township_secretary", "clue.reviewed")
+        );
+        assert!(trail[0].detail.contains("死亡前月份的补发"));
         db.drop_db().await;
     }
 }
