@@ -253,13 +253,20 @@ async fn fill(c: &Client, name: &str, value: &str) {
 
 /// Submits a form and waits until the page it leads to shows `expect` (a CSS selector).
 async fn submit(c: &Client, form_css: &str, expect: &str) {
-    c.find(Locator::Css(&format!("{form_css} button[type=submit]")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(c, expect).await;
+    click_and_wait(c, &format!("{form_css} button[type=submit]"), expect).await;
+}
+
+/// Waits until the document shown before a click is gone: `expect` may be on both pages (the
+/// stage of a case, say), so finding it proves nothing until the browser has left the old one.
+async fn wait_for_new_page(c: &Client, old: fantoccini::elements::Element) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while old.attr("lang").await.is_ok() {
+        if Instant::now() > deadline {
+            let body = c.source().await.unwrap_or_default();
+            panic!("the page did not change after the click:\n{body}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn wait_for(c: &Client, css: &str) {
@@ -276,12 +283,14 @@ async fn wait_for(c: &Client, css: &str) {
 }
 
 async fn click_and_wait(c: &Client, css: &str, expect: &str) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
     c.find(Locator::Css(css))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+    wait_for_new_page(c, old).await;
     wait_for(c, expect).await;
 }
 
@@ -605,13 +614,7 @@ async fn a_report_and_a_clue_become_closed_cases_in_a_real_browser() {
     file_case(&c, "冒领低保案(举报)").await;
     let proposals = text_of(&c, "#proposals").await;
     assert!(proposals.contains("secretary2"), "{proposals}");
-    c.find(Locator::Css("#proposals li:first-child button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(&c, "#assigned").await;
+    click_and_wait(&c, "#proposals li:first-child button", "#assigned").await;
     shot(&c, "23-case-assigned").await;
     move_case(&c, "investigation", "审查调查").await;
     move_case(&c, "trial_review", "审理").await;
