@@ -439,6 +439,7 @@ pub async fn list(
                 rows.push(case_row(c, wp.is_zh()));
             }
         }
+        super::reports::name_villages(&state, rows.iter_mut().map(|r| &mut r.village)).await?;
         anyhow::Ok(rows)
     }
     .await;
@@ -570,6 +571,8 @@ struct ShowPage<'a> {
     wp: &'a WorkPage<'a>,
     ct: &'static CaseTexts,
     case: CaseRecord,
+    /// The case's village by name and code.
+    village: String,
     stage: String,
     next: Vec<(&'static str, String)>,
     missing: Vec<&'static str>,
@@ -650,9 +653,14 @@ async fn render_case(
     };
     let stage = Stage::parse(&case.stage);
     let checklist = checklist_of(&case);
+    let mut village = case.village_code.clone().unwrap_or_default();
+    if let Err(e) = super::reports::name_villages(state, std::iter::once(&mut village)).await {
+        return wp.failure(e);
+    }
     let page = ShowPage {
         wp,
         ct: c,
+        village,
         stage: stage_label(&case.stage, zh),
         next: stage
             .map(|s| s.next())

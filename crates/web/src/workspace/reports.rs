@@ -250,6 +250,20 @@ pub fn report_row(r: &ReportSummary, today: NaiveDate, page: &Page, rt: &ReportT
     }
 }
 
+/// Shows villages by name as well as code: "桂花村 (500233101001)".
+pub async fn name_villages<'a>(
+    state: &Shared,
+    codes: impl Iterator<Item = &'a mut String>,
+) -> anyhow::Result<()> {
+    let divisions = state.store.divisions().await?;
+    for code in codes {
+        if let Some(d) = divisions.iter().find(|d| d.code == *code) {
+            *code = format!("{} ({code})", d.name);
+        }
+    }
+    Ok(())
+}
+
 fn channel_label(code: &str, page: &Page) -> &'static str {
     let zh = page.lang == crate::i18n::Lang::Zh;
     match (code, zh) {
@@ -288,10 +302,13 @@ pub async fn list(
         Err(e) => return wp.failure(e),
     };
     let today = crate::intake::today();
-    let rows = reports
+    let mut rows: Vec<ReportRow> = reports
         .iter()
         .map(|r| report_row(r, today, &page, rt))
         .collect();
+    if let Err(e) = name_villages(&state, rows.iter_mut().map(|r| &mut r.village)).await {
+        return wp.failure(e);
+    }
     page.render(StatusCode::OK, &ListPage { wp: &wp, rt, rows })
 }
 
@@ -471,7 +488,10 @@ async fn render_report(
         Err(e) => return wp.failure(e),
     };
     let today = crate::intake::today();
-    let row = report_row(&envelope.summary, today, wp.page, rt);
+    let mut row = report_row(&envelope.summary, today, wp.page, rt);
+    if let Err(e) = name_villages(state, std::iter::once(&mut row.village)).await {
+        return wp.failure(e);
+    }
     let show = ShowPage {
         wp,
         rt,

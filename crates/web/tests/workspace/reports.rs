@@ -659,6 +659,18 @@ async fn a_report_becomes_a_case_and_the_assigned_official_gets_its_key() {
         // The person the report names, found in the registers, is the case's subject.
         let page = get(&app, &case, Some(&investigator.cookie)).await;
         assert!(page.body.contains("张德明"), "{}", page.body);
+        // Villages by name as well as code, on the case and on the report.
+        assert!(
+            page.body.contains("id=\"village\">桂花村 (500233101001)<"),
+            "{}",
+            page.body
+        );
+        let report = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
+        assert!(
+            report.body.contains("<dd>桂花村 (500233101001)</dd>"),
+            "{}",
+            report.body
+        );
         let other = db.store.user_by_name("secretary2").await.unwrap().unwrap();
         let r = post(
             &app,
