@@ -22,6 +22,11 @@ pub struct Args {
     /// 12-digit county code from the national list (default: chosen by the seed)
     #[arg(long)]
     pub county: Option<String>,
+    /// Share of cells (0-1) written as county offices really export them: full-width digits,
+    /// spaces in names, traditional characters, 15-digit IDs, grouped account numbers, GBK and
+    /// CRLF… The content and truth.csv stay the same.
+    #[arg(long, default_value_t = 0.0)]
+    pub dirty: f64,
 }
 
 impl Args {
@@ -34,6 +39,7 @@ impl Args {
             seed: self.seed,
             anomaly_rate: self.anomaly_rate,
             county: self.county.clone(),
+            dirty: self.dirty,
         }
     }
 }

@@ -74,16 +74,21 @@ fn print_outcome(o: &ImportOutcome, database: &str, input: &Path) {
             o.problems.errors, o.problems.errors
         ),
     }
-    if o.problems.errors + o.problems.warnings > 0 {
+    if o.problems.errors + o.problems.warnings + o.problems.notices > 0 {
         println!(
-            "  错误 / errors: {}, 警告 / warnings: {}",
-            o.problems.errors, o.problems.warnings
+            "  错误 / errors: {} (其中{}个是其他错误的后果 / {} of them consequences of others), 警告 / warnings: {}, 规范化 / normalised: {}",
+            o.problems.errors,
+            o.problems.consequences,
+            o.problems.consequences,
+            o.problems.warnings,
+            o.problems.notices
         );
+        // The errors to fix first: those that are not consequences of another.
         let shown: Vec<_> = o
             .problems
             .listed
             .iter()
-            .filter(|p| p.severity == Severity::Error)
+            .filter(|p| p.severity == Severity::Error && p.consequence_of.is_none())
             .take(20)
             .collect();
         for p in &shown {
@@ -92,10 +97,17 @@ fn print_outcome(o: &ImportOutcome, database: &str, input: &Path) {
                 p.file, p.line, p.column, p.value, p.reason_zh, p.reason_en
             );
         }
-        if (shown.len() as u64) < o.problems.errors {
+        let root_errors = o.problems.errors - o.problems.consequences;
+        if (shown.len() as u64) < root_errors {
             println!(
                 "  … {} more errors in the report / 其余错误见报告",
-                o.problems.errors - shown.len() as u64
+                root_errors - shown.len() as u64
+            );
+        }
+        if o.problems.consequences > 0 {
+            println!(
+                "  … {} errors follow from those above (column consequence_of of the report) / {}个错误是上述错误的后果(见报告consequence_of列)",
+                o.problems.consequences, o.problems.consequences
             );
         }
     }

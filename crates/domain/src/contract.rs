@@ -6,12 +6,23 @@
 //! one place.
 
 // The value types are used by path below: their names double as `Kind` variants.
-use crate::{dates, Invalid};
+use crate::{clean, dates, Invalid};
 
 /// How a column's text is parsed and stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
+    /// Free text (titles, addresses, company names), trimmed.
     Text,
+    /// A record's own identifier or code (payment id, household id, plate): folded to ASCII
+    /// where it can be, blanks removed.
+    Code,
+    /// A person's name: blanks removed, traditional characters folded to simplified, so the
+    /// same person is spelt the same in every register.
+    PersonName,
+    /// A bank account number: its digits (and letters) only, grouping separators removed.
+    AccountNumber,
+    /// A telephone number: grouping separators removed, otherwise as written (never refused).
+    Phone,
     /// Resident ID number, fully validated.
     IdNumber,
     /// Resident ID number in the money being checked: the shape must be right, but a wrong check
@@ -321,13 +332,13 @@ pub static TABLES: &[Table] = &[
         zh: "户籍人口",
         columns: &[
             req("id_number", ID, IdNumber),
-            req("name", NAME, Text),
+            req("name", NAME, PersonName),
             opt("gender", &["性别"], Enum(GENDERS)),
             opt("birth_date", &["出生日期"], Date),
             req("village_code", &["村代码"], DivisionCode),
-            req("household_id", &["户号"], Text),
+            req("household_id", &["户号"], Code),
             req("relation_to_head", &["与户主关系"], Enum(RELATIONS_TO_HEAD)),
-            opt("phone", &["电话", "联系电话"], Text),
+            opt("phone", &["电话", "联系电话"], Phone),
         ],
         key: &["id_number"],
         loading: Loading::Replace,
@@ -338,7 +349,7 @@ pub static TABLES: &[Table] = &[
         zh: "死亡登记",
         columns: &[
             req("id_number", ID, IdNumber),
-            req("name", NAME, Text),
+            req("name", NAME, PersonName),
             req("death_date", &["死亡日期"], Date),
             opt("source", &["来源"], Enum(DEATH_SOURCES)),
         ],
@@ -351,7 +362,7 @@ pub static TABLES: &[Table] = &[
         zh: "干部及公职人员",
         columns: &[
             req("id_number", ID, IdNumber),
-            req("name", NAME, Text),
+            req("name", NAME, PersonName),
             req("division_code", &["任职单位区划", "区划代码"], DivisionCode),
             req("org_name", &["单位"], Text),
             req("position", &["职务"], Text),
@@ -369,7 +380,7 @@ pub static TABLES: &[Table] = &[
         columns: &[
             req("official_id_number", &["干部身份证号"], IdNumber),
             req("relative_id_number", &["亲属身份证号"], IdNumber),
-            req("relative_name", &["亲属姓名"], Text),
+            req("relative_name", &["亲属姓名"], PersonName),
             req("relation", &["关系"], Enum(DECLARED_RELATIONS)),
             req("declared_on", &["报告日期"], Date),
         ],
@@ -384,9 +395,9 @@ pub static TABLES: &[Table] = &[
             req("credit_code", &["统一社会信用代码"], CreditCode),
             req("name", &["名称", "企业名称"], Text),
             opt("legal_rep_id_number", &["法定代表人身份证号"], IdNumber),
-            opt("legal_rep_name", &["法定代表人"], Text),
+            opt("legal_rep_name", &["法定代表人"], PersonName),
             opt("address", &["地址", "住所"], Text),
-            opt("phone", &["电话", "联系电话"], Text),
+            opt("phone", &["电话", "联系电话"], Phone),
             req("established_on", &["成立日期"], Date),
             dflt(
                 "status",
@@ -405,7 +416,7 @@ pub static TABLES: &[Table] = &[
         columns: &[
             req("credit_code", &["统一社会信用代码"], CreditCode),
             req("id_number", ID, IdNumber),
-            req("name", NAME, Text),
+            req("name", NAME, PersonName),
             req("role", &["角色", "职务"], Enum(COMPANY_ROLES)),
             opt("share_pct", &["持股比例"], Decimal),
         ],
@@ -418,7 +429,7 @@ pub static TABLES: &[Table] = &[
         zh: "机动车登记",
         columns: &[
             req("owner_id_number", &["所有人身份证号"], IdNumber),
-            req("plate", &["号牌号码", "车牌"], Text),
+            req("plate", &["号牌号码", "车牌"], Code),
             req("vehicle_type", &["车辆类型"], Enum(VEHICLE_TYPES)),
             req("registered_on", &["登记日期"], Date),
             opt("deregistered_on", &["注销日期"], Date),
@@ -432,7 +443,7 @@ pub static TABLES: &[Table] = &[
         zh: "不动产登记",
         columns: &[
             req("owner_id_number", &["权利人身份证号"], IdNumber),
-            req("property_id", &["不动产单元号", "不动产编号"], Text),
+            req("property_id", &["不动产单元号", "不动产编号"], Code),
             req("kind", &["用途", "类型"], Enum(PROPERTY_KINDS)),
             opt("location", &["坐落"], Text),
             opt("area_m2", &["面积"], Decimal),
@@ -446,7 +457,7 @@ pub static TABLES: &[Table] = &[
         name: "programs",
         zh: "补贴项目",
         columns: &[
-            req("program_code", &["项目代码"], Text),
+            req("program_code", &["项目代码"], Code),
             req("name", &["项目名称", "名称"], Text),
             req("means_tested", &["是否家庭经济状况审核"], Bool),
             req("unit", &["单位"], Enum(UNITS)),
@@ -462,8 +473,8 @@ pub static TABLES: &[Table] = &[
         name: "entitlements",
         zh: "审批名册(应发)",
         columns: &[
-            req("entitlement_id", &["名册编号"], Text),
-            req("program_code", &["项目代码"], Text),
+            req("entitlement_id", &["名册编号"], Code),
+            req("program_code", &["项目代码"], Code),
             req("period", &["期间", "所属期"], Period),
             req("village_code", &["村代码"], DivisionCode),
             req(
@@ -471,8 +482,8 @@ pub static TABLES: &[Table] = &[
                 &["享受人身份证号", "身份证号"],
                 IdNumberAsRecorded,
             ),
-            req("beneficiary_name", &["享受人姓名", "姓名"], Text),
-            opt("household_id", &["户号"], Text),
+            req("beneficiary_name", &["享受人姓名", "姓名"], PersonName),
+            opt("household_id", &["户号"], Code),
             opt("quantity", &["数量"], Decimal),
             req("amount", &["应发金额", "金额"], Money),
             req("approved_on", &["审批日期"], Date),
@@ -491,23 +502,27 @@ pub static TABLES: &[Table] = &[
         name: "payments",
         zh: "一卡通发放(实发)",
         columns: &[
-            req("payment_id", &["发放编号"], Text),
-            opt("entitlement_id", &["名册编号"], Text),
-            req("program_code", &["项目代码"], Text),
+            req("payment_id", &["发放编号"], Code),
+            opt("entitlement_id", &["名册编号"], Code),
+            req("program_code", &["项目代码"], Code),
             req("period", &["期间", "所属期"], Period),
             req(
                 "beneficiary_id_number",
                 &["享受人身份证号", "身份证号"],
                 IdNumberAsRecorded,
             ),
-            req("beneficiary_name", &["享受人姓名", "姓名"], Text),
-            req("account_number", &["账号", "银行账号"], Text),
+            req("beneficiary_name", &["享受人姓名", "姓名"], PersonName),
+            req("account_number", &["账号", "银行账号"], AccountNumber),
             req(
                 "account_holder_id_number",
                 &["户主身份证号", "账户持有人身份证号"],
                 IdNumberAsRecorded,
             ),
-            req("account_holder_name", &["账户持有人姓名", "账户名"], Text),
+            req(
+                "account_holder_name",
+                &["账户持有人姓名", "账户名"],
+                PersonName,
+            ),
             req("amount", &["实发金额", "金额"], Money),
             req("paid_on", &["发放日期"], Date),
             opt("payer", &["发放机构"], Text),
@@ -523,9 +538,9 @@ pub static TABLES: &[Table] = &[
         name: "land_contracts",
         zh: "土地承包",
         columns: &[
-            req("contract_id", &["合同编号"], Text),
+            req("contract_id", &["合同编号"], Code),
             req("village_code", &["村代码"], DivisionCode),
-            req("household_id", &["户号"], Text),
+            req("household_id", &["户号"], Code),
             req("contractor_id_number", &["承包方代表身份证号"], IdNumber),
             req("area_mu", &["面积", "承包面积"], Decimal),
             req("start_date", &["开始日期"], Date),
@@ -539,7 +554,7 @@ pub static TABLES: &[Table] = &[
         name: "vouchers",
         zh: "村集体记账凭证",
         columns: &[
-            req("voucher_id", &["凭证号"], Text),
+            req("voucher_id", &["凭证号"], Code),
             req("village_code", &["村代码"], DivisionCode),
             req("date", &["日期"], Date),
             req("direction", &["收支方向"], Enum(DIRECTIONS)),
@@ -548,9 +563,9 @@ pub static TABLES: &[Table] = &[
             req("method", &["结算方式"], Enum(PAY_METHODS)),
             opt("counterparty_name", &["对方名称", "收款方"], Text),
             opt("counterparty_id", &["对方证件号"], PartyId),
-            opt("contract_id", &["合同编号"], Text),
-            opt("project_id", &["项目编号"], Text),
-            opt("decision_id", &["决策编号"], Text),
+            opt("contract_id", &["合同编号"], Code),
+            opt("project_id", &["项目编号"], Code),
+            opt("decision_id", &["决策编号"], Code),
             opt("description", &["摘要"], Text),
             opt("approved_by", &["审批人"], IdNumberList),
             req(
@@ -572,7 +587,7 @@ pub static TABLES: &[Table] = &[
         name: "collective_contracts",
         zh: "集体资产资源合同",
         columns: &[
-            req("contract_id", &["合同编号"], Text),
+            req("contract_id", &["合同编号"], Code),
             req("village_code", &["村代码"], DivisionCode),
             req("kind", &["类型"], Enum(CONTRACT_KINDS)),
             req("counterparty_id", &["对方证件号"], PartyId),
@@ -582,7 +597,7 @@ pub static TABLES: &[Table] = &[
             req("start_date", &["开始日期"], Date),
             req("end_date", &["结束日期"], Date),
             req("signed_on", &["签订日期"], Date),
-            opt("decision_id", &["决策编号"], Text),
+            opt("decision_id", &["决策编号"], Code),
             opt("publicity_start", &["公示开始"], Date),
             opt("publicity_end", &["公示结束"], Date),
         ],
@@ -597,7 +612,7 @@ pub static TABLES: &[Table] = &[
         name: "decisions",
         zh: "四议两公开决策",
         columns: &[
-            req("decision_id", &["决策编号"], Text),
+            req("decision_id", &["决策编号"], Code),
             req("village_code", &["村代码"], DivisionCode),
             req("subject", &["事项"], Text),
             opt("amount", &["金额"], Money),
@@ -628,7 +643,7 @@ pub static TABLES: &[Table] = &[
         name: "projects",
         zh: "村级工程项目",
         columns: &[
-            req("project_id", &["项目编号"], Text),
+            req("project_id", &["项目编号"], Code),
             req("village_code", &["村代码"], DivisionCode),
             req("name", &["项目名称", "名称"], Text),
             req("budget", &["预算"], Money),
@@ -640,7 +655,7 @@ pub static TABLES: &[Table] = &[
             req("winner_name", &["中标人"], Text),
             req("award_amount", &["中标金额"], Money),
             opt("final_amount", &["决算金额"], Money),
-            opt("decision_id", &["决策编号"], Text),
+            opt("decision_id", &["决策编号"], Code),
         ],
         key: &["project_id"],
         loading: Loading::Replace,
@@ -653,13 +668,13 @@ pub static TABLES: &[Table] = &[
         name: "bids",
         zh: "投标记录",
         columns: &[
-            req("project_id", &["项目编号"], Text),
+            req("project_id", &["项目编号"], Code),
             req("bidder_id", &["投标人证件号"], PartyId),
             req("bidder_name", &["投标人"], Text),
             req("amount", &["投标金额", "报价"], Money),
             opt("submitted_on", &["投标日期"], Date),
             dflt("status", &["状态"], Enum(BID_STATUS), "valid"),
-            opt("phone", &["电话", "联系电话"], Text),
+            opt("phone", &["电话", "联系电话"], Phone),
             opt("address", &["地址"], Text),
         ],
         key: &["project_id", "bidder_id"],
@@ -670,7 +685,7 @@ pub static TABLES: &[Table] = &[
         name: "disclosures",
         zh: "村务公开",
         columns: &[
-            req("disclosure_id", &["公开编号"], Text),
+            req("disclosure_id", &["公开编号"], Code),
             req("village_code", &["村代码"], DivisionCode),
             req("category", &["类别"], Enum(DISCLOSURE_CATEGORIES)),
             req("period", &["期间"], Period),
@@ -697,10 +712,12 @@ pub enum Cell {
     Bool(bool),
 }
 
-/// A cell that parsed, possibly with a warning (kept as recorded, flagged for the rules).
+/// A cell that parsed, possibly with a warning (kept as recorded, flagged for the rules) and a
+/// notice (the file's spelling was normalised; the report keeps the original).
 pub struct Parsed {
     pub cell: Cell,
     pub warning: Option<Invalid>,
+    pub notice: Option<Invalid>,
 }
 
 impl Parsed {
@@ -708,40 +725,134 @@ impl Parsed {
         Parsed {
             cell,
             warning: None,
+            notice: None,
         }
     }
 }
 
-/// Parses one non-empty cell of the given kind.
+/// Parses one non-empty cell of the given kind, after cleaning it the way `clean` describes.
 pub fn parse_cell(kind: Kind, raw: &str) -> Result<Parsed, Invalid> {
-    let s = raw.trim();
+    let cleaned = match kind {
+        Kind::Text => {
+            return Ok(Parsed::ok(Cell::Text(clean::trim(raw).to_string())));
+        }
+        Kind::PersonName => clean::person_name(raw),
+        Kind::AccountNumber | Kind::Phone => clean::account_number(raw),
+        Kind::Code
+        | Kind::IdNumber
+        | Kind::IdNumberAsRecorded
+        | Kind::CreditCode
+        | Kind::PartyId
+        | Kind::IdNumberList
+        | Kind::DivisionCode => clean::identifier(raw),
+        Kind::Money => clean::number(raw, true),
+        Kind::Count | Kind::Decimal => clean::number(raw, false),
+        Kind::Date | Kind::Period | Kind::Bool | Kind::Enum(_) => clean::value(raw),
+    };
+    let s: &str = &cleaned.text;
+    if matches!(
+        kind,
+        Kind::IdNumber
+            | Kind::IdNumberAsRecorded
+            | Kind::PartyId
+            | Kind::IdNumberList
+            | Kind::AccountNumber
+            | Kind::CreditCode
+            | Kind::DivisionCode
+    ) && clean::is_scientific_notation(s)
+    {
+        return Err(clean::scientific_notation(clean::trim(raw)));
+    }
+    let mut parsed = parse_clean(kind, s)?;
+    if parsed.notice.is_none() && !cleaned.changes.is_empty() {
+        let stored = match &parsed.cell {
+            Cell::Text(t) => t.clone(),
+            _ => s.to_string(),
+        };
+        parsed.notice = Some(clean::notice(cleaned.changes, clean::trim(raw), &stored));
+    }
+    Ok(parsed)
+}
+
+/// An ID number as stored: an old 15-digit number becomes its 18-digit form (with a notice that
+/// keeps the original), so that one person is one number in every register.
+fn id_text(s: &str) -> (std::borrow::Cow<'_, str>, Option<Invalid>) {
+    match crate::id_number::upgrade_15(s) {
+        Some(long) => {
+            let notice = Invalid::new(
+                "id_number_15_upgraded",
+                format!("15位旧身份证号“{s}”已按GB 11643升为18位“{long}”"),
+                format!("the old 15-digit ID number \"{s}\" was converted to its 18-digit form \"{long}\" (GB 11643)"),
+            );
+            (std::borrow::Cow::Owned(long), Some(notice))
+        }
+        None => (std::borrow::Cow::Borrowed(s), None),
+    }
+}
+
+fn parse_clean(kind: Kind, s: &str) -> Result<Parsed, Invalid> {
     Ok(match kind {
-        Kind::Text => Parsed::ok(Cell::Text(s.to_string())),
-        Kind::IdNumber => Parsed::ok(Cell::Text(crate::IdNumber::parse(s)?.to_string())),
+        Kind::Text | Kind::Code | Kind::PersonName | Kind::Phone => {
+            Parsed::ok(Cell::Text(s.to_string()))
+        }
+        Kind::AccountNumber => {
+            if let Some(c) = s.chars().find(|c| !c.is_ascii_alphanumeric()) {
+                return Err(Invalid::new(
+                    "account_number_format",
+                    format!("账号“{s}”含有非数字字符“{c}”"),
+                    format!("account number \"{s}\" contains the character \"{c}\", which is not a digit"),
+                ));
+            }
+            Parsed::ok(Cell::Text(s.to_ascii_uppercase()))
+        }
+        Kind::IdNumber => {
+            let (s, notice) = id_text(s);
+            Parsed {
+                cell: Cell::Text(crate::IdNumber::parse(&s)?.to_string()),
+                warning: None,
+                notice,
+            }
+        }
         Kind::IdNumberAsRecorded => {
-            let shaped = crate::id_number::normalise_shape(s)?;
+            let (s, notice) = id_text(s);
+            let shaped = crate::id_number::normalise_shape(&s)?;
             let warning = crate::IdNumber::parse(&shaped).err();
             Parsed {
                 cell: Cell::Text(shaped),
                 warning,
+                notice,
             }
         }
         Kind::CreditCode => Parsed::ok(Cell::Text(crate::CreditCode::parse(s)?.to_string())),
-        Kind::PartyId => Parsed::ok(Cell::Text(parse_party_id(s)?)),
+        Kind::PartyId => {
+            let (s, notice) = id_text(s);
+            Parsed {
+                cell: Cell::Text(parse_party_id(&s)?),
+                warning: None,
+                notice,
+            }
+        }
         Kind::IdNumberList => {
             let mut ids = Vec::new();
+            let mut notice = None;
             for part in s
-                .split([';', '；'])
+                .split([';', '；', ',', '，', '、'])
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
             {
-                ids.push(crate::IdNumber::parse(part)?.to_string());
+                let (part, n) = id_text(part);
+                notice = notice.or(n);
+                ids.push(crate::IdNumber::parse(&part)?.to_string());
             }
-            Parsed::ok(if ids.is_empty() {
-                Cell::Null
-            } else {
-                Cell::Text(ids.join(";"))
-            })
+            Parsed {
+                cell: if ids.is_empty() {
+                    Cell::Null
+                } else {
+                    Cell::Text(ids.join(";"))
+                },
+                warning: None,
+                notice,
+            }
         }
         Kind::DivisionCode => Parsed::ok(Cell::Text(crate::DivisionCode::parse(s)?.to_string())),
         Kind::Date => Parsed::ok(Cell::Text(dates::iso(dates::parse_date(s)?))),

@@ -7,8 +7,12 @@ use std::fmt::Write as _;
 fn kind_text(kind: Kind) -> String {
     match kind {
         Kind::Text => "text 文本".into(),
-        Kind::IdNumber => "ID number 身份证号 (GB 11643, checked)".into(),
-        Kind::IdNumberAsRecorded => "ID number 身份证号 (shape checked; wrong check character or date kept as recorded, with a warning)".into(),
+        Kind::Code => "code 编码 (full-width folded, blanks removed)".into(),
+        Kind::PersonName => "name 姓名 (blanks removed, traditional folded to simplified)".into(),
+        Kind::AccountNumber => "account number 账号 (digits; spaces, dashes and Excel's `'` removed)".into(),
+        Kind::Phone => "phone 电话 (separators removed)".into(),
+        Kind::IdNumber => "ID number 身份证号 (GB 11643, checked; 15-digit numbers converted to 18)".into(),
+        Kind::IdNumberAsRecorded => "ID number 身份证号 (shape checked; wrong check character or date kept as recorded, with a warning; 15-digit numbers converted to 18)".into(),
         Kind::CreditCode => "credit code 统一社会信用代码 (GB 32100, checked)".into(),
         Kind::PartyId => "ID number or credit code 身份证号或信用代码".into(),
         Kind::IdNumberList => "ID numbers separated by `;` 以分号分隔的身份证号".into(),

@@ -7,11 +7,41 @@ use std::fmt;
 /// Parses `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY年M月D日` (month and day may have one digit).
 pub fn parse_date(s: &str) -> Result<NaiveDate, Invalid> {
     let t = s.trim();
+    // Excel and databases export dates with a midnight time ("2025-03-05 00:00:00"); the time
+    // of a register date carries nothing.
+    let t = match t.split_once([' ', 'T']) {
+        Some((day, time))
+            if !day.is_empty()
+                && time
+                    .trim()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b':' || b == b'.') =>
+        {
+            day
+        }
+        _ => t,
+    };
+    // 20250305, the form of many local systems.
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let (y, m, d) = (&t[..4], &t[4..6], &t[6..]);
+        return NaiveDate::from_ymd_opt(
+            y.parse().unwrap_or(0),
+            m.parse().unwrap_or(0),
+            d.parse().unwrap_or(0),
+        )
+        .ok_or_else(|| {
+            Invalid::new(
+                "date_not_real",
+                format!("日期“{s}”不存在"),
+                format!("date \"{s}\" does not exist"),
+            )
+        });
+    }
     let bad = || {
         Invalid::new(
             "date_format",
-            format!("日期“{s}”无法识别: 应为YYYY-MM-DD、YYYY/MM/DD或YYYY年MM月DD日"),
-            format!("date \"{s}\" is not YYYY-MM-DD, YYYY/MM/DD or YYYY年MM月DD日"),
+            format!("日期“{s}”无法识别: 应为YYYY-MM-DD、YYYY/MM/DD、YYYY.MM.DD、YYYYMMDD或YYYY年MM月DD日"),
+            format!("date \"{s}\" is not YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD or YYYY年MM月DD日"),
         )
     };
     let mut parts = ["", "", ""];
@@ -22,7 +52,13 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, Invalid> {
         parts = [y, m, d];
         count = 3;
     } else {
-        let sep = if t.contains('-') { '-' } else { '/' };
+        let sep = if t.contains('-') {
+            '-'
+        } else if t.contains('.') {
+            '.'
+        } else {
+            '/'
+        };
         for p in t.split(sep) {
             if count == 3 {
                 return Err(bad());
@@ -174,11 +210,17 @@ mod tests {
             "2024年03月02日",
             "2024年3月2日",
             "2024-3-2",
+            "2024.03.02",
+            "2024.3.2",
+            "20240302",
+            "2024-03-02 00:00:00",
+            "2024/3/2 0:00",
         ] {
             assert_eq!(parse_date(s).unwrap(), d, "{s}");
         }
         assert_eq!(parse_date("2023-02-29").unwrap_err().code, "date_not_real");
-        for bad in ["2024.03.02", "24-03-02", "20240302", "2024-03", ""] {
+        assert_eq!(parse_date("20230229").unwrap_err().code, "date_not_real");
+        for bad in ["24-03-02", "2024030", "2024-03", "", "2024-03-02 noon"] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

@@ -56,15 +56,36 @@ pub fn check_char(first17: &[u8]) -> u8 {
 /// Normalises case and checks only the shape (17 digits + digit or X).
 ///
 /// Used where the contract imports a number "as recorded" and leaves its validity to the rules.
+/// Expects a cell already cleaned (`clean::identifier`); a 15-digit number must have been
+/// converted with `upgrade_15` first.
 pub fn normalise_shape(s: &str) -> Result<String, Invalid> {
     let s = s.trim();
     let bytes = s.as_bytes();
-    if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) {
+    let chars = s.chars().count();
+    if chars != 18 {
+        let digits = s.chars().filter(char::is_ascii_digit).count();
         return Err(Invalid::new(
             "id_number_shape",
-            format!("身份证号应为18位(17位数字加校验位), 实为“{s}”"),
             format!(
-                "an ID number has 18 characters (17 digits and a check character), got \"{s}\""
+                "身份证号应为18位(或1999年前的15位旧号码), “{s}”有{chars}个字符(其中{digits}个数字)"
+            ),
+            format!(
+                "an ID number has 18 characters (or 15 for an old pre-1999 number); \"{s}\" has {chars} characters ({digits} of them digits)"
+            ),
+        ));
+    }
+    if let Some((pos, c)) = s
+        .chars()
+        .take(17)
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_digit())
+    {
+        return Err(Invalid::new(
+            "id_number_shape",
+            format!("身份证号前17位应全为数字, 第{}位是“{c}”", pos + 1),
+            format!(
+                "the first 17 characters of an ID number are digits; character {} is \"{c}\"",
+                pos + 1
             ),
         ));
     }
@@ -79,6 +100,31 @@ pub fn normalise_shape(s: &str) -> Result<String, Invalid> {
     let mut out = s[..17].to_string();
     out.push(last as char);
     Ok(out)
+}
+
+/// The 18-digit number of an old 15-digit one (issued before 1999, still legal), as GB 11643-1999
+/// defines it: the century 19 goes in front of the 2-digit birth year and the check character is
+/// computed. `None` unless `s` is 15 digits whose birth date is a real date.
+pub fn upgrade_15(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    if b.len() != 15 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut first17 = Vec::with_capacity(18);
+    first17.extend_from_slice(&b[..6]);
+    first17.extend_from_slice(b"19");
+    first17.extend_from_slice(&b[6..]);
+    birth_date_of(&first17)?;
+    let check = check_char(&first17);
+    first17.push(check);
+    Some(String::from_utf8(first17).expect("ASCII digits"))
+}
+
+/// The 15-digit form of a number born in the 1900s (for the synthetic county's dirty files).
+pub fn downgrade_to_15(id: &str) -> Option<String> {
+    let b = id.as_bytes();
+    (b.len() == 18 && &b[6..8] == b"19" && b[..17].iter().all(u8::is_ascii_digit))
+        .then(|| format!("{}{}", &id[..6], &id[8..17]))
 }
 
 impl IdNumber {
@@ -197,6 +243,29 @@ mod tests {
         );
         assert_eq!(id.gender(), Gender::Female);
         assert_eq!(IdNumber::parse("11010519491231002x").unwrap(), id);
+    }
+
+    #[test]
+    fn old_15_digit_numbers_become_18_digits() {
+        // The standard's example person as a pre-1999 card showed her.
+        assert_eq!(
+            upgrade_15("110105491231002").as_deref(),
+            Some("11010519491231002X")
+        );
+        assert_eq!(
+            downgrade_to_15("11010519491231002X").as_deref(),
+            Some("110105491231002")
+        );
+        assert_eq!(upgrade_15("110105491331002"), None, "month 13");
+        assert_eq!(upgrade_15("11010549123100"), None);
+    }
+
+    #[test]
+    fn the_shape_message_counts_what_is_there() {
+        let e = normalise_shape("5138221990010100").unwrap_err();
+        assert!(e.en.contains("has 16 characters"), "{}", e.en);
+        let e = normalise_shape("51382219900101O01X").unwrap_err();
+        assert!(e.en.contains("character 15"), "{}", e.en);
     }
 
     #[test]

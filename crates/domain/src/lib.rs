@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod clean;
 pub mod contract;
 pub mod contract_docs;
 pub mod credit_code;

@@ -8,7 +8,7 @@ use anyhow::Result;
 use qingfeng_domain::contract::{table, Loading, Reference, Table, TABLES};
 use qingfeng_domain::Invalid;
 use qingfeng_store::ImportTx;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What the import loaded for one table, as the checks need to know it.
 pub struct Loaded {
@@ -30,6 +30,97 @@ pub struct KnownKeys {
     pub reference: &'static Reference,
     pub column_index: usize,
     pub keys: HashSet<String>,
+}
+
+/// The keys of rows that were refused, by the (table, column) other tables refer to, with where
+/// each refused row stands. A reference to one of them is not a second mistake but a consequence
+/// of the first, and the report says so: one bad rate in programs.csv must not bury the real error
+/// under thousands of "unknown program" lines.
+#[derive(Debug, Default, Clone)]
+pub struct RejectedKeys {
+    by_column: HashMap<(&'static str, &'static str), HashMap<String, (String, u64)>>,
+}
+
+impl RejectedKeys {
+    /// The columns of `table` that other tables refer to.
+    pub fn referenced_columns(table: &Table) -> Vec<&'static str> {
+        let mut cols: Vec<&'static str> = TABLES
+            .iter()
+            .flat_map(|t| t.references)
+            .filter(|r| r.target_table == table.name)
+            .map(|r| r.target_column)
+            .collect();
+        cols.sort_unstable();
+        cols.dedup();
+        cols
+    }
+
+    pub fn record(
+        &mut self,
+        table: &Table,
+        column: &'static str,
+        value: String,
+        file: &str,
+        line: u64,
+    ) {
+        self.by_column
+            .entry((table.name, column))
+            .or_default()
+            .entry(value)
+            .or_insert_with(|| (file.to_string(), line));
+    }
+
+    /// Where the refused row stands that `value` of reference `r` would have named.
+    pub fn find(&self, r: &Reference, value: &str) -> Option<&(String, u64)> {
+        self.by_column
+            .get(&(r.target_table, r.target_column))
+            .and_then(|m| m.get(value))
+    }
+
+    pub fn merge(&mut self, other: RejectedKeys) {
+        for (k, m) in other.by_column {
+            let mine = self.by_column.entry(k).or_default();
+            for (v, at) in m {
+                mine.entry(v).or_insert(at);
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_column.is_empty()
+    }
+}
+
+/// The problem for a reference to a missing key: a consequence when the key's row was refused.
+pub fn dangling_problem(
+    rejected: &RejectedKeys,
+    r: &Reference,
+    file: &str,
+    line: u64,
+    column: &str,
+    value: &str,
+) -> Problem {
+    match rejected.find(r, value) {
+        Some((root_file, root_line)) => Problem::error(
+            file,
+            line,
+            column,
+            value,
+            Invalid::new(
+                "reference_to_refused_row",
+                format!(
+                    "{}“{value}”所指的{}行({root_file}第{root_line}行)因错误未被导入; 改正该行后本错误随之消失",
+                    r.column, r.target_table
+                ),
+                format!(
+                    "{} \"{value}\" names the {} row at {root_file} line {root_line}, which was refused; fixing that row fixes this one",
+                    r.column, r.target_table
+                ),
+            ),
+        )
+        .following(root_file, *root_line),
+        None => Problem::error(file, line, column, value, dangling(r, value)),
+    }
 }
 
 pub fn dangling(r: &Reference, value: &str) -> Invalid {
@@ -110,12 +201,13 @@ pub async fn run_all(
     tx: &mut ImportTx,
     loaded: &[Loaded],
     batch_id: i64,
+    rejected: &RejectedKeys,
     problems: &mut Problems,
 ) -> Result<()> {
     for l in loaded {
         duplicates(tx, l, batch_id, problems).await?;
         ledger_conflicts(tx, l, batch_id, problems).await?;
-        references(tx, l, batch_id, problems).await?;
+        references(tx, l, batch_id, rejected, problems).await?;
     }
     orphans_left_by_replacement(tx, loaded, batch_id, problems).await?;
     Ok(())
@@ -198,6 +290,7 @@ async fn references(
     tx: &mut ImportTx,
     l: &Loaded,
     batch_id: i64,
+    rejected: &RejectedKeys,
     problems: &mut Problems,
 ) -> Result<()> {
     for r in l
@@ -244,12 +337,13 @@ async fn references(
         );
         for (line, value) in tx.findings(&sql, batch_id).await? {
             let v = value.unwrap_or_default();
-            problems.push(Problem::error(
+            problems.push(dangling_problem(
+                rejected,
+                r,
                 &l.label,
                 line as u64,
                 r.column,
                 &v,
-                dangling(r, &v),
             ));
         }
     }

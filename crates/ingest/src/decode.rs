@@ -6,6 +6,7 @@
 //! file with its line and byte offset.
 
 use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_8};
+use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -59,9 +60,76 @@ pub struct DecodingReader<R> {
     /// Bytes of the file consumed so far (also read by the progress bar).
     consumed: Arc<AtomicU64>,
     consumed_local: u64,
-    newlines: u64,
+    /// Line breaks in the raw bytes consumed so far (for decoding errors).
+    raw_breaks: u64,
+    raw_pending_cr: bool,
     out: Vec<u8>,
     out_pos: usize,
+    /// The line breaks of the decoded text, for telling a record's line from its byte offset.
+    lines: LineBreaks,
+}
+
+/// Where lines begin in the decoded text, counted the way a person counts them in an editor:
+/// `\n`, `\r\n` and a lone `\r` each end a line. The CSV reader's own line counter lags by one
+/// after every `\r\n` (rust-csv issue #395), and Excel on Windows writes nothing else.
+///
+/// Breaks are kept only until the records before them have been read, so memory stays at what
+/// the reader buffers, however long the file.
+#[derive(Debug, Default)]
+pub struct LineBreaks {
+    /// (offset where the terminator starts, offset after it), in order.
+    breaks: VecDeque<(u64, u64)>,
+    /// Decoded bytes scanned so far.
+    scanned: u64,
+    /// A `\r` at the end of the last piece, whose line break is known only at the next byte.
+    pending_cr: Option<u64>,
+    /// Lines passed by the records asked about so far (line of the last record, minus one).
+    passed: u64,
+}
+
+impl LineBreaks {
+    fn scan(&mut self, text: &[u8]) {
+        for (i, &b) in text.iter().enumerate() {
+            let at = self.scanned + i as u64;
+            if let Some(cr) = self.pending_cr.take() {
+                if b == b'\n' {
+                    self.breaks.push_back((cr, at + 1));
+                    continue;
+                }
+                self.breaks.push_back((cr, cr + 1));
+            }
+            match b {
+                b'\n' => self.breaks.push_back((at, at + 1)),
+                b'\r' => self.pending_cr = Some(at),
+                _ => {}
+            }
+        }
+        self.scanned += text.len() as u64;
+    }
+
+    fn finish(&mut self) {
+        if let Some(cr) = self.pending_cr.take() {
+            self.breaks.push_back((cr, cr + 1));
+        }
+    }
+
+    /// The 1-based line of a record that the CSV reader says starts at `byte`. The reader may
+    /// place a record's start on the line break that ended the one before, or before blank lines
+    /// it skips, so breaks that run on from `byte` without any text between count as passed.
+    /// Offsets must be asked about in increasing order.
+    pub fn line_of(&mut self, byte: u64) -> u64 {
+        let mut frontier = byte;
+        while let Some(&(start, end)) = self.breaks.front() {
+            if start <= frontier {
+                frontier = frontier.max(end);
+                self.passed += 1;
+                self.breaks.pop_front();
+            } else {
+                break;
+            }
+        }
+        self.passed + 1
+    }
 }
 
 impl<R: Read> DecodingReader<R> {
@@ -77,9 +145,11 @@ impl<R: Read> DecodingReader<R> {
             started: false,
             consumed: Arc::new(AtomicU64::new(0)),
             consumed_local: 0,
-            newlines: 0,
+            raw_breaks: 0,
+            raw_pending_cr: false,
             out: Vec::with_capacity(512 * 1024),
             out_pos: 0,
+            lines: LineBreaks::default(),
         }
     }
 
@@ -116,9 +186,26 @@ impl<R: Read> DecodingReader<R> {
         Ok(())
     }
 
+    /// The 1-based line of the record starting at `byte` of the decoded text (see `LineBreaks`).
+    pub fn line_of(&mut self, byte: u64) -> u64 {
+        self.lines.line_of(byte)
+    }
+
     fn consume_raw(&mut self, n: usize) {
         let chunk = &self.raw[self.raw_start..self.raw_start + n];
-        self.newlines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        // CR and LF never occur inside a multi-byte UTF-8 or GB18030 character, so the raw bytes
+        // can be counted before decoding.
+        for &b in chunk {
+            if self.raw_pending_cr && b != b'\n' {
+                self.raw_breaks += 1;
+            }
+            self.raw_pending_cr = false;
+            match b {
+                b'\n' => self.raw_breaks += 1,
+                b'\r' => self.raw_pending_cr = true,
+                _ => {}
+            }
+        }
         self.raw_start += n;
         self.consumed_local += n as u64;
         self.consumed.store(self.consumed_local, Ordering::Relaxed);
@@ -208,7 +295,7 @@ impl<R: Read> DecodingReader<R> {
                 self.consume_raw(bad_start);
                 let err = DecodeError {
                     encoding: label,
-                    line: self.newlines + 1,
+                    line: self.raw_breaks + u64::from(self.raw_pending_cr) + 1,
                     byte_offset: self.consumed_local,
                     bytes,
                 };
@@ -222,8 +309,10 @@ impl<R: Read> Read for DecodingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.out_pos == self.out.len() {
             if !self.produce()? {
+                self.lines.finish();
                 return Ok(0);
             }
+            self.lines.scan(&self.out);
         }
         let n = buf.len().min(self.out.len() - self.out_pos);
         buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
@@ -281,6 +370,47 @@ mod tests {
         assert_eq!(d.line, 3);
         assert_eq!(d.byte_offset, 21);
         assert_eq!(d.encoding, "UTF-8");
+    }
+
+    #[test]
+    fn lines_are_counted_as_an_editor_counts_them() {
+        // Offsets of "b" in each text: after LF, CRLF, lone CR, and a blank CRLF line.
+        for (text, at, line) in [
+            ("a\nb\n", 2, 2),
+            ("a\r\nb\r\n", 3, 2),
+            ("a\rb\r", 2, 2),
+            ("a\r\n\r\nb", 5, 3),
+        ] {
+            let mut l = LineBreaks::default();
+            l.scan(text.as_bytes());
+            l.finish();
+            assert_eq!(l.line_of(0), 1, "{text:?}");
+            // Asked at the break before "b" (where a CSV reader may put the record) or at "b".
+            let mut l2 = LineBreaks::default();
+            l2.scan(text.as_bytes());
+            l2.finish();
+            assert_eq!(l2.line_of(at - 1), line, "{text:?} at the break");
+            assert_eq!(l.line_of(at), line, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_crlf_split_between_two_pieces_is_one_break() {
+        let mut l = LineBreaks::default();
+        l.scan(b"a\r");
+        l.scan(b"\nb\r\nc");
+        l.finish();
+        assert_eq!(l.line_of(3), 2);
+        assert_eq!(l.line_of(6), 3);
+    }
+
+    #[test]
+    fn bad_bytes_after_lone_carriage_returns_name_their_line() {
+        let mut bytes = b"a,b\rc,d\r".to_vec();
+        bytes.extend_from_slice(b"x,\xFF\r");
+        let (res, _) = decode(&bytes);
+        let err = res.unwrap_err();
+        assert_eq!(as_decode_error(&err).unwrap().line, 3);
     }
 
     #[test]

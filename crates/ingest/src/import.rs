@@ -2,7 +2,7 @@
 //! a single transaction — parsing on one thread while the database writes on another — run the
 //! cross-row checks, and commit only if nothing is wrong.
 
-use crate::checks::{self, KnownKeys, Loaded, IN_MEMORY_KEYS};
+use crate::checks::{self, KnownKeys, Loaded, RejectedKeys, IN_MEMORY_KEYS};
 use crate::report::Problems;
 use crate::source::{discover, Source};
 use crate::validate::{map_header, parse_row, FileContext};
@@ -72,6 +72,7 @@ enum Msg {
     Done {
         rows_read: u64,
         encoding: &'static str,
+        refused: RejectedKeys,
     },
 }
 
@@ -125,6 +126,7 @@ pub async fn import(store: &Store, input: &Path, opts: &ImportOptions) -> Result
     let mut tx = store.begin_import().await?;
     let batch_id = tx.create_batch(&source_name, &started_at).await?;
     let mut loaded = Vec::new();
+    let mut refused = RejectedKeys::default();
     let pending: Vec<&'static str> = changed.iter().map(|s| s.table.name).collect();
     for (position, mut source) in changed.into_iter().enumerate() {
         let table = source.table;
@@ -143,8 +145,17 @@ pub async fn import(store: &Store, input: &Path, opts: &ImportOptions) -> Result
         };
         let known = known_keys(&mut tx, table, &pending[position + 1..]).await?;
         let checked_in_memory = known.iter().map(|k| k.reference.column).collect();
-        let (rows_read, encoding) =
-            load_source(&mut tx, &mut source, batch_id, known, opts, &mut problems).await?;
+        let (rows_read, encoding, refused_here) = load_source(
+            &mut tx,
+            &mut source,
+            batch_id,
+            known,
+            std::sync::Arc::new(refused.clone()),
+            opts,
+            &mut problems,
+        )
+        .await?;
+        refused.merge(refused_here);
         tx.restore_indexes(&suspended).await?;
         loaded.push(Loaded {
             table,
@@ -175,7 +186,7 @@ pub async fn import(store: &Store, input: &Path, opts: &ImportOptions) -> Result
         f.rows_skipped = skipped;
         f.rows_added = f.rows_read.saturating_sub(skipped);
     }
-    checks::run_all(&mut tx, &loaded, batch_id, &mut problems).await?;
+    checks::run_all(&mut tx, &loaded, batch_id, &refused, &mut problems).await?;
 
     if problems.errors > 0 {
         tx.rollback().await?;
@@ -287,9 +298,10 @@ async fn load_source(
     source: &mut Source,
     batch_id: i64,
     known: Vec<KnownKeys>,
+    rejected: std::sync::Arc<RejectedKeys>,
     opts: &ImportOptions,
     problems: &mut Problems,
-) -> Result<(u64, &'static str)> {
+) -> Result<(u64, &'static str, RejectedKeys)> {
     let table = source.table;
     let label = source.label.clone();
     let mut reader = source.open()?;
@@ -315,11 +327,15 @@ async fn load_source(
             }
         };
         let map = map_header(table, &header, &label, &mut local);
+        let referenced = RejectedKeys::referenced_columns(table);
+        let mut refused = RejectedKeys::default();
         let ctx = FileContext {
             table,
             map: &map,
             file: &label,
             known: &known,
+            rejected: &rejected,
+            referenced: &referenced,
         };
         let mut chunk = RowChunk::default();
         loop {
@@ -328,14 +344,14 @@ async fn load_source(
                     rows_read += 1;
                     if map.usable {
                         let fields = reader.current();
-                        parse_row(&ctx, fields, line, &mut chunk, &mut local);
+                        parse_row(&ctx, fields, line, &mut chunk, &mut local, &mut refused);
                     }
                     if chunk.len() >= CHUNK_ROWS {
                         let full = std::mem::take(&mut chunk);
                         if send.blocking_send(Msg::Chunk(full)).is_err() {
                             return;
                         }
-                        if local.errors + local.warnings > 0 {
+                        if local.errors + local.warnings + local.notices > 0 {
                             let _ = send.blocking_send(Msg::Problems(std::mem::take(&mut local)));
                         }
                     }
@@ -352,10 +368,11 @@ async fn load_source(
         let _ = send.blocking_send(Msg::Done {
             rows_read,
             encoding: reader.encoding(),
+            refused,
         });
     });
 
-    let mut result = (0, "");
+    let mut result = (0, "", RejectedKeys::default());
     while let Some(msg) = recv.recv().await {
         match msg {
             Msg::Chunk(chunk) => {
@@ -371,7 +388,8 @@ async fn load_source(
             Msg::Done {
                 rows_read,
                 encoding,
-            } => result = (rows_read, encoding),
+                refused,
+            } => result = (rows_read, encoding, refused),
         }
     }
     parser.await.context("the parser thread failed")?;

@@ -26,7 +26,9 @@ pub struct Source {
 
 enum Content {
     Csv(PathBuf),
-    Sheet(Vec<Vec<String>>),
+    /// The rows of a sheet's used range and the worksheet row number of its first row (Excel
+    /// starts the range at the first row that holds anything, not always at row 1).
+    Sheet(Vec<Vec<String>>, u64),
 }
 
 /// What was found: the tables, and the problems seen while looking (files not taken, cells
@@ -134,9 +136,10 @@ pub fn discover(input: &Path) -> Result<Discovered> {
                 .rows()
                 .map(|r| r.iter().map(cell_text).collect())
                 .collect();
+            let first_row = range.start().map_or(1, |(row, _)| u64::from(row) + 1);
             found
                 .ignored
-                .extend(precision_losses(&range, &rows, &label));
+                .extend(precision_losses(&range, &rows, &label, first_row));
             // A sheet's identity is its cell contents, so that editing one sheet of a workbook
             // does not make every other sheet look new.
             let mut h = Sha256::new();
@@ -153,7 +156,7 @@ pub fn discover(input: &Path) -> Result<Discovered> {
                 label,
                 sha256: hex::encode(h.finalize()),
                 size,
-                content: Content::Sheet(rows),
+                content: Content::Sheet(rows, first_row),
             });
         }
     } else {
@@ -178,7 +181,7 @@ fn hash_all(sources: &mut [Source]) -> Result<()> {
         .enumerate()
         .filter_map(|(i, s)| match &s.content {
             Content::Csv(p) => Some((i, p.clone())),
-            Content::Sheet(_) => None,
+            Content::Sheet(..) => None,
         })
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -237,6 +240,7 @@ fn precision_losses(
     range: &calamine::Range<Data>,
     rows: &[Vec<String>],
     label: &str,
+    first_row: u64,
 ) -> Vec<Problem> {
     let header = rows.first().cloned().unwrap_or_default();
     let mut out = Vec::new();
@@ -252,7 +256,7 @@ fn precision_losses(
                 if f.abs() >= 1e15 {
                     out.push(Problem::error(
                         label,
-                        r as u64 + 1,
+                        first_row + r as u64,
                         header.get(c).map(String::as_str).unwrap_or(""),
                         &format!("{f}"),
                         Invalid::new(
@@ -345,10 +349,10 @@ impl Source {
                     .from_reader(decoded);
                 (Rows::Csv(Box::new(reader)), progress)
             }
-            Content::Sheet(rows) => (
+            Content::Sheet(rows, first_row) => (
                 Rows::Sheet {
                     rows: std::mem::take(rows).into_iter(),
-                    line: 0,
+                    line: *first_row - 1,
                 },
                 Arc::new(AtomicU64::new(0)),
             ),
@@ -394,9 +398,10 @@ impl RowReader {
                         if self.csv_record.iter().all(|f| f.trim().is_empty()) {
                             continue;
                         }
-                        return Ok(Some(
-                            self.csv_record.position().map(|p| p.line()).unwrap_or(0),
-                        ));
+                        // The line is counted from the record's byte offset, not taken from
+                        // the CSV reader, whose count lags after every CRLF (see `LineBreaks`).
+                        let byte = self.csv_record.position().map_or(0, |p| p.byte());
+                        return Ok(Some(reader.get_mut().line_of(byte)));
                     }
                     Err(e) => return Err(Box::new(csv_problem(file, e))),
                 }

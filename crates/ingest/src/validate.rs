@@ -2,7 +2,7 @@
 //! the checks that need several cells of one row. Checks that need other rows or other tables
 //! run afterwards in SQL (see `checks`).
 
-use crate::checks::KnownKeys;
+use crate::checks::{dangling_problem, KnownKeys, RejectedKeys};
 use crate::report::{Problem, Problems};
 use crate::source::Record;
 use qingfeng_domain::contract::{parse_cell, Cell, Kind, Table, INCOME_CATEGORIES};
@@ -36,7 +36,10 @@ pub fn map_header(
 ) -> HeaderMap {
     let mut positions = vec![None; table.columns.len()];
     for (i, h) in header.iter().enumerate() {
-        let h_clean = h.trim().trim_start_matches('\u{feff}');
+        // Headers typed with a Chinese input method may hold full-width letters or spaces
+        // ("身份证号 ", "姓　名"); neither is part of a column's name.
+        let folded = qingfeng_domain::clean::identifier(h);
+        let h_clean: &str = &folded.text;
         if h_clean.is_empty() {
             continue;
         }
@@ -148,21 +151,29 @@ pub struct FileContext<'a> {
     pub file: &'a str,
     /// References checked in memory while parsing.
     pub known: &'a [KnownKeys],
+    /// Keys of rows refused in the files read before, to mark knock-on errors.
+    pub rejected: &'a RejectedKeys,
+    /// This table's columns that other tables refer to (see `RejectedKeys`).
+    pub referenced: &'a [&'static str],
 }
 
 /// Parses one record into `chunk`. Returns false (and adds nothing) when the row has an error.
+/// A refused row's keys go into `refused` (see `RejectedKeys`).
 pub fn parse_row(
     ctx: &FileContext<'_>,
     fields: &dyn Record,
     line: u64,
     chunk: &mut RowChunk,
     problems: &mut Problems,
+    refused: &mut RejectedKeys,
 ) -> bool {
     let FileContext {
         table,
         map,
         file,
         known,
+        rejected,
+        referenced,
     } = *ctx;
     let n = fields.field_count();
     if n > map.written.len()
@@ -187,6 +198,7 @@ pub fn parse_row(
                 ),
             ),
         ));
+        remember_refused(ctx, fields, line, refused);
         return false;
     }
     let start = chunk.cells.len();
@@ -224,6 +236,9 @@ pub fn parse_row(
                 if let Some(w) = parsed.warning {
                     problems.push(Problem::warning(file, line, &map.label(table, c), raw, w));
                 }
+                if let Some(n) = parsed.notice {
+                    problems.push(Problem::notice(file, line, &map.label(table, c), raw, n));
+                }
                 chunk.cells.push(parsed.cell);
             }
             Err(why) => {
@@ -239,13 +254,13 @@ pub fn parse_row(
                 // The row is still loaded, so the checks that run later (keys, ledger
                 // conflicts) can report their problems with it too; the import fails anyway.
                 if !k.keys.contains(v) {
-                    let why = crate::checks::dangling(k.reference, v);
-                    problems.push(Problem::error(
+                    problems.push(dangling_problem(
+                        rejected,
+                        k.reference,
                         file,
                         line,
                         &map.label(table, k.column_index),
                         v,
-                        why,
                     ));
                 }
             }
@@ -274,8 +289,38 @@ pub fn parse_row(
         chunk.lines.push(line);
     } else {
         chunk.cells.truncate(start);
+        if !referenced.is_empty() {
+            remember_refused(ctx, fields, line, refused);
+        }
     }
     ok
+}
+
+/// Notes the keys of a refused row that other tables refer to, as they would have been stored.
+fn remember_refused(
+    ctx: &FileContext<'_>,
+    fields: &dyn Record,
+    line: u64,
+    refused: &mut RejectedKeys,
+) {
+    for &name in ctx.referenced {
+        let Some(c) = ctx.table.column_index(name) else {
+            continue;
+        };
+        let Some(raw) = ctx.map.positions[c].and_then(|p| fields.field(p)) else {
+            continue;
+        };
+        let value = match parse_cell(ctx.table.columns[c].kind, raw) {
+            Ok(p) => match p.cell {
+                Cell::Text(t) => t,
+                _ => continue,
+            },
+            Err(_) => raw.trim().to_string(),
+        };
+        if !value.is_empty() {
+            refused.record(ctx.table, name, value, ctx.file, line);
+        }
+    }
 }
 
 /// Checks that need several cells of one row; returns (column index, reason) for each failure.

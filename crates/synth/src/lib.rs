@@ -44,6 +44,7 @@
 
 mod calendar;
 mod decisions;
+pub mod dirt;
 mod names;
 mod officials;
 mod out;
@@ -76,6 +77,9 @@ pub struct Options {
     pub anomaly_rate: f64,
     /// A 12-digit county code of cn-adcodes-county.csv; drawn from the seed when `None`.
     pub county: Option<String>,
+    /// Share of cells written the way county offices really export them (see `dirt`); 0 writes
+    /// clean files. The content, and so the truth, is the same either way.
+    pub dirty: f64,
 }
 
 impl Default for Options {
@@ -88,6 +92,7 @@ impl Default for Options {
             seed: 1,
             anomaly_rate: 0.02,
             county: None,
+            dirty: 0.0,
         }
     }
 }
@@ -256,6 +261,9 @@ pub fn generate(opts: &Options) -> Result<Summary> {
     if !(0.0..=0.5).contains(&opts.anomaly_rate) {
         bail!("anomaly_rate must be between 0 and 0.5");
     }
+    if !(0.0..=1.0).contains(&opts.dirty) {
+        bail!("dirty must be between 0 and 1");
+    }
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("creating {}", opts.out.display()))?;
     let dir = opts.out.as_path();
@@ -329,6 +337,7 @@ pub fn generate(opts: &Options) -> Result<Summary> {
     rows.push(subsidies::write_programs(dir)?);
     w.truth.write(dir)?;
     w.decoys.write(dir)?;
+    dirt::soil(dir, opts.dirty, opts.seed)?;
 
     let order: Vec<&'static str> = qingfeng_domain::contract::TABLES
         .iter()

@@ -73,6 +73,7 @@ fn sweep() {
             seed: f[3].parse().unwrap(),
             anomaly_rate: f[4].parse().unwrap(),
             county: None,
+            dirty: 0.0,
         };
         qingfeng_synth::generate(&opts).expect("generation succeeds");
         eprintln!("checking {c}");

@@ -4,6 +4,8 @@ use qingfeng_ingest::{import, ImportOptions, ImportOutcome, Status};
 use qingfeng_test_support::{copy_fixture, edit, fixture, Backend, TestDb, BACKENDS};
 use std::path::Path;
 
+mod real_files;
+
 async fn run(db: &TestDb, input: &Path, report_dir: &Path) -> ImportOutcome {
     let opts = ImportOptions {
         report_dir: report_dir.to_path_buf(),

@@ -255,8 +255,9 @@ pub async fn upload(
     let zh = wp.is_zh();
     let problems: Vec<ProblemRow> = outcome
         .problems
-        .listed
+        .sorted()
         .iter()
+        .filter(|p| p.severity != qingfeng_ingest::Severity::Notice)
         .take(SHOWN_PROBLEMS)
         .map(|p| ProblemRow {
             file: p.file.clone(),
