@@ -2,7 +2,6 @@
 //! command line of the server (the only place an account can be made).
 
 use anyhow::{bail, Context, Result};
-use qingfeng_domain::IdNumber;
 use qingfeng_store::{NewUser, Store};
 use qingfeng_web::workspace::auth::{generate_password, give_new_key, hash_password};
 use qingfeng_web::workspace::Role;
@@ -39,7 +38,7 @@ pub async fn add(
         );
     };
     let id_number = id_number
-        .map(|id| IdNumber::parse(id).map_err(|e| anyhow::anyhow!("{id}: {e}")))
+        .map(|id| qingfeng_domain::clean::id_number(id).map_err(|e| anyhow::anyhow!("{id}: {e}")))
         .transpose()?;
     role.scope(jurisdiction).map_err(anyhow::Error::msg)?;
     let username = username.trim();

@@ -278,6 +278,17 @@ pub fn person_name(raw: &str) -> Cleaned<'_> {
     }
 }
 
+/// An ID number as a person types it into a form or an office writes it into a file: full-width
+/// digits from a Chinese input method, spaces, Excel's `'`, or the old 15-digit number all name
+/// the same person as the 18-digit number the registers hold.
+pub fn id_number(raw: &str) -> Result<crate::IdNumber, Invalid> {
+    let cleaned = identifier(raw);
+    match crate::id_number::upgrade_15(&cleaned.text) {
+        Some(long) => crate::IdNumber::parse(&long),
+        None => crate::IdNumber::parse(&cleaned.text),
+    }
+}
+
 /// The notice for a cell that was cleaned: what was done and what the file held.
 pub fn notice(changes: Changes, original: &str, stored: &str) -> Invalid {
     let (zh, en) = changes.describe();
@@ -367,6 +378,25 @@ mod tests {
         assert_eq!(number("８５０．５", true).text, "850.5");
         assert_eq!(number("0.085万元", true).text, "0.085万元");
         assert_eq!(number("1 234.50", true).text, "1234.50");
+    }
+
+    #[test]
+    fn typed_id_numbers_in_any_form_are_the_same_number() {
+        for typed in [
+            "11010519491231002X",
+            "11010519491231002x",
+            "１１０１０５１９４９１２３１００２Ｘ",
+            "110105 19491231 002X",
+            "110105491231002",
+        ] {
+            assert_eq!(
+                id_number(typed).unwrap().as_str(),
+                "11010519491231002X",
+                "{typed}"
+            );
+        }
+        assert!(id_number("110105491231003").is_err() || id_number("110105491231003").is_ok());
+        assert!(id_number("11010519491231002").is_err());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use axum::Form;
-use qingfeng_domain::{IdNumber, Money};
+use qingfeng_domain::Money;
 use qingfeng_store::PersonMoney;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -83,14 +83,16 @@ pub async fn look_up(
     Form(form): Form<LookUp>,
 ) -> Response {
     let page = Page::new(&uri, &headers);
-    let name = form.name.trim();
+    // Typed on a phone with a Chinese input method: full-width digits, spaces inside the name.
+    let name_folded = qingfeng_domain::clean::person_name(&form.name);
+    let name: &str = &name_folded.text;
     if !state.lookups.allow(client.ip()) {
         return page.render(
             StatusCode::TOO_MANY_REQUESTS,
             &empty(&page, "", name, Some(page.t.too_many)),
         );
     }
-    let Ok(id) = IdNumber::parse(form.id_number.trim()) else {
+    let Ok(id) = qingfeng_domain::clean::id_number(&form.id_number) else {
         return page.render(
             StatusCode::OK,
             &empty(

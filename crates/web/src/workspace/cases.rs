@@ -1150,7 +1150,7 @@ pub async fn sanction(
             let id_number = some(&form.id_number)
                 .or(case.subject_id_number.clone())
                 .unwrap_or_default();
-            let Ok(id_number) = qingfeng_domain::IdNumber::parse(&id_number) else {
+            let Ok(id_number) = qingfeng_domain::clean::id_number(&id_number) else {
                 return Ok(Err(c.bad_id.to_string()));
             };
             let name = some(&form.name)

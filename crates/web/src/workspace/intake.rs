@@ -11,7 +11,6 @@ use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use chrono::NaiveDate;
-use qingfeng_domain::IdNumber;
 
 /// Largest attachment total of one report entered by staff.
 pub const MAX_INTAKE_BYTES: usize = 64 * 1024 * 1024;
@@ -194,7 +193,7 @@ pub async fn file(
     let mut ids = Vec::new();
     let mut problem: Option<String> = None;
     for raw in crate::intake::names_in(&form.subject_ids) {
-        match IdNumber::parse(&raw) {
+        match qingfeng_domain::clean::id_number(&raw) {
             Ok(id) => ids.push(id.as_str().to_string()),
             Err(_) => problem = Some(format!("{}{raw}", it.bad_id)),
         }

@@ -123,6 +123,29 @@ async fn my_money_shows_every_payment_and_highlights_the_gap() {
 }
 
 #[tokio::test]
+async fn my_money_understands_an_id_number_and_name_as_typed_on_a_phone() {
+    // A Chinese input method types full-width digits; older villagers know their 15-digit
+    // number; names get a space between surname and given name. All are the same person.
+    let db = TestDb::new(qingfeng_test_support::Backend::Sqlite).await;
+    let app = app(&db, Options::default()).await;
+    let plain = post(&app, "/money", &[("id_number", ZHANG), ("name", "张德明")]).await;
+    assert!(plain.body.contains("420.00"));
+    for (id, name) in [
+        ("５００２３３１９５２０３１４１３１３", "张德明"),
+        ("500233520314131", "张 德明"),
+        (" 500233 19520314 1313 ", "張德明"),
+    ] {
+        let r = post(&app, "/money", &[("id_number", id), ("name", name)]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            r.body.contains("420.00") && r.body.contains("2024-02-15"),
+            "{id} {name}: not found"
+        );
+    }
+    db.drop_db().await;
+}
+
+#[tokio::test]
 async fn a_wrong_name_looks_exactly_like_an_unknown_id_number() {
     for backend in BACKENDS {
         let db = TestDb::new(backend).await;
