@@ -38,8 +38,14 @@ pub struct KnownKeys {
 /// under thousands of "unknown program" lines.
 #[derive(Debug, Default, Clone)]
 pub struct RejectedKeys {
-    by_column: HashMap<(&'static str, &'static str), HashMap<String, (String, u64)>>,
+    by_column: HashMap<TableColumn, HashMap<String, Where>>,
 }
+
+/// (table, column) of the contract.
+type TableColumn = (&'static str, &'static str);
+
+/// (file as reports name it, line).
+type Where = (String, u64);
 
 impl RejectedKeys {
     /// The columns of `table` that other tables refer to.
