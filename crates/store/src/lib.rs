@@ -19,6 +19,7 @@ pub use bulk::{ImportTx, RowChunk};
 pub use clues::{
     CheckRecord, ClueRecord, RuleResult, RuleStat, RunSummary, Score, StoredClue, REVIEW_ACTIONS,
 };
+pub use migrate::postgres_schema_fingerprint;
 pub use portal::{OwedLine, PaidLine, PersonMoney, ReportReply, ReportStatus};
 pub use sqlite_bulk::SqliteRow;
 pub use village::{

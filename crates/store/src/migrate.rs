@@ -63,6 +63,13 @@ fn checksum(text: &str) -> String {
     format!("{h:016x}")
 }
 
+/// One checksum over every PostgreSQL migration: names a database migrated to exactly this
+/// schema (the tests copy such a template instead of migrating each fresh database).
+pub fn postgres_schema_fingerprint() -> String {
+    let all: String = MIGRATIONS.iter().map(|m| m.postgres).collect();
+    checksum(&all)
+}
+
 /// Arbitrary constant naming Qingfeng's migration lock among PostgreSQL advisory locks.
 const MIGRATION_LOCK: i64 = 7_141_421_356;
 
