@@ -8,7 +8,7 @@
 CREATE INDEX vouchers_by_village ON vouchers (village_code, date);
 CREATE INDEX entitlements_by_village ON entitlements (village_code, program_code, period);
 CREATE INDEX collective_contracts_by_village ON collective_contracts (village_code);
-CREATE INDEX projects_by_village ON projects (village_code);
+CREATE INDEX projects_by_village ON projects (village_code, project_id);
 CREATE INDEX decisions_by_village ON decisions (village_code);
 CREATE INDEX disclosures_by_village ON disclosures (village_code);
 CREATE INDEX officials_by_division ON officials (division_code);
@@ -16,6 +16,9 @@ CREATE INDEX officials_by_division ON officials (division_code);
 -- A clue's page lists the household of each person named; a report names persons of a village.
 CREATE INDEX persons_by_household ON persons (household_id);
 CREATE INDEX persons_by_village ON persons (village_code, name);
+-- Who may handle a report or a case: officials related to the persons named are excluded, the
+-- relation looked up from either side.
+CREATE INDEX declared_relations_by_relative ON declared_relations (relative_id_number);
 
 -- The clue queue: each filter leads an index that is already in the queue's default order
 -- (amount at risk, largest first), so a page of 50 reads 50 index entries, not every clue.
