@@ -26,7 +26,9 @@ DROP INDEX clues_by_rule;
 DROP INDEX clues_by_village;
 CREATE INDEX clues_by_rule ON clues (rule_id, data_state, amount_at_risk_fen DESC, fingerprint);
 CREATE INDEX clues_by_village ON clues (village_code, data_state, amount_at_risk_fen DESC, fingerprint);
-CREATE INDEX clues_by_amount ON clues (data_state, amount_at_risk_fen DESC, fingerprint);
+-- Village and township ride along so that a township's queue (its villages' clues and those
+-- handed to it) is counted from the index alone.
+CREATE INDEX clues_by_amount ON clues (data_state, amount_at_risk_fen DESC, fingerprint, village_code, assigned_township);
 CREATE INDEX clues_by_review ON clues (review_status, data_state, amount_at_risk_fen DESC, fingerprint);
 CREATE INDEX clues_by_township ON clues (assigned_township);
 
