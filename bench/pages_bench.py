@@ -335,12 +335,16 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "bench", "work"))
     ap.add_argument("--rate", type=float, default=25)
     ap.add_argument("--duration", type=float, default=12)
+    ap.add_argument("--prepare-only", action="store_true", help="make the databases, measure nothing")
     args = ap.parse_args()
     if not os.path.exists(BIN):
         raise SystemExit("build first: cargo build --release")
     os.makedirs(args.work, exist_ok=True)
     over = []
     for size in args.sizes.split(","):
+        if args.prepare_only:
+            prepare(size, args.work)
+            continue
         for row in bench_size(size, args):
             if row[6] > 50 or row[4]:
                 over.append((size,) + row)
