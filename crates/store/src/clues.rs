@@ -221,6 +221,16 @@ impl Store {
                 .rows_affected();
                 summary.resolved_by_data += n;
             }
+            // The dashboard's counts (see `clue_tally`): a check is the only change to the
+            // current clues' rule, village, run and amount, so they are recounted here, once.
+            sqlx::query("DELETE FROM clue_tally").execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO clue_tally (village_code, rule_id, first_run, clues, amount_at_risk_fen) \
+                 SELECT village_code, rule_id, first_run, COUNT(*), SUM(amount_at_risk_fen) FROM clues \
+                 WHERE data_state = 'current' GROUP BY village_code, rule_id, first_run",
+            )
+            .execute(&mut *tx)
+            .await?;
             for s in scores {
                 sqlx::query(
                     "INSERT INTO risk_scores (run_id, kind, subject, label, score, clues, amount_at_risk_fen) \

@@ -51,6 +51,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_cases.sql"),
         postgres: include_str!("../migrations/postgres/0006_cases.sql"),
     },
+    Migration {
+        version: 7,
+        name: "page_indexes",
+        sqlite: include_str!("../migrations/sqlite/0007_page_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0007_page_indexes.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

@@ -73,7 +73,7 @@ impl Scope {
         }
     }
 
-    /// A SQL condition on `village_col` (and `assigned_col` if any) with its one text parameter
+    /// A SQL condition on `village_col` (and `assigned_col` if any) with its text parameters
     /// appended to `binds`.
     fn sql(
         &self,
@@ -86,11 +86,20 @@ impl Scope {
             Scope::Township(t) => {
                 binds.push(t.clone());
                 let n = binds.len();
+                let mut in_township = format!("substr({village_col}, 1, 9) = substr(${n}, 1, 9)");
+                // The same condition as a range of codes too, which an index on the village code
+                // can answer (the substr test alone reads every row).
+                if let Some((low, high)) = township_range(t) {
+                    binds.push(low);
+                    binds.push(high);
+                    let (l, h) = (binds.len() - 1, binds.len());
+                    in_township = format!(
+                        "({village_col} >= ${l} AND {village_col} < ${h} AND {in_township})"
+                    );
+                }
                 match assigned_col {
-                    Some(a) => {
-                        format!("(substr({village_col}, 1, 9) = substr(${n}, 1, 9) OR {a} = ${n})")
-                    }
-                    None => format!("substr({village_col}, 1, 9) = substr(${n}, 1, 9)"),
+                    Some(a) => format!("({in_township} OR {a} = ${n})"),
+                    None => in_township,
                 }
             }
             Scope::Village(v) => {
@@ -99,6 +108,28 @@ impl Scope {
             }
         }
     }
+}
+
+/// The codes that begin with a township code's first nine digits, as `[low, high)`: the
+/// township's villages. None when the code is not nine digits or more, or is all nines (no
+/// upper bound of the same length); the substr test then stands alone.
+fn township_range(township: &str) -> Option<(String, String)> {
+    let prefix = township.get(..9)?;
+    if !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // A decimal increment, carry included, so that the bound is a digit string too and sorts the
+    // same under any collation of the database.
+    let mut high = prefix.as_bytes().to_vec();
+    for b in high.iter_mut().rev() {
+        if *b == b'9' {
+            *b = b'0';
+        } else {
+            *b += 1;
+            return Some((prefix.to_string(), String::from_utf8(high).ok()?));
+        }
+    }
+    None
 }
 
 #[derive(Debug, Clone, Default)]
@@ -715,25 +746,46 @@ impl Store {
 
     /// Current clues in `scope` counted by `by`: `rule`, `village` or `month` (the month the
     /// clue was first found).
+    ///
+    /// Read from `clue_tally` (kept by `record_check`), plus, for a township, the clues handed
+    /// to it from outside it, which are counted live: a dashboard never reads every clue.
     pub async fn clue_tally(&self, scope: &Scope, by: &str) -> Result<Vec<Tally>> {
-        let (key, label) = match by {
-            "rule" => ("c.rule_id", "NULL"),
-            "village" => (
-                "c.village_code",
-                "(SELECT MAX(d.name) FROM divisions d WHERE d.code = c.village_code)",
-            ),
-            "month" => (
-                "(SELECT substr(r.started_at, 1, 7) FROM check_runs r WHERE r.run_id = c.first_run)",
-                "NULL",
-            ),
+        let column = match by {
+            "rule" => "rule_id",
+            "village" => "village_code",
+            "month" => "first_run",
             other => bail!("unknown tally {other}"),
         };
         let mut binds = Vec::new();
-        let wh = scope.sql("c.village_code", Some("c.assigned_township"), &mut binds);
+        let mut parts = vec![format!(
+            "SELECT t.{column} AS g, t.clues AS n, t.amount_at_risk_fen AS a FROM clue_tally t WHERE {}",
+            scope.sql("t.village_code", None, &mut binds)
+        )];
+        if let Scope::Township(township) = scope {
+            binds.push(township.clone());
+            let n = binds.len();
+            parts.push(format!(
+                "SELECT c.{column} AS g, 1 AS n, c.amount_at_risk_fen AS a FROM clues c \
+                 WHERE c.assigned_township = ${n} AND c.data_state = 'current' \
+                 AND (c.village_code IS NULL OR substr(c.village_code, 1, 9) <> substr(${n}, 1, 9))"
+            ));
+        }
+        let (key, label) = match by {
+            "rule" => ("u.g", "NULL"),
+            "village" => (
+                "u.g",
+                "(SELECT MAX(d.name) FROM divisions d WHERE d.code = s.k)",
+            ),
+            _ => (
+                "(SELECT substr(r.started_at, 1, 7) FROM check_runs r WHERE r.run_id = u.g)",
+                "NULL",
+            ),
+        };
         let sql = format!(
-            "SELECT COALESCE(k, ''), MAX(l), COUNT(*), CAST(SUM(a) AS BIGINT) FROM \
-             (SELECT {key} AS k, {label} AS l, c.amount_at_risk_fen AS a FROM clues c \
-              WHERE c.data_state = 'current' AND {wh}) t GROUP BY k ORDER BY k"
+            "SELECT COALESCE(s.k, ''), {label}, s.n, s.a FROM \
+             (SELECT v.k, CAST(SUM(v.n) AS BIGINT) AS n, CAST(SUM(v.a) AS BIGINT) AS a \
+              FROM (SELECT {key} AS k, u.n, u.a FROM ({}) u) v GROUP BY v.k) s ORDER BY s.k",
+            parts.join(" UNION ALL ")
         );
         type Row = (String, Option<String>, i64, i64);
         let rows: Vec<Row> = on_pool!(self, pool => {

@@ -666,6 +666,93 @@ async fn dismissing_a_clue_records_who_when_and_why_and_the_view_is_logged() {
     }
 }
 
+/// The dashboard's counts come from the tally kept per check plus, for a township, the clues
+/// handed to it live: they must equal a count of the queue's own rows in every scope, before and
+/// after a hand-over, and after a later check resolves a clue.
+#[tokio::test]
+async fn dashboard_counts_equal_the_clues_in_scope() {
+    use qingfeng_store::{ClueFilter, Scope, Tally};
+    use std::collections::BTreeMap;
+    async fn expected(store: &Store, scope: &Scope, by: &str) -> Vec<Tally> {
+        let filter = ClueFilter {
+            limit: 1000,
+            ..Default::default()
+        };
+        let (clues, _) = store.clue_queue(scope, &filter).await.unwrap();
+        let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
+        for c in clues {
+            let (key, label) = match by {
+                "rule" => (c.rule_id.clone(), None),
+                "village" => (
+                    c.village_code.clone().unwrap_or_default(),
+                    c.village_name.clone(),
+                ),
+                _ => (
+                    c.first_found_at.clone().unwrap_or_default()[..7].to_string(),
+                    None,
+                ),
+            };
+            let t = tally.entry(key.clone()).or_insert(Tally {
+                key,
+                label,
+                clues: 0,
+                amount_at_risk_fen: 0,
+            });
+            t.clues += 1;
+            t.amount_at_risk_fen += c.amount_at_risk_fen;
+        }
+        tally.into_values().collect()
+    }
+    async fn compare(store: &Store, when: &str) {
+        let scopes = [
+            Scope::County,
+            Scope::Township(TOWNSHIP_1.into()),
+            Scope::Township(TOWNSHIP_2.into()),
+            Scope::Village(VILLAGE_1.into()),
+        ];
+        for scope in &scopes {
+            for by in ["rule", "village", "month"] {
+                assert_eq!(
+                    store.clue_tally(scope, by).await.unwrap(),
+                    expected(store, scope, by).await,
+                    "{when}: {scope:?} by {by}"
+                );
+            }
+        }
+    }
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        compare(&db.store, "after the check").await;
+        // Township 2's clue handed to township 1, and one of township 1's to township 2.
+        db.store
+            .assign_clues(&[CLUE_T2.to_string()], TOWNSHIP_1, "investigator")
+            .await
+            .unwrap();
+        db.store
+            .assign_clues(&[CLUE_T1_B.to_string()], TOWNSHIP_2, "investigator")
+            .await
+            .unwrap();
+        compare(&db.store, "after hand-overs").await;
+        // A second check that finds only one of the dead-payee clues again.
+        let ran = vec!["SUB-DEAD-PAYEE".to_string()];
+        db.store
+            .record_check(&CheckRecord {
+                started_at: "2026-12-01T08:00:00Z",
+                data_state: "test",
+                rules_selected: "all",
+                results: &[],
+                rules_ran: &ran,
+                clues: &[clue(CLUE_T1, "SUB-DEAD-PAYEE", VILLAGE_1, ZHANG, 216_000)],
+                scores: &[],
+            })
+            .await
+            .unwrap();
+        compare(&db.store, "after a second check").await;
+        db.drop_db().await;
+    }
+}
+
 #[tokio::test]
 async fn clues_are_handed_to_a_township_in_bulk() {
     for backend in BACKENDS {
