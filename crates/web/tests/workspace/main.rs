@@ -711,6 +711,27 @@ async fn dashboard_counts_equal_the_clues_in_scope() {
             Scope::Village(VILLAGE_1.into()),
         ];
         for scope in &scopes {
+            // The queue's total, counted from the tally when only rule or village filter it,
+            // equals its rows.
+            for (rule, village) in [
+                (None, None),
+                (Some("SUB-DEAD-PAYEE"), None),
+                (None, Some(VILLAGE_1)),
+                (Some("FUN-SPLIT"), Some("500233101002")),
+            ] {
+                let filter = ClueFilter {
+                    rule_id: rule.map(str::to_string),
+                    village_code: village.map(str::to_string),
+                    limit: 1000,
+                    ..Default::default()
+                };
+                let (rows, total) = store.clue_queue(scope, &filter).await.unwrap();
+                assert_eq!(
+                    total,
+                    rows.len() as i64,
+                    "{when}: {scope:?} {rule:?} {village:?}"
+                );
+            }
             for by in ["rule", "village", "month"] {
                 assert_eq!(
                     store.clue_tally(scope, by).await.unwrap(),
