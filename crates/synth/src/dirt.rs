@@ -161,9 +161,7 @@ fn soil_file(path: &Path, table: &Table, rate: f64, rng: &mut ChaCha8Rng) -> Res
             .collect();
         w.write_record(&header)?;
         let mut record = csv::StringRecord::new();
-        let mut row = 0u64;
         while reader.read_record(&mut record)? {
-            row += 1;
             // Spreadsheet exports carry blank rows now and then.
             if rng.gen_bool(rate / 20.0) {
                 w.write_record(vec![""; headers.len()])?;
@@ -178,7 +176,6 @@ fn soil_file(path: &Path, table: &Table, rate: f64, rng: &mut ChaCha8Rng) -> Res
                 .collect();
             w.write_record(&fields)?;
         }
-        let _ = row;
         w.flush()?;
     }
     let bytes = match style {
