@@ -540,7 +540,11 @@ async fn a_township_official_never_sees_another_townships_clues() {
         // Another township's clue is "not found", not "forbidden": its existence stays hidden.
         let other = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&s2.cookie)).await;
         assert_eq!(other.status, StatusCode::NOT_FOUND);
-        assert!(!other.body.contains("216"), "nothing of the clue shown");
+        // What would identify the clue: its amount as shown, its explanation, its subject. (Not a
+        // bare "216": the page's random session token can contain those digits.)
+        for shown in ["2,160.00", "2160.00", "fp-dead-payee-t1 说明", "fp-dead-payee-t1 explained", ZHANG] {
+            assert!(!other.body.contains(shown), "nothing of the clue shown: {shown}");
+        }
         let review = post(
             &app,
             &format!("/work/clues/{CLUE_T1}/review"),
