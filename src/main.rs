@@ -27,6 +27,10 @@ struct DatabaseArg {
     /// Database: a SQLite file path or sqlite:… URL, or postgres://… / 数据库(SQLite 文件或 PostgreSQL 地址)
     #[arg(long, env = "QINGFENG_DATABASE_URL", default_value = qingfeng_store::DEFAULT_DATABASE)]
     database: String,
+    /// The server's key file (matter and audit keys), kept apart from the database; default
+    /// qingfeng.keys beside a SQLite file / 服务器密钥文件(与数据库分开保管)
+    #[arg(long, env = "QINGFENG_KEYS_FILE")]
+    keys: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -108,10 +112,14 @@ enum Command {
         #[arg(long, env = "QINGFENG_UPPER_RECIPIENT")]
         upper_recipient: Option<String>,
     },
-    /// Check the audit trail's hash chain and print its head / 校验审计记录哈希链
+    /// Check the audit trail's and the access log's chains and MACs, print the head /
+    /// 校验审计记录与访问日志
     Audit {
         #[command(flatten)]
         db: DatabaseArg,
+        /// A head hash written down earlier: checks that it is still in the trail
+        #[arg(long)]
+        head: Option<String>,
     },
     /// Write the reports that belong to the level above (sealed to its key) and mark them sent /
     /// 向上级转送举报
@@ -238,9 +246,42 @@ enum CluesCommand {
     },
 }
 
+impl Command {
+    /// The database argument of the command, for those that open one.
+    fn database(&self) -> Option<&DatabaseArg> {
+        match self {
+            Command::Import { db, .. }
+            | Command::Batches { db }
+            | Command::Check { db, .. }
+            | Command::Eval { db, .. }
+            | Command::Demo { db, .. }
+            | Command::Serve { db, .. }
+            | Command::Audit { db, .. }
+            | Command::Upward { db, .. } => Some(db),
+            Command::Rules {
+                command: RulesCommand::Stats { db },
+            } => Some(db),
+            Command::Rules { .. } | Command::Generate(_) => None,
+            Command::Clues { command } => match command {
+                CluesCommand::Export { db, .. } | CluesCommand::Review { db, .. } => Some(db),
+            },
+            Command::User { command } => match command {
+                UserCommand::Add { db, .. }
+                | UserCommand::Disable { db, .. }
+                | UserCommand::Enable { db, .. }
+                | UserCommand::ResetPassword { db, .. }
+                | UserCommand::List { db } => Some(db),
+            },
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    if let Some(keys) = cli.command.database().and_then(|db| db.keys.clone()) {
+        commands::set_keys_file(keys);
+    }
     let result = match cli.command {
         Command::Generate(args) => commands::generate::run(&args),
         Command::Import {
@@ -275,7 +316,7 @@ async fn main() -> std::process::ExitCode {
             }
             Err(e) => Err(e),
         },
-        Command::Audit { db } => commands::audit::verify(&db.database).await,
+        Command::Audit { db, head } => commands::audit::verify(&db.database, head.as_deref()).await,
         Command::Upward { db, out, by } => commands::upward::export(&db.database, &out, &by).await,
         Command::User { command } => match command {
             UserCommand::Add {

@@ -138,7 +138,7 @@ pub async fn review(
         })
         .transpose()
     };
-    let store = Store::open(database).await?;
+    let (store, _keys) = super::open_store(database).await?;
     store
         .review_clue(
             fingerprint,

@@ -22,7 +22,7 @@ pub async fn run(database: &str, out: &Path, serve: Option<&str>) -> Result<Exit
     let summary = qingfeng_synth::generate(&opts)?;
     super::generate::print_summary(&summary, out, started.elapsed().as_secs_f64());
     println!();
-    let store = Store::open(database).await?;
+    let (store, keys) = super::open_store(database).await?;
     let outcome = super::import::import_into(&store, database, out, Path::new(out)).await?;
     if outcome.status == Status::Rejected {
         store.close().await;
@@ -52,8 +52,11 @@ pub async fn run(database: &str, out: &Path, serve: Option<&str>) -> Result<Exit
     match serve {
         Some(listen) => {
             println!();
-            super::serve::serve_store(store, database, listen, qingfeng_web::Options::default())
-                .await?;
+            let opts = qingfeng_web::Options {
+                keys: Some(keys),
+                ..Default::default()
+            };
+            super::serve::serve_store(store, database, listen, opts).await?;
         }
         None => store.close().await,
     }
@@ -125,7 +128,7 @@ async fn demo_logins(store: &Store) -> Result<()> {
         let hash = hash_password(&password)?;
         let user_id = match store.user_by_name(username).await? {
             Some(u) => {
-                store.set_password_hash(username, &hash).await?;
+                store.set_password_hash(username, &hash, "demo").await?;
                 u.user_id
             }
             None => {
@@ -136,6 +139,7 @@ async fn demo_logins(store: &Store) -> Result<()> {
                         role: role.code(),
                         jurisdiction,
                         password_hash: &hash,
+                        created_by: "demo",
                     })
                     .await?
             }

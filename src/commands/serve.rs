@@ -18,8 +18,13 @@ pub fn calendar(path: Option<&std::path::Path>) -> Result<qingfeng_domain::WorkC
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
-pub async fn run(database: &str, listen: &str, opts: qingfeng_web::Options) -> Result<ExitCode> {
-    let store = Store::open(database).await?;
+pub async fn run(
+    database: &str,
+    listen: &str,
+    mut opts: qingfeng_web::Options,
+) -> Result<ExitCode> {
+    let (store, keys) = super::open_store(database).await?;
+    opts.keys = Some(keys);
     serve_store(store, database, listen, opts).await?;
     Ok(ExitCode::SUCCESS)
 }

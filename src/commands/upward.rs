@@ -4,12 +4,11 @@
 //! cannot open them: `age -d -i commission.key report-12.age`), then marked as sent up.
 
 use anyhow::{Context, Result};
-use qingfeng_store::Store;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub async fn export(database: &str, out: &Path, actor: &str) -> Result<ExitCode> {
-    let store = Store::open(database).await?;
+    let (store, _keys) = super::open_store(database).await?;
     let done = async {
         std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
         let pending = store.upward_pending().await?;

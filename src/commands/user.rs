@@ -52,7 +52,7 @@ pub async fn add(
     }
     let (password, generated) = new_password(password_stdin)?;
     let hash = hash_password(&password)?;
-    let store = Store::open(database).await?;
+    let (store, _keys) = super::open_store(database).await?;
     let created = async {
         let user_id = store
             .create_user(&NewUser {
@@ -61,12 +61,17 @@ pub async fn add(
                 role: role.code(),
                 jurisdiction,
                 password_hash: &hash,
+                created_by: &super::cli_actor(),
             })
             .await?;
         // The account's own ID number links it to the registers: reports about the official's
         // relatives or village are then kept from them (conflict-of-interest exclusion).
         store
-            .set_user_id_number(user_id, id_number.as_ref().map(|i| i.as_str()))
+            .set_user_id_number(
+                user_id,
+                id_number.as_ref().map(|i| i.as_str()),
+                &super::cli_actor(),
+            )
             .await?;
         give_new_key(&store, user_id, &password).await
     }
@@ -85,8 +90,10 @@ pub async fn add(
 }
 
 pub async fn set_disabled(database: &str, username: &str, disabled: bool) -> Result<ExitCode> {
-    let store = Store::open(database).await?;
-    let found = store.set_user_disabled(username, disabled).await;
+    let (store, _keys) = super::open_store(database).await?;
+    let found = store
+        .set_user_disabled(username, disabled, &super::cli_actor())
+        .await;
     store.close().await;
     if !found? {
         bail!("no user {username} / 无此用户");
@@ -106,9 +113,12 @@ pub async fn reset_password(
 ) -> Result<ExitCode> {
     let (password, generated) = new_password(password_stdin)?;
     let hash = hash_password(&password)?;
-    let store = Store::open(database).await?;
+    let (store, _keys) = super::open_store(database).await?;
     let found = async {
-        if !store.set_password_hash(username, &hash).await? {
+        if !store
+            .set_password_hash(username, &hash, &super::cli_actor())
+            .await?
+        {
             return anyhow::Ok(false);
         }
         let user = store

@@ -1,6 +1,6 @@
 //! The `qingfeng` binary as a user runs it: real processes, real files, both databases.
 
-use qingfeng_test_support::{fixture, Backend, TestDb, BACKENDS};
+use qingfeng_test_support::{fixture, write_test_keys, Backend, TestDb, BACKENDS};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -532,6 +532,8 @@ fn serve_answers_over_http_and_logs_nothing_about_visitors() {
     use std::io::{BufRead, BufReader, Read};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("serve.sqlite");
+    // The key file exists already (a server's first start says it made one, on stderr).
+    write_test_keys(dir.path());
     run_ok(
         qingfeng()
             .arg("import")
@@ -616,6 +618,8 @@ fn serve_answers_over_http_and_logs_nothing_about_visitors() {
 fn reports_for_the_level_above_are_written_sealed_to_its_key_and_marked_sent() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("upward.sqlite");
+    // The report below is stored in this process: the binary must check it with the same key.
+    write_test_keys(dir.path());
     run_ok(
         qingfeng()
             .arg("import")

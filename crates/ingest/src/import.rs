@@ -82,6 +82,18 @@ pub async fn import(store: &Store, input: &Path, opts: &ImportOptions) -> Result
     let found = discover(input)?;
     let mut problems = Problems::default();
     problems.extend(found.ignored);
+    // Every table's file refused as a whole (an XLSX sheet beyond the contract's size): a report
+    // saying why, not "no table found".
+    if found.sources.is_empty() && problems.errors > 0 {
+        let report = write_report_if_any(&problems, opts)?;
+        return Ok(ImportOutcome {
+            status: Status::Rejected,
+            files: Vec::new(),
+            problems,
+            report,
+            elapsed: started.elapsed(),
+        });
+    }
     if found.sources.is_empty() {
         anyhow::bail!(
             "no table of the data contract found in {} / 未找到数据规范中的任何表",

@@ -117,9 +117,8 @@ pub fn discover(input: &Path) -> Result<Discovered> {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        let mut book = calamine::open_workbook_auto(input).with_context(|| {
-            format!("cannot open workbook {} / 无法打开工作簿", input.display())
-        })?;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(input)
+            .with_context(|| format!("cannot open workbook {book_name} / 无法打开工作簿"))?;
         for sheet in book.sheet_names().to_vec() {
             let label = format!("{book_name}#{sheet}");
             let Some(table) = table_for(&sheet) else {
@@ -129,17 +128,20 @@ pub fn discover(input: &Path) -> Result<Discovered> {
             if found.sources.iter().any(|s| s.table.name == table.name) {
                 bail!("two sheets for table {} / 同一表有两个工作表", table.name);
             }
-            let range = book
-                .worksheet_range(&sheet)
-                .with_context(|| format!("reading sheet {sheet}"))?;
-            let rows: Vec<Vec<String>> = range
-                .rows()
-                .map(|r| r.iter().map(cell_text).collect())
-                .collect();
-            let first_row = range.start().map_or(1, |(row, _)| u64::from(row) + 1);
-            found
-                .ignored
-                .extend(precision_losses(&range, &rows, &label, first_row));
+            let sheet_rows = match read_sheet(&mut book, &sheet, &label)? {
+                Ok(rows) => rows,
+                Err(refused) => {
+                    found.ignored.push(*refused);
+                    continue;
+                }
+            };
+            let (rows, first_row) = (sheet_rows.rows, sheet_rows.first_row);
+            found.ignored.extend(precision_losses(
+                &sheet_rows.long_numbers,
+                &rows,
+                &label,
+                first_row,
+            ));
             // A sheet's identity is its cell contents, so that editing one sheet of a workbook
             // does not make every other sheet look new.
             let mut h = Sha256::new();
@@ -234,42 +236,130 @@ fn hash_file(path: &Path) -> Result<(String, u64)> {
     Ok((hex::encode(h.finalize()), size))
 }
 
+/// The most columns a sheet may use: the widest table of the contract has far fewer, and a
+/// sheet's data beyond this is an inflated used range (or an attack), not a register.
+pub const MAX_SHEET_COLUMNS: u32 = 256;
+
+/// A sheet's cells as rows of text.
+struct SheetRows {
+    rows: Vec<Vec<String>>,
+    /// Worksheet row number (1-based) of `rows[0]`.
+    first_row: u64,
+    /// Number cells of 15 digits or more: (index into `rows`, column, value).
+    long_numbers: Vec<(usize, usize, f64)>,
+}
+
+/// Reads a sheet one cell at a time. Asking calamine for the sheet's whole range would reserve
+/// room for every cell between the first and the last: a 1.5 KB workbook with cells in A1 and
+/// XFD1048576 asks for 17 billion and takes the server down. Here a cell beyond
+/// [`MAX_SHEET_COLUMNS`] refuses the sheet, and blank rows cost nothing, so memory follows the
+/// cells actually present.
+fn read_sheet<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+    label: &str,
+) -> Result<Result<SheetRows, Box<Problem>>> {
+    let mut reader = book
+        .worksheet_cells_reader(sheet)
+        .with_context(|| format!("reading sheet {label} / 读取工作表"))?;
+    // (row, column, text, number) of every cell that holds something, in file order.
+    let mut cells: Vec<(u32, u32, String, Option<f64>)> = Vec::new();
+    while let Some(cell) = reader
+        .next_cell()
+        .with_context(|| format!("reading sheet {label} / 读取工作表"))?
+    {
+        let (row, col) = cell.get_position();
+        let value = Data::from(cell.get_value().clone());
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        if col >= MAX_SHEET_COLUMNS {
+            let at = format!("{}{}", column_letters(col), row + 1);
+            return Ok(Err(Box::new(Problem::error(
+                label,
+                u64::from(row) + 1,
+                &column_letters(col),
+                &cell_text(&value),
+                Invalid::new(
+                    "xlsx_sheet_too_wide",
+                    format!("单元格 {at} 超出登记表最多 {MAX_SHEET_COLUMNS} 列的范围, 整张工作表未读入; 请删除数据右侧的列后重新保存"),
+                    format!("cell {at} lies beyond the {MAX_SHEET_COLUMNS} columns a register can have, so the sheet was not read; delete the columns right of the data and save again"),
+                ),
+            ))));
+        }
+        // XLSX stores every number as a double; calamine may hand whole ones over as Int.
+        let number = match value {
+            Data::Float(f) => Some(f),
+            Data::Int(i) => Some(i as f64),
+            _ => None,
+        };
+        cells.push((row, col, cell_text(&value), number));
+    }
+    let first_row = cells.iter().map(|c| c.0).min().unwrap_or(0);
+    let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
+    let last_row = cells.iter().map(|c| c.0).max().unwrap_or(0);
+    // A blank row is an empty Vec: no allocation, whatever the gap.
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if !cells.is_empty() {
+        rows.resize_with((last_row - first_row + 1) as usize, Vec::new);
+    }
+    let mut long_numbers = Vec::new();
+    for (row, col, text, number) in cells {
+        let (r, c) = ((row - first_row) as usize, (col - first_col) as usize);
+        let cells_of_row = &mut rows[r];
+        if cells_of_row.len() <= c {
+            cells_of_row.resize(c + 1, String::new());
+        }
+        cells_of_row[c] = text;
+        if let Some(f) = number.filter(|f| f.abs() >= 1e15) {
+            long_numbers.push((r, c, f));
+        }
+    }
+    Ok(Ok(SheetRows {
+        rows,
+        first_row: u64::from(first_row) + 1,
+        long_numbers,
+    }))
+}
+
+/// Excel's name of a 0-based column: A, …, Z, AA, …, XFD.
+fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
+}
+
 /// Excel keeps 15 significant digits: a longer number typed into a number cell (an ID or bank
 /// account number) has already been changed. Each such cell is an error, not a silent import.
 fn precision_losses(
-    range: &calamine::Range<Data>,
+    long_numbers: &[(usize, usize, f64)],
     rows: &[Vec<String>],
     label: &str,
     first_row: u64,
 ) -> Vec<Problem> {
     let header = rows.first().cloned().unwrap_or_default();
-    let mut out = Vec::new();
-    for (r, row) in range.rows().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            // XLSX stores every number as a double; calamine may hand whole ones over as Int.
-            let number = match cell {
-                Data::Float(f) => Some(*f),
-                Data::Int(i) => Some(*i as f64),
-                _ => None,
-            };
-            if let Some(f) = number {
-                if f.abs() >= 1e15 {
-                    out.push(Problem::error(
-                        label,
-                        first_row + r as u64,
-                        header.get(c).map(String::as_str).unwrap_or(""),
-                        &format!("{f}"),
-                        Invalid::new(
-                            "xlsx_number_precision",
-                            "数字超过Excel的15位精度, 末几位已丢失; 请将该列设为文本格式后重新录入",
-                            "the number exceeds Excel's 15-digit precision and has lost its last digits; format the column as text and enter it again",
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    out
+    long_numbers
+        .iter()
+        .map(|&(r, c, f)| {
+            Problem::error(
+                label,
+                first_row + r as u64,
+                header.get(c).map(String::as_str).unwrap_or(""),
+                &format!("{f}"),
+                Invalid::new(
+                    "xlsx_number_precision",
+                    "数字超过Excel的15位精度, 末几位已丢失; 请将该列设为文本格式后重新录入",
+                    "the number exceeds Excel's 15-digit precision and has lost its last digits; format the column as text and enter it again",
+                ),
+            )
+        })
+        .collect()
 }
 
 /// A spreadsheet cell as the text a CSV export would have had.

@@ -37,6 +37,9 @@ pub struct NewCase<'a> {
     pub village_code: Option<&'a str>,
     pub subject_id_number: Option<&'a str>,
     pub subject_name: Option<&'a str>,
+    /// Every person the case concerns (ID number, name), the subject first: each person the
+    /// report names, or each person the clue's evidence names.
+    pub subjects: &'a [(String, String)],
     pub important: bool,
     pub filed_on: &'a str,
 }
@@ -177,6 +180,19 @@ impl Store {
                 ),
                 None => None,
             };
+            if let (Some(id), Some(c)) = (case_id, &d.case) {
+                for (id_number, name) in c.subjects {
+                    sqlx::query(
+                        "INSERT INTO case_subjects (case_id, id_number, name) VALUES ($1, $2, $3) \
+                         ON CONFLICT (case_id, id_number) DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(id_number)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
             sqlx::query(
                 "INSERT INTO dispositions (source_kind, source_id, way, meeting_on, participants, decision, \
                  reply_due, case_id, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -258,6 +274,16 @@ impl Store {
     pub async fn case(&self, case_id: i64) -> Result<Option<CaseRecord>> {
         let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_id = $1");
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(case_id).fetch_optional(pool).await)?)
+    }
+
+    /// Every person the case concerns (ID number, name), in the order they were recorded.
+    pub async fn case_subjects(&self, case_id: i64) -> Result<Vec<(String, String)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT id_number, name FROM case_subjects WHERE case_id = $1 ORDER BY id_number",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Moves a case from `from` to `to` (checked by the caller against the state machine); refused

@@ -57,6 +57,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_page_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0007_page_indexes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "insiders",
+        sqlite: include_str!("../migrations/sqlite/0008_insiders.sql"),
+        postgres: include_str!("../migrations/postgres/0008_insiders.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

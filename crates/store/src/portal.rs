@@ -191,6 +191,26 @@ impl Store {
         Ok(stored)
     }
 
+    /// A stored installation secret, if there is one (without making it).
+    pub async fn installation_secret_if_any(&self, name: &str) -> Result<Option<String>> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT value FROM installation_secrets WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// Deletes an installation secret that has moved out of the database.
+    pub async fn forget_installation_secret(&self, name: &str) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM installation_secrets WHERE name = $1")
+            .bind(name)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
     /// The status of the report whose receipt hashes to `receipt_hash`.
     pub async fn report_status(&self, receipt_hash: &str) -> Result<Option<ReportStatus>> {
         type Row = (

@@ -7,6 +7,7 @@
 use crate::audit::{append_audit, begin_audited, AuditEvent};
 use crate::{on_pool, Store};
 use anyhow::{Context, Result};
+use qingfeng_domain::DivisionCode;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Appends a reply the reporter reads with the receipt code, inside the open transaction `tx`.
@@ -328,11 +329,13 @@ impl Store {
         })?)
     }
 
-    /// Splits `candidates` into those who may handle a report about `village_code` naming
+    /// Splits `candidates` into those who may handle a matter about `village_code` naming
     /// `subjects` (ID numbers), and those excluded with the reason. Excluded: a person named; a
     /// member of a named person's household; a relative declared by or declaring a named person;
-    /// anyone holding a current post in the village or its township (officials register); an
-    /// account whose jurisdiction is the village or its township.
+    /// anyone holding a current post in a village or township the matter touches (officials
+    /// register); an account whose jurisdiction is one of them. The matter touches the village
+    /// given and, for each person named, their own village and the divisions where they hold a
+    /// current post: a report may name people of several villages, or give no village at all.
     pub async fn exclude_conflicted(
         &self,
         candidates: Vec<Candidate>,
@@ -340,7 +343,9 @@ impl Store {
         subjects: &[String],
         today: &str,
     ) -> Result<(Vec<Candidate>, Vec<Exclusion>)> {
-        let township = village_code.and_then(township_of);
+        let touched = self
+            .divisions_touched(village_code, subjects, today)
+            .await?;
         let linked: Vec<String> = candidates
             .iter()
             .filter_map(|c| c.id_number.clone())
@@ -384,26 +389,28 @@ impl Store {
             })?;
             rows.into_iter().map(|r| r.0).collect()
         };
-        // Current posts of the linked officials in the village or its township.
-        let serving: BTreeMap<String, String> = match (village_code, linked.is_empty()) {
-            (Some(v), false) => {
-                let t = township.clone().unwrap_or_default();
-                let sql = format!(
-                    "SELECT id_number, org_name || ' ' || position FROM officials \
-                     WHERE division_code IN ($1, $2) AND (end_date IS NULL OR end_date = '' OR end_date >= $3) \
-                     AND id_number IN ({})",
-                    placeholders(4, linked.len())
-                );
-                let rows: Vec<(String, String)> = on_pool!(self, pool => {
-                    let mut q = sqlx::query_as(&sql).bind(v).bind(&t).bind(today);
-                    for l in &linked {
-                        q = q.bind(l);
-                    }
-                    q.fetch_all(pool).await
-                })?;
-                rows.into_iter().collect()
-            }
-            _ => BTreeMap::new(),
+        // Current posts of the linked officials in a touched village or township.
+        let serving: BTreeMap<String, String> = if touched.is_empty() || linked.is_empty() {
+            BTreeMap::new()
+        } else {
+            let sql = format!(
+                "SELECT id_number, org_name || ' ' || position FROM officials \
+                 WHERE (end_date IS NULL OR end_date = '' OR end_date >= $1) \
+                 AND division_code IN ({}) AND id_number IN ({})",
+                placeholders(2, touched.len()),
+                placeholders(2 + touched.len(), linked.len())
+            );
+            let rows: Vec<(String, String)> = on_pool!(self, pool => {
+                let mut q = sqlx::query_as(&sql).bind(today);
+                for t in &touched {
+                    q = q.bind(t);
+                }
+                for l in &linked {
+                    q = q.bind(l);
+                }
+                q.fetch_all(pool).await
+            })?;
+            rows.into_iter().collect()
         };
         let mut allowed = Vec::new();
         let mut excluded = Vec::new();
@@ -430,9 +437,7 @@ impl Store {
                         format!("在本村或本乡镇任职：{post}"),
                         format!("holds a post in the village or its township: {post}"),
                     ))
-                } else if village_code.is_some_and(|v| c.jurisdiction == v)
-                    || township.as_deref().is_some_and(|t| c.jurisdiction == t)
-                {
+                } else if touched.contains(&c.jurisdiction) {
                     Some((
                         "管辖本村或本乡镇".into(),
                         "works in the village's or township's own jurisdiction".into(),
@@ -450,6 +455,46 @@ impl Store {
             }
         }
         Ok((allowed, excluded))
+    }
+
+    /// The villages and townships a matter touches: `village_code` (with its township) and, for
+    /// each of `subjects`, the village they live in and the village or township of each current
+    /// post they hold (with its township). County-level posts are left out: they would exclude
+    /// the whole county commission, which is what reports about county leaders going up is for.
+    pub async fn divisions_touched(
+        &self,
+        village_code: Option<&str>,
+        subjects: &[String],
+        today: &str,
+    ) -> Result<BTreeSet<String>> {
+        let mut codes: Vec<String> = village_code.into_iter().map(str::to_string).collect();
+        if !subjects.is_empty() {
+            let list = placeholders(2, subjects.len());
+            let sql = format!(
+                "SELECT village_code FROM persons WHERE id_number IN ({list}) \
+                 UNION SELECT division_code FROM officials \
+                 WHERE (end_date IS NULL OR end_date = '' OR end_date >= $1) AND id_number IN ({list})"
+            );
+            let rows: Vec<(String,)> = on_pool!(self, pool => {
+                let mut q = sqlx::query_as(&sql).bind(today);
+                for s in subjects {
+                    q = q.bind(s);
+                }
+                q.fetch_all(pool).await
+            })?;
+            codes.extend(rows.into_iter().map(|r| r.0));
+        }
+        let mut touched = BTreeSet::new();
+        for code in codes {
+            let Ok(code) = DivisionCode::parse(&code) else {
+                continue;
+            };
+            if let Some(township) = code.township() {
+                touched.insert(township.as_str().to_string());
+                touched.insert(code.as_str().to_string());
+            }
+        }
+        Ok(touched)
     }
 
     /// Persons a reporter may have meant by `names`: residents of the village, and officials
@@ -473,6 +518,42 @@ impl Store {
         );
         let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
             let mut q = sqlx::query_as(&sql).bind(village_code).bind(&township).bind(today);
+            for n in names {
+                q = q.bind(n);
+            }
+            q.fetch_all(pool).await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(id_number, name, found_as)| NamedPerson {
+                id_number,
+                name,
+                found_as,
+            })
+            .collect())
+    }
+
+    /// Persons a reporter may have meant by `names` anywhere in the county, for a report whose
+    /// village was not recognised or who were not found in it: residents with exactly that name,
+    /// and officials with that name holding a current post at any level below the county.
+    pub async fn persons_named_anywhere(
+        &self,
+        names: &[String],
+        today: &str,
+    ) -> Result<Vec<NamedPerson>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = placeholders(2, names.len());
+        let sql = format!(
+            "SELECT id_number, name, village_code || ' 村民 / resident' FROM persons WHERE name IN ({list}) \
+             UNION SELECT id_number, name, org_name || ' ' || position FROM officials \
+             WHERE (end_date IS NULL OR end_date = '' OR end_date >= $1) AND name IN ({list}) \
+             AND division_code NOT IN (SELECT code FROM divisions WHERE level = 'county') \
+             ORDER BY 1"
+        );
+        let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql).bind(today);
             for n in names {
                 q = q.bind(n);
             }
@@ -589,6 +670,19 @@ impl Store {
             content_key: row.wrapped_key,
             reporter_key,
         }))
+    }
+
+    /// Whether `user_id` holds a copy of the report's content key (a county report only).
+    pub async fn holds_report_key(&self, user_id: i64, report_id: i64) -> Result<bool> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM report_keys k JOIN reports r ON r.report_id = k.report_id \
+             WHERE k.report_id = $1 AND k.user_id = $2 AND k.purpose = 'content' AND r.routing = 'county'",
+        )
+        .bind(report_id)
+        .bind(user_id)
+        .fetch_one(pool)
+        .await)?;
+        Ok(n > 0)
     }
 
     /// Usernames holding a key copy of `purpose` to the report.
@@ -776,15 +870,36 @@ impl Store {
         Ok(v.flatten())
     }
 
-    /// Links an account to the official's ID number in the registers.
-    pub async fn set_user_id_number(&self, user_id: i64, id_number: Option<&str>) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE users SET id_number = $1 WHERE user_id = $2")
+    /// Links an account to the official's ID number in the registers (audited: the
+    /// conflict-of-interest exclusion depends on it).
+    pub async fn set_user_id_number(
+        &self,
+        user_id: i64,
+        id_number: Option<&str>,
+        actor: &str,
+    ) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let username: Option<String> = sqlx::query_scalar(
+                "UPDATE users SET id_number = $1 WHERE user_id = $2 RETURNING username",
+            )
             .bind(id_number)
             .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
-        Ok(())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(username) = username else {
+                anyhow::bail!("no account {user_id} / 无此账户");
+            };
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "account.id_number_set",
+                subject_kind: "account",
+                subject_id: &username,
+                detail: if id_number.is_some() { "linked to an ID number" } else { "unlinked" },
+            });
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// Keeps the session's sealed key with the session.

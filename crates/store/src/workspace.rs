@@ -6,6 +6,7 @@
 
 use crate::{check_identifier, on_pool, Store};
 use anyhow::{bail, Result};
+use qingfeng_domain::IdNumber;
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -47,6 +48,8 @@ pub struct NewUser<'a> {
     pub role: &'a str,
     pub jurisdiction: &'a str,
     pub password_hash: &'a str,
+    /// Who creates the account (recorded in the audit trail).
+    pub created_by: &'a str,
 }
 
 /// The part of the county an official may see.
@@ -220,6 +223,34 @@ impl From<QueueRow> for QueueClue {
     }
 }
 
+impl QueueClue {
+    /// Every person the clue names: its subject and each valid ID number anywhere in its
+    /// evidence (beneficiary, payee, official, relative…). Conflict-of-interest exclusion and a
+    /// case filed from the clue follow all of them, not only the subject.
+    pub fn persons_named(&self) -> Vec<String> {
+        fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::String(s) => {
+                    if let Ok(id) = IdNumber::parse(s) {
+                        let id = id.as_str().to_string();
+                        if !out.contains(&id) {
+                            out.push(id);
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+                serde_json::Value::Object(map) => map.values().for_each(|i| walk(i, out)),
+                _ => {}
+            }
+        }
+        let mut ids: Vec<String> = self.subject_id.iter().cloned().collect();
+        if let Ok(evidence) = serde_json::from_str::<serde_json::Value>(&self.evidence) {
+            walk(&evidence, &mut ids);
+        }
+        ids
+    }
+}
+
 const QUEUE_SELECT: &str = "SELECT c.fingerprint, c.rule_id, c.severity, c.village_code, \
      (SELECT MAX(d.name) FROM divisions d WHERE d.code = c.village_code), c.subject_id, c.record_type, \
      c.record_ids, c.amount_at_risk_fen, c.evidence, c.explanation_zh, c.explanation_en, c.review_status, \
@@ -321,16 +352,28 @@ impl Store {
         let now = chrono::Utc::now().to_rfc3339();
         let sql = "INSERT INTO users (username, display_name, role, jurisdiction, password_hash, created_at, password_changed_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING user_id";
-        let id: i64 = on_pool!(self, pool => sqlx::query_scalar(sql)
-            .bind(u.username)
-            .bind(u.display_name)
-            .bind(u.role)
-            .bind(u.jurisdiction)
-            .bind(u.password_hash)
-            .bind(&now)
-            .fetch_one(pool)
-            .await)?;
-        Ok(id)
+        // Account changes are audited: who may open reports depends on them.
+        on_pool!(self, pool => {
+            let mut tx = crate::audit::begin_audited!(self, pool);
+            let id: i64 = sqlx::query_scalar(sql)
+                .bind(u.username)
+                .bind(u.display_name)
+                .bind(u.role)
+                .bind(u.jurisdiction)
+                .bind(u.password_hash)
+                .bind(&now)
+                .fetch_one(&mut *tx)
+                .await?;
+            crate::audit::append_audit!(tx, &crate::AuditEvent {
+                actor: u.created_by,
+                action: "account.created",
+                subject_kind: "account",
+                subject_id: u.username,
+                detail: &format!("role={} jurisdiction={}", u.role, u.jurisdiction),
+            });
+            tx.commit().await?;
+            Ok(id)
+        })
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
@@ -348,29 +391,44 @@ impl Store {
     }
 
     /// Disables or re-enables an account; disabling also ends its sessions. False if no such user.
-    pub async fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<bool> {
+    pub async fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &str,
+    ) -> Result<bool> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::audit::begin_audited!(self, pool);
             let n = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
                 .bind(disabled)
                 .bind(username)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
             sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT user_id FROM users WHERE username = $1)")
                 .bind(username)
                 .execute(&mut *tx)
                 .await?;
+            crate::audit::append_audit!(tx, &crate::AuditEvent {
+                actor,
+                action: if disabled { "account.disabled" } else { "account.enabled" },
+                subject_kind: "account",
+                subject_id: username,
+                detail: "",
+            });
             tx.commit().await?;
-            Ok(n > 0)
+            Ok(true)
         })
     }
 
     /// Sets a new password hash, clears lock-outs and ends the account's sessions.
-    pub async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
+    pub async fn set_password_hash(&self, username: &str, hash: &str, actor: &str) -> Result<bool> {
         let now = chrono::Utc::now().to_rfc3339();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::audit::begin_audited!(self, pool);
             let n = sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = 0 WHERE username = $3")
                 .bind(hash)
                 .bind(&now)
@@ -378,12 +436,22 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
             sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT user_id FROM users WHERE username = $1)")
                 .bind(username)
                 .execute(&mut *tx)
                 .await?;
+            crate::audit::append_audit!(tx, &crate::AuditEvent {
+                actor,
+                action: "account.password_reset",
+                subject_kind: "account",
+                subject_id: username,
+                detail: "",
+            });
             tx.commit().await?;
-            Ok(n > 0)
+            Ok(true)
         })
     }
 
@@ -506,20 +574,50 @@ impl Store {
         subject_id: &str,
         detail: Option<&str>,
     ) -> Result<()> {
-        let sql = "INSERT INTO access_log (at, user_id, username, action, subject_kind, subject_id, detail) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        on_pool!(self, pool => sqlx::query(sql)
-            .bind(chrono::Utc::now().to_rfc3339())
+        // Chained and MACed like the audit trail (see `audit`): one row at a time, under the
+        // log's lock, so that two views cannot link to the same previous row.
+        let at = chrono::Utc::now().to_rfc3339();
+        let actor = format!("{}:{}", user.user_id, user.username);
+        on_pool!(self, pool => {
+            let mut tx = crate::audit::begin_appending!(self, pool, "access_log");
+            let last: Option<(i64, String)> = sqlx::query_as(
+                "SELECT seq, hash FROM access_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (seq, prev) = match last {
+                Some((seq, hash)) => (seq + 1, hash),
+                None => (1, crate::audit::GENESIS.to_string()),
+            };
+            let event = crate::AuditEvent {
+                actor: &actor,
+                action,
+                subject_kind,
+                subject_id,
+                detail: detail.unwrap_or(""),
+            };
+            let hash = crate::audit::chain_hash(&prev, seq, &at, &event);
+            let mac = crate::audit::row_mac("access_log", &hash)?;
+            sqlx::query(
+                "INSERT INTO access_log (at, user_id, username, action, subject_kind, subject_id, detail, \
+                 seq, prev_hash, hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(&at)
             .bind(user.user_id)
             .bind(&user.username)
             .bind(action)
             .bind(subject_kind)
             .bind(subject_id)
             .bind(detail)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
-        Ok(())
+            .bind(seq)
+            .bind(&prev)
+            .bind(&hash)
+            .bind(&mac)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            anyhow::Ok(())
+        })
     }
 
     /// The access log, newest first; `subject_id` narrows it to one person or record.

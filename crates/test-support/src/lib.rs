@@ -27,6 +27,8 @@ pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
 
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
+        // The tests' audit key: one for the whole process, as a server has one from its key file.
+        qingfeng_store::audit::use_key(TEST_AUDIT_KEY);
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -73,6 +75,16 @@ impl TestDb {
                 .execute(&mut conn)
                 .await;
         }
+    }
+
+    /// Runs one SQL statement as it is, as someone with the database would (a test plays the
+    /// insider, or sets up a row no import would write); returns the rows affected.
+    pub async fn execute(&self, sql: &str) -> u64 {
+        match &self.store {
+            Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()),
+            Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()),
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     /// Row counts of every contract table plus the batch tables: the database's visible state.
@@ -177,6 +189,28 @@ async fn create_from(conn: &mut sqlx::PgConnection, name: &str, template: &str) 
             Err(e) => panic!("creating {name} from {template}: {e}"),
         }
     }
+}
+
+/// The audit key of every test process (a server has one from its key file).
+pub const TEST_AUDIT_KEY: [u8; 32] = *b"qingfeng test audit key, 32 byte";
+
+/// Writes a server key file into `dir` (where the binary looks beside a SQLite database) holding
+/// the tests' audit key, so that rows a test appends in process and rows the binary appends
+/// verify alike; returns its path.
+pub fn write_test_keys(dir: &Path) -> PathBuf {
+    qingfeng_store::audit::use_key(TEST_AUDIT_KEY);
+    let path = dir.join("qingfeng.keys");
+    let hex = |k: &[u8]| k.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    std::fs::write(
+        &path,
+        format!(
+            "matter={}\naudit={}\n",
+            hex(&[7u8; 32]),
+            hex(&TEST_AUDIT_KEY)
+        ),
+    )
+    .unwrap();
+    path
 }
 
 pub fn fixture(name: &str) -> PathBuf {

@@ -12,6 +12,9 @@
 //!   official who was never given a wrapped copy cannot read the report, whatever they can read in
 //!   the database. The reporter's identity has a key of its own, wrapped only to senior officials.
 
+pub mod server_keys;
+pub use server_keys::ServerKeys;
+
 use age::secrecy::{ExposeSecret, SecretString};
 use anyhow::{anyhow, Context, Result};
 use chacha20poly1305::aead::{Aead, KeyInit};

@@ -129,7 +129,6 @@ pub struct Texts {
     pub receipt_upward: &'static str,
     pub receipt_not_stored: &'static str,
     /// "{n}" is replaced by the rank of this report on its matter (2, 3, …).
-    pub receipt_repeat: &'static str,
     pub dates_title: &'static str,
     pub received_on: &'static str,
     pub transfer_due: &'static str,
@@ -242,7 +241,6 @@ pub static ZH: Texts = Texts {
     no_replies: "暂无答复。",
     receipt_upward: "您反映的问题涉及县领导干部, 已按规定转送上一级纪委监委办理, 本县无法查看。",
     receipt_not_stored: "您反映的问题涉及县领导干部, 应由上一级纪委监委受理。本系统尚未接通上一级的接收渠道, 为保护您, 内容没有保存。请拨打 12388 或直接向市纪委监委举报。",
-    receipt_repeat: "此前已有人反映过同一问题, 这是第 {n} 次反映, 已与前次举报关联。",
     dates_title: "办理时限",
     received_on: "收到日期",
     transfer_due: "转交或受理期限(15日内)",
@@ -352,7 +350,6 @@ pub static EN: Texts = Texts {
     no_replies: "No reply yet.",
     receipt_upward: "Your report concerns a county leader: by the rules it has been sent to the commission of the level above, and the county cannot read it.",
     receipt_not_stored: "Your report concerns a county leader and belongs to the commission of the level above. This system is not yet connected to it, so to protect you nothing was kept. Please call 12388 or report directly to the city commission.",
-    receipt_repeat: "The same matter was reported before: this is report number {n} on it, linked to the earlier ones.",
     dates_title: "Deadlines",
     received_on: "Received on",
     transfer_due: "To be passed on or accepted by (15 days)",

@@ -18,6 +18,9 @@ use qingfeng_vault::{seal_to, KeyPair};
 
 /// The most persons one report may name (more is not a report about persons).
 const MAX_NAMES: usize = 12;
+/// A name found more often than this in the county is not resolved to anyone (a common name
+/// without a village): the report is then handled as one naming someone unknown.
+const MAX_NAMESAKES: usize = 30;
 
 /// A report as received, before sealing.
 #[derive(Debug, Clone, Default)]
@@ -57,6 +60,10 @@ pub struct SealedContent {
     pub related_payment: Option<String>,
     /// Officials kept away from this report and why (readable only by those given the key).
     pub exclusions: Vec<Exclusion>,
+    /// Names written that matched nobody in the registers (or too many people): the report's
+    /// key then went to the senior officials only.
+    #[serde(default)]
+    pub unresolved: Vec<String>,
 }
 
 /// Where a report went.
@@ -90,11 +97,35 @@ pub async fn resolve_village(state: &AppState, typed: &str) -> Result<Option<Str
             .map(|d| d.code.clone())
             .next());
     }
-    let matching: Vec<&String> = villages
-        .filter(|d| d.name == typed)
-        .map(|d| &d.code)
-        .collect();
-    Ok((matching.len() == 1).then(|| matching[0].clone()))
+    // The name as written, else with its suffix added or left off ("刘家营" for "刘家营村"),
+    // else the one village whose name starts with it: reporters write names as they say them.
+    let typed = qingfeng_domain::clean::person_name(typed).text.into_owned();
+    let villages: Vec<_> = villages.collect();
+    let bare = |name: &str| {
+        name.trim_end_matches("社区")
+            .trim_end_matches("居委会")
+            .trim_end_matches("村委会")
+            .trim_end_matches('村')
+            .to_string()
+    };
+    let tries: [&dyn Fn(&str) -> bool; 3] = [
+        &|name: &str| name == typed,
+        &|name: &str| bare(name) == bare(&typed),
+        &|name: &str| bare(&typed).chars().count() >= 2 && name.starts_with(&bare(&typed)),
+    ];
+    for matches in tries {
+        let matching: Vec<&String> = villages
+            .iter()
+            .filter(|d| matches(&d.name))
+            .map(|d| &d.code)
+            .collect();
+        match matching.len() {
+            0 => continue,
+            1 => return Ok(Some(matching[0].clone())),
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
 }
 
 /// Names written in a free-text "who" field: split at commas, enumeration commas, semicolons and
@@ -120,10 +151,36 @@ impl AppState {
             .as_deref()
             .map(names_in)
             .unwrap_or_default();
+        // Named persons are looked up in the village first, then across the county: exclusion
+        // must not depend on the reporter writing the village as the register does.
         let mut subjects: Vec<NamedPerson> = match &plain.village_code {
             Some(v) => self.store.persons_named(v, &names, &today).await?,
             None => Vec::new(),
         };
+        let mut unresolved = Vec::new();
+        let elsewhere: Vec<String> = names
+            .iter()
+            .filter(|n| !subjects.iter().any(|s| &s.name == *n))
+            .cloned()
+            .collect();
+        if !elsewhere.is_empty() {
+            let found = self
+                .store
+                .persons_named_anywhere(&elsewhere, &today)
+                .await?;
+            for name in elsewhere {
+                let of_name: Vec<&NamedPerson> = found.iter().filter(|p| p.name == name).collect();
+                if of_name.is_empty() || of_name.len() > MAX_NAMESAKES {
+                    unresolved.push(name);
+                } else {
+                    for p in of_name {
+                        if !subjects.iter().any(|s| s.id_number == p.id_number) {
+                            subjects.push(p.clone());
+                        }
+                    }
+                }
+            }
+        }
         for id in &plain.subject_ids {
             if !subjects.iter().any(|s| &s.id_number == id) {
                 subjects.push(NamedPerson {
@@ -175,6 +232,17 @@ impl AppState {
                 .exclude_conflicted(candidates, plain.village_code.as_deref(), &ids, &today)
                 .await?;
             exclusions = excluded;
+            // Someone named could not be identified: nobody can tell who is related to them, so
+            // the report goes to the senior officials only (who share it, with a case, with
+            // whom they choose), never silently to every handler.
+            let allowed: Vec<_> = if unresolved.is_empty() {
+                allowed
+            } else {
+                allowed
+                    .into_iter()
+                    .filter(|c| SENIOR_ROLES.contains(&c.role.as_str()))
+                    .collect()
+            };
             let report_key = KeyPair::generate();
             for c in &allowed {
                 if let Some(public) = &c.public_key {
@@ -216,6 +284,7 @@ impl AppState {
             content: plain.content.clone(),
             related_payment: plain.related_payment.clone(),
             exclusions,
+            unresolved,
         };
         let sealed_content = seal_to(&[&content_recipient], &serde_json::to_vec(&content)?)?;
         let sealed_reporter = match &plain.reporter {
@@ -262,8 +331,9 @@ impl AppState {
     }
 
     /// The same matter: the same village, category and persons named (by ID number when found
-    /// in the registers, else by the names written). Keyed with an installation secret, so the
-    /// stored hash cannot be tested against a guessed name.
+    /// in the registers, else by the names written). Keyed with the server's matter key, which
+    /// the database does not hold, so the stored hash cannot be tested against a guessed name or
+    /// ID number by whoever reads the database.
     fn matter_hash(&self, plain: &PlainReport, ids: &[String]) -> Option<String> {
         let names = plain
             .subject_text
@@ -274,8 +344,7 @@ impl AppState {
         if who.is_empty() {
             return None;
         }
-        let key = blake3::derive_key("qingfeng 2026 report matter", self.matter_secret.as_bytes());
-        let mut h = blake3::Hasher::new_keyed(&key);
+        let mut h = blake3::Hasher::new_keyed(&self.matter_key);
         h.update(plain.village_code.as_deref().unwrap_or("").as_bytes());
         h.update(b"\x1f");
         h.update(plain.category.as_bytes());

@@ -81,6 +81,34 @@ pub struct Options {
     /// The higher commission's age public key, for reports that go up. Without it such reports are
     /// not stored at all and the reporter is told where to report instead.
     pub upper_recipient: Option<String>,
+    /// The server's keys, read from its key file (`server_keys`); `None` makes fresh ones for
+    /// this process only (tests).
+    pub keys: Option<qingfeng_vault::ServerKeys>,
+}
+
+/// The server's key file: read it, or create it. An installation that kept its matter secret in
+/// the database before the file existed has it moved out: the file's matter key continues it
+/// (earlier reports stay linked) and the database copy is deleted. The audit key is then used
+/// for every row this process appends to the trail and the access log.
+pub async fn server_keys(
+    store: &Store,
+    path: &std::path::Path,
+) -> anyhow::Result<(
+    qingfeng_vault::ServerKeys,
+    qingfeng_vault::server_keys::Loaded,
+)> {
+    use qingfeng_vault::ServerKeys;
+    let legacy = store.installation_secret_if_any("matter_secret").await?;
+    let (keys, loaded) = ServerKeys::load_or_create(path, || match &legacy {
+        Some(secret) => ServerKeys::generate_continuing(secret),
+        None => ServerKeys::generate(),
+    })?;
+    if legacy.is_some() {
+        store.forget_installation_secret("matter_secret").await?;
+    }
+    qingfeng_store::audit::use_key(*keys.audit_key());
+    store.seal_legacy_logs().await?;
+    Ok((keys, loaded))
 }
 
 /// The calendar shipped with Qingfeng (`config/holidays.csv`).
@@ -116,6 +144,7 @@ impl Default for Options {
                 .map(|s| s.to_string())
                 .collect(),
             upper_recipient: None,
+            keys: None,
         }
     }
 }
@@ -136,8 +165,9 @@ pub struct AppState {
     calendar: WorkCalendar,
     senior_titles: Vec<String>,
     upper_recipient: Option<String>,
-    /// Keys the hash that links repeat reports on one matter (so the hash names nobody).
-    matter_secret: String,
+    /// Keys the hash that links repeat reports on one matter, so that the hash names nobody to
+    /// whoever reads the database: it comes from the server's key file, not the database.
+    matter_key: [u8; 32],
 }
 
 pub type Shared = Arc<AppState>;
@@ -147,9 +177,10 @@ impl AppState {
         let receipt_salt = store
             .installation_secret("receipt_salt", receipt::new_salt)
             .await?;
-        let matter_secret = store
-            .installation_secret("matter_secret", receipt::new_salt)
-            .await?;
+        let keys = opts
+            .keys
+            .clone()
+            .unwrap_or_else(qingfeng_vault::ServerKeys::generate);
         if let Some(r) = &opts.upper_recipient {
             anyhow::ensure!(
                 qingfeng_vault::is_recipient(r),
@@ -171,7 +202,7 @@ impl AppState {
             calendar: opts.calendar.clone(),
             senior_titles: opts.senior_titles.clone(),
             upper_recipient: opts.upper_recipient.clone(),
-            matter_secret,
+            matter_key: *keys.matter_key(),
         }))
     }
 

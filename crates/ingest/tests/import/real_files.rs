@@ -353,3 +353,61 @@ async fn texts(db: &TestDb, sql: &str) -> Vec<String> {
     qingfeng_store::on_pool!(&db.store, pool => sqlx::query_scalar::<_, String>(sql).fetch_all(pool).await)
         .unwrap()
 }
+
+/// Issue 12, item 6. The attack: a 1.5 KB workbook with cells in A1 and XFD1048576 made the
+/// importer ask for room for every cell between them (17 billion) and the server was killed.
+/// Now the sheet is read cell by cell: a cell beyond the columns a register can have refuses the
+/// sheet with a problem naming it, and a far-away row costs nothing.
+#[tokio::test]
+async fn a_workbook_with_a_cell_at_the_far_corner_is_refused_without_eating_memory() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let reports = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("deaths").unwrap();
+        for (c, h) in ["id_number", "name", "death_date"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        book.save(&path).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() < 10_000);
+        let outcome = run(&db, &path, reports.path()).await;
+        assert_eq!(outcome.status, Status::Rejected);
+        let refused: Vec<_> = outcome
+            .problems
+            .listed
+            .iter()
+            .filter(|p| p.code == "xlsx_sheet_too_wide")
+            .collect();
+        assert_eq!(refused.len(), 1, "{:#?}", outcome.problems.listed);
+        assert_eq!(refused[0].line, 1_048_576);
+        assert_eq!(refused[0].column, "XFD");
+        assert!(refused[0].reason_en.contains("XFD1048576"));
+
+        // A far-away row within the columns is only a blank gap: the rows around it import.
+        let path = dir.path().join("gap.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("deaths").unwrap();
+        for (c, h) in ["id_number", "name", "death_date"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["500233194009091620", "王桂兰", "2024-03-02"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(1_048_575, c as u16, *v).unwrap();
+        }
+        book.save(&path).unwrap();
+        let outcome = run(&db, &path, reports.path()).await;
+        // The one row, on Excel's last row, has a wrong check character: named on that line.
+        assert_eq!(
+            error_lines(&outcome, "gap.xlsx#deaths"),
+            vec![(1_048_576, "id_number_check".to_string())],
+            "{backend:?}: {:#?}",
+            outcome.problems.listed
+        );
+        db.drop_db().await;
+    }
+}

@@ -230,15 +230,9 @@ pub async fn file(
         ),
         Filed::County { filed, .. } => (Some(receipt::grouped(&code)), Vec::new(), Some(filed)),
     };
-    let mut notices = notices;
-    if let Some(f) = &filed {
-        if f.repeat_number > 1 {
-            notices.push(
-                t.receipt_repeat
-                    .replace("{n}", &f.repeat_number.to_string()),
-            );
-        }
-    }
+    // Nothing here depends on anyone else's report: telling the reporter "this matter was
+    // reported before" would let anyone learn, by filing probes, whether a person has been
+    // reported. Repeats are counted for the officials only.
     let dates = match &filed {
         Some(_) => match state.store.report_status(&hash).await {
             Ok(Some(s)) => status_dates(t, &s),

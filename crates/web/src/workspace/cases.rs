@@ -78,8 +78,29 @@ async fn as_candidate(state: &Shared, official: &Official) -> anyhow::Result<Opt
         .find(|c| c.user_id == official.user.user_id))
 }
 
-/// Whether `official` may see `case`: county roles unless excluded (named, relative, serving the
-/// village or township), others only when assigned to it.
+/// Every person `case` concerns: the persons recorded with it (all those the report or the
+/// clue names) and its subject.
+async fn subjects_of(state: &Shared, case: &CaseRecord) -> anyhow::Result<Vec<String>> {
+    let mut ids: Vec<String> = state
+        .store
+        .case_subjects(case.case_id)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    if let Some(id) = &case.subject_id_number {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    Ok(ids)
+}
+
+/// Whether `official` may see `case`: county roles and the officials assigned to it, unless the
+/// conflict-of-interest rules exclude them for any person the case concerns (named, relative,
+/// serving a village or township the case touches). A case filed from a report shows the
+/// report's matter, so it is shown only to officials who hold the report's key: those the
+/// report's own exclusion left out (and auditors, who never hold one) do not see its case.
 async fn may_see(state: &Shared, official: &Official, case: &CaseRecord) -> anyhow::Result<bool> {
     let assigned = state
         .store
@@ -94,10 +115,22 @@ async fn may_see(state: &Shared, official: &Official, case: &CaseRecord) -> anyh
     if !assigned && !county {
         return Ok(false);
     }
+    if case.source_kind == "report" {
+        let Ok(report_id) = case.source_id.parse::<i64>() else {
+            return Ok(false);
+        };
+        if !state
+            .store
+            .holds_report_key(official.user.user_id, report_id)
+            .await?
+        {
+            return Ok(false);
+        }
+    }
     let Some(me) = as_candidate(state, official).await? else {
         return Ok(false);
     };
-    let subjects: Vec<String> = case.subject_id_number.iter().cloned().collect();
+    let subjects = subjects_of(state, case).await?;
     let (allowed, _) = state
         .store
         .exclude_conflicted(
@@ -107,9 +140,8 @@ async fn may_see(state: &Shared, official: &Official, case: &CaseRecord) -> anyh
             &crate::intake::today().to_string(),
         )
         .await?;
-    // An assigned official from another township was checked when assigned; the jurisdiction
-    // rule must not exclude a county role, so only the register-based reasons count here.
-    Ok(!allowed.is_empty() || assigned)
+    // Also an assigned official: relations recorded after the assignment count.
+    Ok(!allowed.is_empty())
 }
 
 async fn visible_case(
@@ -161,25 +193,36 @@ pub struct DisposeForm {
     important: Option<String>,
 }
 
-/// What is being disposed of, as far as the official may see it: (title, village, subject id).
+/// What is being disposed of, as far as the official may see it.
+struct Source {
+    title: String,
+    village: Option<String>,
+    /// Every person it names (ID number, name as found in the registers), its subject first.
+    subjects: Vec<(String, String)>,
+}
+
 async fn source_of(
     state: &Shared,
     official: &Official,
     kind: &str,
     id: &str,
-) -> anyhow::Result<Option<(String, Option<String>, Option<String>)>> {
-    match kind {
-        "clue" => Ok(state
-            .store
-            .clue_in_scope(&official.scope, id)
-            .await?
-            .map(|c| {
-                (
-                    format!("{} {}", c.rule_id, c.explanation_zh),
-                    c.village_code.clone(),
-                    c.subject_id.clone(),
-                )
-            })),
+) -> anyhow::Result<Option<Source>> {
+    let (title, village, ids): (String, Option<String>, Vec<(String, String)>) = match kind {
+        "clue" => {
+            let Some(c) = state.store.clue_in_scope(&official.scope, id).await? else {
+                return Ok(None);
+            };
+            let ids = c
+                .persons_named()
+                .into_iter()
+                .map(|id| (id, String::new()))
+                .collect();
+            (
+                format!("{} {}", c.rule_id, c.explanation_zh),
+                c.village_code.clone(),
+                ids,
+            )
+        }
         "report" => {
             let Ok(report_id) = id.parse::<i64>() else {
                 return Ok(None);
@@ -191,25 +234,46 @@ async fn source_of(
             else {
                 return Ok(None);
             };
-            // The person the report names (found in the registers) becomes the case's subject:
+            // Every person the report names (found in the registers) is a subject of the case:
             // read from the sealed content with the official's own key.
-            let subject = match super::auth::session_key(state, official).await? {
-                Some(own) => {
-                    let key = qingfeng_vault::KeyPair::unwrap(&r.content_key, &own)?;
-                    let content: crate::intake::SealedContent =
-                        serde_json::from_slice(&key.open(&r.sealed_content)?)?;
-                    content.subjects.into_iter().next().map(|p| p.id_number)
-                }
-                None => None,
+            let Some(own) = super::auth::session_key(state, official).await? else {
+                return Ok(None);
             };
-            Ok(Some((
+            let key = qingfeng_vault::KeyPair::unwrap(&r.content_key, &own)?;
+            let content: crate::intake::SealedContent =
+                serde_json::from_slice(&key.open(&r.sealed_content)?)?;
+            (
                 format!("举报 #{report_id} {}", r.summary.category),
                 r.summary.village_code.clone(),
-                subject,
-            )))
+                content
+                    .subjects
+                    .into_iter()
+                    .map(|p| (p.id_number, p.name))
+                    .collect(),
+            )
         }
-        _ => Ok(None),
+        _ => return Ok(None),
+    };
+    // Names from the registers where the source gave none.
+    let mut subjects = Vec::new();
+    for (id, name) in ids {
+        let name = if name.is_empty() {
+            state
+                .store
+                .person_in_scope(&qingfeng_store::Scope::County, &id)
+                .await?
+                .map(|p| p.name)
+                .unwrap_or_default()
+        } else {
+            name
+        };
+        subjects.push((id, name));
     }
+    Ok(Some(Source {
+        title,
+        village,
+        subjects,
+    }))
 }
 
 #[derive(Template)]
@@ -249,7 +313,7 @@ async fn dispose_page(
         ct,
         kind: form.kind.clone(),
         id: form.id.clone(),
-        source_title: source.0,
+        source_title: source.title,
         ways: WAYS.iter().copied().zip(ct.ways).collect(),
         form,
         earlier,
@@ -322,17 +386,8 @@ pub async fn dispose(
         Ok(None) => return wp.error(StatusCode::NOT_FOUND, page.t.not_found),
         Err(e) => return wp.failure(e),
     };
-    let subject_name = match &source.2 {
-        Some(id) => state
-            .store
-            .person_in_scope(&qingfeng_store::Scope::County, id)
-            .await
-            .ok()
-            .flatten()
-            .map(|p| p.name),
-        None => None,
-    };
-    let title = some(&form.title).unwrap_or_else(|| source.0.clone());
+    let subject = source.subjects.first();
+    let title = some(&form.title).unwrap_or_else(|| source.title.clone());
     let filed_on = meeting.to_string();
     let reply_due = (form.way == "inquiry").then(|| {
         state
@@ -353,9 +408,10 @@ pub async fn dispose(
                 reply_due: reply_due.as_deref(),
                 case: (form.way == "file_case").then(|| NewCase {
                     title: &title,
-                    village_code: source.1.as_deref(),
-                    subject_id_number: source.2.as_deref(),
-                    subject_name: subject_name.as_deref(),
+                    village_code: source.village.as_deref(),
+                    subject_id_number: subject.map(|s| s.0.as_str()),
+                    subject_name: subject.map(|s| s.1.as_str()).filter(|n| !n.is_empty()),
+                    subjects: &source.subjects,
                     important: form.important.as_deref().is_some_and(|v| !v.is_empty()),
                     filed_on: &filed_on,
                 }),
@@ -487,7 +543,7 @@ async fn propose(
         .into_iter()
         .filter(|c| !assigned.contains(&c.user_id))
         .collect();
-    let subjects: Vec<String> = case.subject_id_number.iter().cloned().collect();
+    let subjects = subjects_of(state, case).await?;
     let (allowed, excluded) = state
         .store
         .exclude_conflicted(
@@ -516,11 +572,11 @@ async fn propose(
             let unit = name_of(&c.jurisdiction);
             let explanation = if zh {
                 format!(
-                    "来自{unit}, 与案件所在的{case_township}不同; 与被调查人无户籍或申报亲属关系, 未在该村或该乡镇任职; 在办案件 {n} 件"
+                    "来自{unit}, 与案件所在的{case_township}不同; 与本案涉及的每一人均无同户或申报亲属关系, 未在涉及的村或乡镇任职; 在办案件 {n} 件"
                 )
             } else {
                 format!(
-                    "from {unit}, not the case's township {case_township}; no household or declared relation to the subject, no post in its village or township; {n} open cases"
+                    "from {unit}, not the case's township {case_township}; no household or declared relation to any person concerned, no post in a village or township the case touches; {n} open cases"
                 )
             };
             (
@@ -571,6 +627,8 @@ struct ShowPage<'a> {
     wp: &'a WorkPage<'a>,
     ct: &'static CaseTexts,
     case: CaseRecord,
+    /// Every person the case concerns, "name (ID number)".
+    subjects: Vec<String>,
     /// The case's village by name and code.
     village: String,
     stage: String,
@@ -620,11 +678,25 @@ async fn render_case(
         } else {
             (Vec::new(), Vec::new())
         };
+        let subjects: Vec<String> = state
+            .store
+            .case_subjects(case.case_id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| {
+                if name.is_empty() {
+                    id
+                } else {
+                    format!("{name} ({id})")
+                }
+            })
+            .collect();
         let discussions = state.store.discussions_of(case.case_id).await?;
         let sanctions = state.store.sanctions(Some(case.case_id), None).await?;
         let remedies = state.store.remedies_of(case.case_id).await?;
         let events = state.store.remedy_events(case.case_id).await?;
         anyhow::Ok((
+            subjects,
             transitions,
             assigned,
             can_assign,
@@ -638,6 +710,7 @@ async fn render_case(
     }
     .await;
     let (
+        subjects,
         transitions,
         assigned,
         can_assign,
@@ -660,6 +733,7 @@ async fn render_case(
     let page = ShowPage {
         wp,
         ct: c,
+        subjects,
         village,
         stage: stage_label(&case.stage, zh),
         next: stage

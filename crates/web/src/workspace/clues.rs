@@ -391,12 +391,7 @@ async fn show_clue(
     };
     let evidence: BTreeMap<String, String> = serde_json::from_str(&c.evidence).unwrap_or_default();
     // The people a clue is about: its subject and every ID number in its evidence.
-    let mut ids: Vec<String> = c.subject_id.iter().cloned().collect();
-    for v in evidence.values() {
-        if IdNumber::parse(v).is_ok() && !ids.contains(v) {
-            ids.push(v.clone());
-        }
-    }
+    let ids = c.persons_named();
     let loaded = async {
         state
             .store

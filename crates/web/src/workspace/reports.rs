@@ -67,6 +67,8 @@ pub struct ReportTexts {
     pub audit_ok: &'static str,
     pub audit_broken: &'static str,
     pub audit_head: &'static str,
+    pub access_chain: &'static str,
+    pub unresolved: &'static str,
     pub history: &'static str,
 }
 
@@ -116,6 +118,8 @@ pub static ZH: ReportTexts = ReportTexts {
     audit_ok: "哈希链完整",
     audit_broken: "哈希链断裂",
     audit_head: "链头哈希(请另行记录)",
+    access_chain: "访问日志",
+    unresolved: "以下被反映人未能在登记数据中确认身份, 无法判断谁应回避, 本件因此只送县领导; 如需他人办理, 请立案后指派",
     history: "办理记录",
 };
 
@@ -164,6 +168,8 @@ pub static EN: ReportTexts = ReportTexts {
     audit_ok: "The hash chain is intact",
     audit_broken: "The hash chain is broken",
     audit_head: "Head hash (write it down elsewhere)",
+    access_chain: "Access log",
+    unresolved: "Persons named but not identified in the registers, so nobody can tell who must stand aside: the report went to the senior officials only; to have others handle it, file a case and assign it",
     history: "History",
 };
 
@@ -936,6 +942,7 @@ struct AuditPage<'a> {
     rows: u64,
     head: String,
     broken: Option<(i64, String)>,
+    access: qingfeng_store::AuditCheck,
     recent: Vec<qingfeng_store::AuditRow>,
 }
 
@@ -950,12 +957,13 @@ pub async fn audit(
     let rt = texts(&wp);
     let found = async {
         let check = state.store.verify_audit().await?;
+        let access = state.store.verify_access_log().await?;
         let recent = state.store.audit_recent(200).await?;
-        anyhow::Ok((check, recent))
+        anyhow::Ok((check, access, recent))
     }
     .await;
     match found {
-        Ok((check, recent)) => page.render(
+        Ok((check, access, recent)) => page.render(
             StatusCode::OK,
             &AuditPage {
                 wp: &wp,
@@ -963,6 +971,7 @@ pub async fn audit(
                 rows: check.rows,
                 head: check.head,
                 broken: check.broken,
+                access,
                 recent,
             },
         ),

@@ -417,6 +417,7 @@ async fn county(db: &TestDb) {
                 role: role.code(),
                 jurisdiction,
                 password_hash: &hash,
+                created_by: "test",
             })
             .await
             .unwrap();

@@ -123,6 +123,7 @@ async fn county(db: &TestDb) {
                 role: role.code(),
                 jurisdiction,
                 password_hash: &hash,
+                created_by: "test",
             })
             .await
             .unwrap();
@@ -134,6 +135,7 @@ async fn county(db: &TestDb) {
             role: Role::TownshipSecretary.code(),
             jurisdiction: TOWNSHIP_2,
             password_hash: &hash,
+            created_by: "test",
         })
         .await
         .unwrap();
@@ -542,8 +544,17 @@ async fn a_township_official_never_sees_another_townships_clues() {
         assert_eq!(other.status, StatusCode::NOT_FOUND);
         // What would identify the clue: its amount as shown, its explanation, its subject. (Not a
         // bare "216": the page's random session token can contain those digits.)
-        for shown in ["2,160.00", "2160.00", "fp-dead-payee-t1 说明", "fp-dead-payee-t1 explained", ZHANG] {
-            assert!(!other.body.contains(shown), "nothing of the clue shown: {shown}");
+        for shown in [
+            "2,160.00",
+            "2160.00",
+            "fp-dead-payee-t1 说明",
+            "fp-dead-payee-t1 explained",
+            ZHANG,
+        ] {
+            assert!(
+                !other.body.contains(shown),
+                "nothing of the clue shown: {shown}"
+            );
         }
         let review = post(
             &app,
@@ -876,7 +887,11 @@ async fn log_in_is_throttled_and_locks_after_repeated_failures() {
         );
         // A reset unlocks it.
         let hash = hash_password("another long password").unwrap();
-        assert!(db.store.set_password_hash("auditor", &hash).await.unwrap());
+        assert!(db
+            .store
+            .set_password_hash("auditor", &hash, "test")
+            .await
+            .unwrap());
         assert!(log_in(&app, "auditor", "another long password")
             .await
             .is_ok());
@@ -980,7 +995,7 @@ async fn logging_out_or_disabling_an_account_ends_its_session() {
         let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
         assert!(db
             .store
-            .set_user_disabled("investigator", true)
+            .set_user_disabled("investigator", true, "test")
             .await
             .unwrap());
         assert_eq!(
