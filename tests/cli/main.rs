@@ -697,6 +697,26 @@ fn reports_for_the_level_above_are_written_sealed_to_its_key_and_marked_sent() {
     assert!(again.contains("0 件转送上级"), "{again}");
     let audit = run_ok(qingfeng().args(["audit", "--database"]).arg(&db));
     assert!(audit.contains("intact: 2 rows"), "{audit}");
+    // The head printed is what an official writes down; later it is checked against the trail.
+    let head = audit
+        .lines()
+        .find(|l| l.contains("audit trail"))
+        .and_then(|l| l.split("head ").nth(1))
+        .map(|h| h.chars().take(64).collect::<String>())
+        .unwrap();
+    let checked = run_ok(
+        qingfeng()
+            .args(["audit", "--head", &head, "--database"])
+            .arg(&db),
+    );
+    assert!(checked.contains("row 2 of the trail"), "{checked}");
+    let other = qingfeng()
+        .args(["audit", "--head", &"ab".repeat(32), "--database"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!other.status.success());
+    assert!(String::from_utf8_lossy(&other.stderr).contains("not in the trail"));
 }
 
 /// The same county written clean and as county offices export it (full-width digits, spaces and

@@ -9,7 +9,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use qingfeng_ingest::{import, ImportOptions, Status};
 use qingfeng_store::{CheckRecord, ClueRecord, NewUser, RuleResult, Store};
-use qingfeng_test_support::{copy_fixture, edit, TestDb, BACKENDS};
+use qingfeng_test_support::{copy_fixture, edit, Backend, TestDb, BACKENDS};
 use qingfeng_web::workspace::auth::hash_password;
 use qingfeng_web::workspace::Role;
 use qingfeng_web::{registered_routes, router, AppState, Options};

@@ -1221,3 +1221,193 @@ async fn exclusion_holds_whatever_the_reporter_writes_as_the_village() {
         db.drop_db().await;
     }
 }
+
+/// Rows of a query, whichever the backend.
+async fn fetch<T>(db: &TestDb, sql: &str) -> Vec<T>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    match &db.store {
+        Store::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Store::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    }
+}
+
+async fn drop_log_triggers(db: &TestDb, backend: Backend) {
+    let drops: &[&str] = match backend {
+        Backend::Sqlite => &[
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+            "DROP TRIGGER access_log_no_update",
+            "DROP TRIGGER access_log_no_delete",
+            "DROP TRIGGER audit_keying_no_update",
+            "DROP TRIGGER audit_keying_no_delete",
+        ],
+        Backend::Postgres => &[
+            "DROP TRIGGER audit_log_append_only ON audit_log",
+            "DROP TRIGGER access_log_append_only ON access_log",
+            "DROP TRIGGER audit_keying_append_only ON audit_keying",
+        ],
+    };
+    for d in drops {
+        db.execute(d).await;
+    }
+}
+
+/// Issue 12, item 5. The attack: someone with the database (not the server's key file) drops
+/// the triggers, deletes a row of the trail, renumbers the rest and recomputes every hash (the
+/// chain's hash function is public): the chain checked again. Now each row's MAC under the
+/// server's audit key gives it away; the access log is chained the same way; account changes
+/// are on the trail; and a head written down earlier shows a trail cut short.
+#[tokio::test]
+async fn rewriting_the_trail_with_the_database_alone_is_caught() {
+    use qingfeng_store::audit::{chain_hash, GENESIS};
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        // Account changes are audited, from wherever they come.
+        let hash = hash_password(PASSWORD).unwrap();
+        assert!(db
+            .store
+            .set_password_hash("auditor", &hash, "admin-x")
+            .await
+            .unwrap());
+        assert!(db
+            .store
+            .set_user_disabled("auditor", true, "admin-x")
+            .await
+            .unwrap());
+        let actions: Vec<(String, String, String)> = fetch(
+            &db,
+            "SELECT actor, action, subject_id FROM audit_log WHERE subject_kind = 'account' ORDER BY seq",
+        )
+        .await;
+        assert!(actions.contains(&(
+            "test".into(),
+            "account.created".into(),
+            "investigator".into()
+        )));
+        assert!(actions.contains(&(
+            "admin-x".into(),
+            "account.password_reset".into(),
+            "auditor".into()
+        )));
+        assert!(actions.contains(&(
+            "admin-x".into(),
+            "account.disabled".into(),
+            "auditor".into()
+        )));
+        let before = db.store.verify_audit().await.unwrap();
+        assert_eq!(before.broken, None);
+        assert!(before.rows >= 9, "{before:?}");
+        let written_down = before.head.clone();
+        assert_eq!(
+            db.store.audit_head_found(&written_down).await.unwrap(),
+            Some(before.rows as i64)
+        );
+
+        drop_log_triggers(&db, backend).await;
+        // Delete row 3, renumber and re-hash everything after it, as the chain allows.
+        db.execute("DELETE FROM audit_log WHERE seq = 3").await;
+        type Row = (i64, String, String, String, String, String, String);
+        let rows: Vec<Row> = fetch(
+            &db,
+            "SELECT seq, at, actor, action, subject_kind, subject_id, detail FROM audit_log ORDER BY seq",
+        )
+        .await;
+        let mut prev = GENESIS.to_string();
+        for (i, (seq, at, actor, action, kind, id, detail)) in rows.iter().enumerate() {
+            let new_seq = i as i64 + 1;
+            let event = qingfeng_store::AuditEvent {
+                actor,
+                action,
+                subject_kind: kind,
+                subject_id: id,
+                detail,
+            };
+            let hash = chain_hash(&prev, new_seq, at, &event);
+            db.execute(&format!(
+                "UPDATE audit_log SET seq = {new_seq}, prev_hash = '{prev}', hash = '{hash}' WHERE seq = {seq}"
+            ))
+            .await;
+            prev = hash;
+        }
+        let check = db.store.verify_audit().await.unwrap();
+        let (seq, problem) = check.broken.expect("the rewrite is caught");
+        assert_eq!(seq, 3, "{backend:?}: {problem}");
+        assert!(problem.contains("MAC"), "{problem}");
+        // Nor can the rows be passed off as older than the key: no MAC is no excuse …
+        db.execute("UPDATE audit_log SET mac = NULL").await;
+        let (_, problem) = db.store.verify_audit().await.unwrap().broken.unwrap();
+        assert!(problem.contains("no MAC"), "{problem}");
+        // … and the record of how many rows came before the key is itself under the key.
+        db.execute("DELETE FROM audit_keying").await;
+        db.execute(
+            "INSERT INTO audit_keying (log, legacy_rows, mac) VALUES ('audit_log', 999, 'forged')",
+        )
+        .await;
+        let (_, problem) = db.store.verify_audit().await.unwrap().broken.unwrap();
+        assert!(problem.contains("before the key"), "{problem}");
+        // The head written down before is gone from the rewritten trail.
+        assert_eq!(
+            db.store.audit_head_found(&written_down).await.unwrap(),
+            None
+        );
+
+        // The access log: three views, then the middle one removed.
+        let user = db.store.user_by_name("leader").await.unwrap().unwrap();
+        for id in ["a", "b", "c"] {
+            db.store
+                .log_access(&user, "view_person", "person", id, None)
+                .await
+                .unwrap();
+        }
+        assert_eq!(db.store.verify_access_log().await.unwrap().broken, None);
+        db.execute("DELETE FROM access_log WHERE subject_id = 'b'")
+            .await;
+        let (_, problem) = db
+            .store
+            .verify_access_log()
+            .await
+            .unwrap()
+            .broken
+            .expect("a removed view is caught");
+        assert!(problem.contains("missing"), "{problem}");
+        db.drop_db().await;
+    }
+}
+
+/// Issue 12, item 5: a trail cut short keeps a valid chain; the head written down earlier is
+/// what shows it (`qingfeng audit --head` asks the same; see the CLI's tests).
+#[tokio::test]
+async fn a_trail_cut_short_no_longer_holds_the_head_written_down() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        for i in 0..4 {
+            db.store
+                .audit(&qingfeng_store::AuditEvent {
+                    actor: "leader",
+                    action: "report.viewed",
+                    subject_kind: "report",
+                    subject_id: &i.to_string(),
+                    detail: "",
+                })
+                .await
+                .unwrap();
+        }
+        let head = db.store.verify_audit().await.unwrap().head;
+        drop_log_triggers(&db, backend).await;
+        db.execute("DELETE FROM audit_log WHERE seq = 4").await;
+        let check = db.store.verify_audit().await.unwrap();
+        assert_eq!(
+            (check.rows, check.broken),
+            (3, None),
+            "the shorter chain is valid"
+        );
+        assert_eq!(db.store.audit_head_found(&head).await.unwrap(), None);
+        db.drop_db().await;
+    }
+}
