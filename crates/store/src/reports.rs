@@ -134,8 +134,12 @@ pub struct ReportEnvelope {
     pub sealed_content: Vec<u8>,
     pub sealed_reporter: Option<Vec<u8>>,
     pub content_key: Vec<u8>,
-    /// Present once the official holds the reporter key (senior, or approved request).
+    /// The reporter key, opened by the official's own key alone: given when a request of
+    /// theirs was approved (or, for reports filed before issue 12, to every senior).
     pub reporter_key: Option<Vec<u8>>,
+    /// A senior's copy of the reporter key behind the server's approval key
+    /// (`KeyPair::wrap_behind`): usable only to carry out a second senior's approval.
+    pub reporter_escrow: Option<Vec<u8>>,
 }
 
 /// A request to open a reporter's identity.
@@ -655,13 +659,19 @@ impl Store {
         let Some(row) = row else {
             return Ok(None);
         };
-        let reporter_key: Option<Vec<u8>> = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT wrapped_key FROM report_keys WHERE report_id = $1 AND user_id = $2 AND purpose = 'reporter'",
-        )
-        .bind(report_id)
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await)?;
+        let copy = |purpose: &'static str| async move {
+            let v: Option<Vec<u8>> = on_pool!(self, pool => sqlx::query_scalar(
+                "SELECT wrapped_key FROM report_keys WHERE report_id = $1 AND user_id = $2 AND purpose = $3",
+            )
+            .bind(report_id)
+            .bind(user_id)
+            .bind(purpose)
+            .fetch_optional(pool)
+            .await)?;
+            anyhow::Ok(v)
+        };
+        let reporter_key = copy("reporter").await?;
+        let reporter_escrow = copy("reporter_escrow").await?;
         Ok(Some(ReportEnvelope {
             summary: row.summary,
             entered_by: row.entered_by,
@@ -669,6 +679,7 @@ impl Store {
             sealed_reporter: row.sealed_reporter,
             content_key: row.wrapped_key,
             reporter_key,
+            reporter_escrow,
         }))
     }
 

@@ -204,9 +204,10 @@ pub fn write_test_keys(dir: &Path) -> PathBuf {
     std::fs::write(
         &path,
         format!(
-            "matter={}\naudit={}\n",
+            "matter={}\naudit={}\napproval={}\n",
             hex(&[7u8; 32]),
-            hex(&TEST_AUDIT_KEY)
+            hex(&TEST_AUDIT_KEY),
+            qingfeng_vault::KeyPair::generate().secret_text()
         ),
     )
     .unwrap();

@@ -63,6 +63,30 @@ impl KeyPair {
         seal_to(&[recipient], self.0.to_string().expose_secret().as_bytes())
     }
 
+    /// This key pair's secret behind two keys: wrapped to `approval` (the server's approval key,
+    /// kept in its key file), and that wrapped to `holder`. Neither the holder alone (with the
+    /// whole database and their password) nor the server alone can open it: the reporter's
+    /// identity is kept so until a second senior official approves a request.
+    pub fn wrap_behind(&self, approval: &str, holder: &str) -> Result<Vec<u8>> {
+        seal_to(&[holder], &self.wrap_for(approval)?)
+    }
+
+    /// Opens a copy made by [`KeyPair::wrap_behind`] with both keys.
+    pub fn unwrap_behind(wrapped: &[u8], holder: &KeyPair, approval: &KeyPair) -> Result<Self> {
+        let inner = holder.open(wrapped)?;
+        Self::unwrap(&inner, approval)
+    }
+
+    /// The secret as age writes it (`AGE-SECRET-KEY-1…`), for the server's key file.
+    pub fn secret_text(&self) -> String {
+        self.0.to_string().expose_secret().to_string()
+    }
+
+    /// A key pair from [`KeyPair::secret_text`].
+    pub fn from_secret_text(text: &str) -> Result<Self> {
+        Self::from_secret(text.as_bytes())
+    }
+
     /// Opens a wrapped key copy with the holder's own key pair.
     pub fn unwrap(wrapped: &[u8], holder: &KeyPair) -> Result<Self> {
         let secret = holder.open(wrapped)?;

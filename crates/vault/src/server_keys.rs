@@ -2,13 +2,16 @@
 //!
 //! Whoever can read the database (local IT staff, a database administrator, anyone holding a
 //! backup) must not be able to (a) test a guessed ID number against the hashes that link repeat
-//! reports on one matter, or (b) rewrite the audit trail or the access log and make the chain
-//! check again. Both need a key the database does not hold: this file. It protects against an
-//! insider with the database only; one who holds both the database and this file (root on the
-//! server) can do either, which is why the trail's head is also written down outside the system
+//! reports on one matter, (b) rewrite the audit trail or the access log and make the chain check
+//! again, or (c) together with one senior official's password, open a real-name reporter's
+//! identity without a second senior's approval. Each needs a key the database does not hold:
+//! this file. It protects against an insider with the database (and one account) only; one who
+//! holds both the database and this file (root on the server) can do (a) and (b), and with a
+//! senior's password (c), which is why the trail's head is also written down outside the system
 //! (`qingfeng audit --head`).
 //!
-//! Format: one `name=64 hex digits` per line, `#` comments. Created with mode 0600 on first use.
+//! Format: `matter=` and `audit=` with 64 hex digits, `approval=` with an age secret key, one per
+//! line, `#` comments. Created with mode 0600 on first use.
 
 use anyhow::{bail, Context, Result};
 use rand::RngCore;
@@ -22,6 +25,9 @@ pub struct ServerKeys {
     matter: [u8; 32],
     /// Keys the MAC of every row of the audit trail and the access log.
     audit: [u8; 32],
+    /// The approval key pair's secret (age): every senior's copy of a reporter's identity key is
+    /// wrapped behind it, and it is used only to carry out a second senior's approval.
+    approval: String,
 }
 
 impl std::fmt::Debug for ServerKeys {
@@ -51,6 +57,7 @@ impl ServerKeys {
         ServerKeys {
             matter: random_key(),
             audit: random_key(),
+            approval: crate::KeyPair::generate().secret_text(),
         }
     }
 
@@ -63,6 +70,7 @@ impl ServerKeys {
                 legacy_matter_secret.as_bytes(),
             ),
             audit: random_key(),
+            approval: crate::KeyPair::generate().secret_text(),
         }
     }
 
@@ -72,6 +80,10 @@ impl ServerKeys {
 
     pub fn audit_key(&self) -> &[u8; 32] {
         &self.audit
+    }
+
+    pub fn approval_key(&self) -> crate::KeyPair {
+        crate::KeyPair::from_secret_text(&self.approval).expect("checked when read")
     }
 
     /// Reads the file at `path`, or creates it with `make` (mode 0600, never overwriting a file
@@ -87,10 +99,12 @@ impl ServerKeys {
         let text = format!(
             "# Qingfeng server keys / 清风服务器密钥. Keep this file away from whoever can read the\n\
              # database, and back it up apart from it: without it repeat reports are no longer\n\
-             # linked and the audit trail can no longer be checked.\n\
-             matter={}\naudit={}\n",
+             # linked, the audit trail can no longer be checked and no request to open a\n\
+             # real-name reporter's identity can be approved.\n\
+             matter={}\naudit={}\napproval={}\n",
             hex::encode(keys.matter),
-            hex::encode(keys.audit)
+            hex::encode(keys.audit),
+            keys.approval
         );
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
@@ -132,6 +146,7 @@ impl ServerKeys {
     pub fn parse(text: &str) -> Result<ServerKeys> {
         let mut matter = None;
         let mut audit = None;
+        let mut approval = None;
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -144,6 +159,13 @@ impl ServerKeys {
                     n + 1
                 );
             };
+            if name.trim() == "approval" {
+                crate::KeyPair::from_secret_text(value.trim()).with_context(|| {
+                    format!("line {}: not an age secret key / 第 {} 行: 不是 age 私钥", n + 1, n + 1)
+                })?;
+                approval = Some(value.trim().to_string());
+                continue;
+            }
             let mut key = [0u8; 32];
             hex::decode_to_slice(value.trim(), &mut key).with_context(|| {
                 format!(
@@ -158,11 +180,15 @@ impl ServerKeys {
                 other => bail!("line {}: unknown key {other:?} / 未知密钥", n + 1),
             }
         }
-        match (matter, audit) {
-            (Some(matter), Some(audit)) => Ok(ServerKeys { matter, audit }),
-            _ => {
-                bail!("the key file needs both matter= and audit= / 密钥文件须含 matter= 与 audit=")
-            }
+        match (matter, audit, approval) {
+            (Some(matter), Some(audit), Some(approval)) => Ok(ServerKeys {
+                matter,
+                audit,
+                approval,
+            }),
+            _ => bail!(
+                "the key file needs matter=, audit= and approval= / 密钥文件须含 matter=、audit= 与 approval="
+            ),
         }
     }
 }
@@ -181,6 +207,7 @@ mod tests {
         assert_eq!(loaded, Loaded::Existing);
         assert_eq!(made.matter, again.matter);
         assert_eq!(made.audit, again.audit);
+        assert_eq!(made.approval, again.approval);
         assert_ne!(made.matter, made.audit);
         #[cfg(unix)]
         {
@@ -199,8 +226,15 @@ mod tests {
             "ab".repeat(32)
         ))
         .is_err());
+        let approval = crate::KeyPair::generate().secret_text();
+        assert!(ServerKeys::parse(&format!(
+            "matter={}\naudit={}\napproval=AGE-SECRET-KEY-1NOTAKEY",
+            "ab".repeat(32),
+            "cd".repeat(32)
+        ))
+        .is_err());
         let ok = ServerKeys::parse(&format!(
-            "# comment\nmatter={}\r\naudit={}\r\n",
+            "# comment\nmatter={}\r\naudit={}\r\napproval={approval}\r\n",
             "ab".repeat(32),
             "cd".repeat(32)
         ))

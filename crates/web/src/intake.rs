@@ -253,7 +253,10 @@ impl AppState {
                     });
                 }
             }
-            // The reporter's identity has a key of its own, for the senior officials only.
+            // The reporter's identity has a key of its own. Each senior official's copy is
+            // wrapped behind the server's approval key too: no senior can open it alone, even
+            // with the whole database; the server opens its inner layer only to carry out the
+            // approval of another senior's request (`decide_identity`).
             let identity_key = KeyPair::generate();
             if plain.reporter.is_some() {
                 for c in allowed
@@ -263,8 +266,8 @@ impl AppState {
                     if let Some(public) = &c.public_key {
                         keys.push(WrappedKey {
                             user_id: c.user_id,
-                            purpose: "reporter",
-                            wrapped: identity_key.wrap_for(public)?,
+                            purpose: "reporter_escrow",
+                            wrapped: identity_key.wrap_behind(&self.approval_recipient, public)?,
                         });
                     }
                 }

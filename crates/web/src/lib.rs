@@ -168,6 +168,11 @@ pub struct AppState {
     /// Keys the hash that links repeat reports on one matter, so that the hash names nobody to
     /// whoever reads the database: it comes from the server's key file, not the database.
     matter_key: [u8; 32],
+    /// The server's approval key: seniors' copies of a reporter's identity key are wrapped
+    /// behind it, and it is used only to carry out a second senior's approval.
+    approval_key: qingfeng_vault::KeyPair,
+    /// Its public half.
+    approval_recipient: String,
 }
 
 pub type Shared = Arc<AppState>;
@@ -203,6 +208,8 @@ impl AppState {
             senior_titles: opts.senior_titles.clone(),
             upper_recipient: opts.upper_recipient.clone(),
             matter_key: *keys.matter_key(),
+            approval_recipient: keys.approval_key().recipient(),
+            approval_key: keys.approval_key(),
         }))
     }
 

@@ -511,7 +511,8 @@ async fn render_report(
         holders: holders.into_iter().map(|h| h.1).collect(),
         reviews,
         attachments,
-        can_decide: senior && envelope.reporter_key.is_some(),
+        can_decide: senior
+            && (envelope.reporter_escrow.is_some() || envelope.reporter_key.is_some()),
         requests: requests
             .into_iter()
             .map(|q| RequestView {
@@ -893,14 +894,22 @@ pub async fn decide_identity(
             else {
                 return Ok(Err((StatusCode::NOT_FOUND, not_found)));
             };
-            let Some(wrapped) = envelope.reporter_key.as_ref() else {
+            if envelope.reporter_escrow.is_none() && envelope.reporter_key.is_none() {
                 return Ok(Err((REFUSED, rt.cannot_approve_own)));
-            };
+            }
             if request.requested_by == official.user.user_id {
                 return Ok(Err((REFUSED, rt.cannot_approve_own)));
             }
             let key = if form.decision == "approve" {
-                let identity_key = KeyPair::unwrap(wrapped, &own)?;
+                // The approver's copy opens only with the server's approval key as well, used
+                // here and nowhere else. (A report filed before issue 12 has plain copies.)
+                let identity_key = match (&envelope.reporter_escrow, &envelope.reporter_key) {
+                    (Some(escrow), _) => {
+                        KeyPair::unwrap_behind(escrow, &own, &state.approval_key)?
+                    }
+                    (None, Some(plain)) => KeyPair::unwrap(plain, &own)?,
+                    (None, None) => unreachable!("checked above"),
+                };
                 let requester = state
                     .store
                     .candidates(qingfeng_store::reports::HANDLER_ROLES)

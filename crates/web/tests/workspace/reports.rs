@@ -1411,3 +1411,75 @@ async fn a_trail_cut_short_no_longer_holds_the_head_written_down() {
         db.drop_db().await;
     }
 }
+
+/// Issue 12, item 4. The attack: every senior got the identity key when the report was filed and
+/// the approval only changed what the page showed, so a leader with the database and their own
+/// password read the identity with no request at all. Now each senior's copy is wrapped behind
+/// the server's approval key too, which the database does not hold.
+#[tokio::test]
+async fn no_single_official_opens_a_reporters_identity_without_approval_even_with_the_database() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 14]).await;
+        let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
+        let investigator = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        file_portal_report(
+            &app,
+            &[
+                ("category", "village_finance"),
+                ("village", VILLAGE_2),
+                ("content", "账目不公开"),
+                ("real_name", "on"),
+                ("reporter_name", "王实名"),
+                ("reporter_contact", "13900000000"),
+            ],
+        )
+        .await;
+        let copies: Vec<(String, Vec<u8>)> = fetch(
+            &db,
+            "SELECT k.purpose, k.wrapped_key FROM report_keys k JOIN users u ON u.user_id = k.user_id \
+             WHERE u.username = 'leader'",
+        )
+        .await;
+        let sealed: Vec<(Vec<u8>,)> =
+            fetch(&db, "SELECT sealed_reporter FROM reports WHERE report_id = 1").await;
+        let locked: Vec<(Vec<u8>,)> =
+            fetch(&db, "SELECT locked_key FROM users WHERE username = 'leader'").await;
+        let own = KeyPair::unlock_with_password(&locked[0].0, PASSWORD).unwrap();
+        assert!(
+            copies.iter().any(|c| c.0 == "reporter_escrow"),
+            "{backend:?}: the leader holds the escrowed copy"
+        );
+        for (purpose, copy) in &copies {
+            if purpose == "content" {
+                continue;
+            }
+            assert!(
+                KeyPair::unwrap(copy, &own).is_err(),
+                "{backend:?}: the leader's {purpose} copy opens with their key alone"
+            );
+        }
+        assert!(own.open(&sealed[0].0).is_err());
+        // With the approval of a second senior (the leader approving the investigator's
+        // request), the requester gets a copy of their own and reads the identity.
+        post(
+            &app,
+            "/work/reports/1/identity",
+            Some(&investigator.cookie),
+            &[("csrf", &investigator.csrf), ("reason", "需要当面核实")],
+        )
+        .await;
+        let approved = post(
+            &app,
+            "/work/reports/1/identity/1",
+            Some(&leader.cookie),
+            &[("csrf", &leader.csrf), ("decision", "approve")],
+        )
+        .await;
+        assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+        let page = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
+        assert!(page.body.contains("王实名"), "{}", page.body);
+        db.drop_db().await;
+    }
+}
