@@ -161,7 +161,11 @@ impl ServerKeys {
             };
             if name.trim() == "approval" {
                 crate::KeyPair::from_secret_text(value.trim()).with_context(|| {
-                    format!("line {}: not an age secret key / 第 {} 行: 不是 age 私钥", n + 1, n + 1)
+                    format!(
+                        "line {}: not an age secret key / 第 {} 行: 不是 age 私钥",
+                        n + 1,
+                        n + 1
+                    )
                 })?;
                 approval = Some(value.trim().to_string());
                 continue;

@@ -66,6 +66,16 @@ impl CheckJob {
 pub struct Options {
     /// "My money" look-ups allowed per client per minute.
     pub lookups_per_minute: u32,
+    /// "My money" look-ups allowed per person looked up (name and the ID number's region and
+    /// birth year) per hour, whatever the client: guessing the rest of one person's ID number
+    /// takes thousands of tries.
+    pub lookups_per_person_per_hour: u32,
+    /// Reports one client may file through the portal per hour.
+    pub filings_per_client_per_hour: u32,
+    /// Reports the portal takes per hour from everyone together.
+    pub filings_per_hour: u64,
+    /// Attachment bytes the portal stores per hour from everyone together.
+    pub attachment_bytes_per_hour: u64,
     /// Log-in attempts allowed per client per minute (accounts also lock after repeated
     /// failures, whatever the client).
     pub logins_per_minute: u32,
@@ -135,6 +145,10 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             lookups_per_minute: 20,
+            lookups_per_person_per_hour: 10,
+            filings_per_client_per_hour: 10,
+            filings_per_hour: 600,
+            attachment_bytes_per_hour: 512 * 1024 * 1024,
             logins_per_minute: 10,
             rule_titles: HashMap::new(),
             checker: None,
@@ -152,8 +166,13 @@ impl Default for Options {
 pub struct AppState {
     pub store: Store,
     lookups: RateLimiter,
+    lookups_per_person: RateLimiter,
     /// Receipt-code attempts; kept apart from look-ups so that one cannot exhaust the other.
     follows: RateLimiter,
+    /// Portal reports per client, and per hour from everyone; attachment bytes per hour.
+    filings: RateLimiter,
+    filings_total: limit::Budget,
+    attachment_bytes: limit::Budget,
     /// The installation's receipt-hash salt (see `receipt`).
     receipt_salt: String,
     logins: RateLimiter,
@@ -197,7 +216,17 @@ impl AppState {
         Ok(Arc::new(AppState {
             store,
             lookups: RateLimiter::new(opts.lookups_per_minute, Duration::from_secs(60)),
+            lookups_per_person: RateLimiter::new(
+                opts.lookups_per_person_per_hour,
+                Duration::from_secs(3600),
+            ),
             follows: RateLimiter::new(10, Duration::from_secs(60)),
+            filings: RateLimiter::new(opts.filings_per_client_per_hour, Duration::from_secs(3600)),
+            filings_total: limit::Budget::new(opts.filings_per_hour, Duration::from_secs(3600)),
+            attachment_bytes: limit::Budget::new(
+                opts.attachment_bytes_per_hour,
+                Duration::from_secs(3600),
+            ),
             receipt_salt,
             logins: RateLimiter::new(opts.logins_per_minute, Duration::from_secs(60)),
             dummy_password_hash,

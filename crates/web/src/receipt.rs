@@ -53,6 +53,13 @@ pub fn hash(code: &str, salt: &str) -> Result<String> {
     Ok(hash.to_string())
 }
 
+/// [`hash`] on a blocking thread: Argon2 takes tens of milliseconds of CPU, and on the async
+/// workers a flood of filings or follow-ups would slow every page of the portal.
+pub async fn hash_blocking(code: &str, salt: &str) -> Result<String> {
+    let (code, salt) = (code.to_string(), salt.to_string());
+    tokio::task::spawn_blocking(move || hash(&code, &salt)).await?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,6 +103,15 @@ pub async fn look_up(
             ),
         );
     };
+    // Per person looked up, whatever the client: someone guessing the birth date and sequence
+    // of one person's ID number keeps the name and the region and birth year the same.
+    let target = format!("{name}\u{1f}{}", &id.as_str()[..10]);
+    if !state.lookups_per_person.allow_key(target.as_bytes()) {
+        return page.render(
+            StatusCode::TOO_MANY_REQUESTS,
+            &empty(&page, "", name, Some(page.t.too_many)),
+        );
+    }
     let money = match state.store.money_of(id.as_str(), name).await {
         Ok(m) => m,
         Err(e) => return failure(&page, e),

@@ -140,11 +140,25 @@ async fn read_report(
 
 pub async fn file(
     State(state): State<Shared>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     uri: Uri,
     headers: HeaderMap,
     request: axum::extract::Request,
 ) -> Response {
     let page = Page::new(&uri, &headers);
+    // A flood of reports (470 in 10 s from one client was tried) would bury the real ones and
+    // fill the disk: a few per client per hour, a ceiling for everyone, checked before the body
+    // is even read.
+    if !state.filings.allow(client.ip()) || !state.filings_total.take(1) {
+        return page.render(
+            StatusCode::TOO_MANY_REQUESTS,
+            &ReportPage {
+                page: &page,
+                form: &ReportForm::default(),
+                message: Some(page.t.report_too_many),
+            },
+        );
+    }
     let (form, files) = match read_report(request).await {
         Ok(x) => x,
         Err(what) => {
@@ -182,6 +196,17 @@ pub async fn file(
             },
         );
     }
+    let attached: u64 = files.iter().map(|(_, b)| b.len() as u64).sum();
+    if attached > 0 && !state.attachment_bytes.take(attached) {
+        return page.render(
+            StatusCode::TOO_MANY_REQUESTS,
+            &ReportPage {
+                page: &page,
+                form: &form,
+                message: Some(page.t.report_files_busy),
+            },
+        );
+    }
     let anonymous = form.real_name.is_none();
     let category = if is_category(&form.category) {
         form.category.as_str()
@@ -189,7 +214,7 @@ pub async fn file(
         "other"
     };
     let code = receipt::new_code();
-    let hash = match receipt::hash(&code, &state.receipt_salt) {
+    let hash = match receipt::hash_blocking(&code, &state.receipt_salt).await {
         Ok(h) => h,
         Err(e) => return failure(&page, e),
     };
@@ -344,7 +369,7 @@ async fn found_by_code(
     let Some(code) = receipt::normalise(typed) else {
         return Ok(None);
     };
-    let hash = receipt::hash(&code, &state.receipt_salt)?;
+    let hash = receipt::hash_blocking(&code, &state.receipt_salt).await?;
     Ok(state.store.report_status(&hash).await?.map(|s| (code, s)))
 }
 

@@ -217,7 +217,7 @@ pub async fn file(
         Err(e) => return wp.failure(e),
     };
     let code = receipt::new_code();
-    let hash = match receipt::hash(&code, &state.receipt_salt) {
+    let hash = match receipt::hash_blocking(&code, &state.receipt_salt).await {
         Ok(h) => h,
         Err(e) => return wp.failure(e),
     };

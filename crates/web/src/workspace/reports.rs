@@ -904,9 +904,7 @@ pub async fn decide_identity(
                 // The approver's copy opens only with the server's approval key as well, used
                 // here and nowhere else. (A report filed before issue 12 has plain copies.)
                 let identity_key = match (&envelope.reporter_escrow, &envelope.reporter_key) {
-                    (Some(escrow), _) => {
-                        KeyPair::unwrap_behind(escrow, &own, &state.approval_key)?
-                    }
+                    (Some(escrow), _) => KeyPair::unwrap_behind(escrow, &own, &state.approval_key)?,
                     (None, Some(plain)) => KeyPair::unwrap(plain, &own)?,
                     (None, None) => unreachable!("checked above"),
                 };

@@ -1442,10 +1442,16 @@ async fn no_single_official_opens_a_reporters_identity_without_approval_even_wit
              WHERE u.username = 'leader'",
         )
         .await;
-        let sealed: Vec<(Vec<u8>,)> =
-            fetch(&db, "SELECT sealed_reporter FROM reports WHERE report_id = 1").await;
-        let locked: Vec<(Vec<u8>,)> =
-            fetch(&db, "SELECT locked_key FROM users WHERE username = 'leader'").await;
+        let sealed: Vec<(Vec<u8>,)> = fetch(
+            &db,
+            "SELECT sealed_reporter FROM reports WHERE report_id = 1",
+        )
+        .await;
+        let locked: Vec<(Vec<u8>,)> = fetch(
+            &db,
+            "SELECT locked_key FROM users WHERE username = 'leader'",
+        )
+        .await;
         let own = KeyPair::unlock_with_password(&locked[0].0, PASSWORD).unwrap();
         assert!(
             copies.iter().any(|c| c.0 == "reporter_escrow"),
@@ -1480,6 +1486,88 @@ async fn no_single_official_opens_a_reporters_identity_without_approval_even_wit
         assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
         let page = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
         assert!(page.body.contains("王实名"), "{}", page.body);
+        db.drop_db().await;
+    }
+}
+
+async fn count_reports(db: &TestDb) -> i64 {
+    let n: Vec<(i64,)> = fetch(db, "SELECT COUNT(*) FROM reports").await;
+    n[0].0
+}
+
+/// Issue 12, item 7. The attack: one client filed 470 reports in 10 s and 192 MB of attachments
+/// in 2 s. Now each client has a few filings per hour, everyone together a ceiling, and
+/// attachments a byte budget per hour; what is refused says so and stores nothing.
+#[tokio::test]
+async fn a_flood_of_reports_is_held_back_per_client_and_in_total() {
+    use qingfeng_web::{router, AppState, Options};
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let opts = Options {
+            filings_per_client_per_hour: 3,
+            filings_per_hour: 5,
+            attachment_bytes_per_hour: 3_000,
+            ..Default::default()
+        };
+        let state = AppState::new(db.store.clone(), &opts).await.unwrap();
+        let from = |last: u8| {
+            router(state.clone())
+                .layer(MockConnectInfo(SocketAddr::from(([10, 0, 1, last], 40000))))
+        };
+        let (a, b) = (from(1), from(2));
+        let fields = [
+            ("category", "subsidy"),
+            ("village", VILLAGE_1),
+            ("content", "冒领"),
+        ];
+        for _ in 0..3 {
+            assert_eq!(
+                post(&a, "/report", None, &fields).await.status,
+                StatusCode::OK
+            );
+        }
+        let refused = post(&a, "/report", None, &fields).await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{backend:?}");
+        assert!(refused.body.contains("12388"), "{}", refused.body);
+        assert!(!refused.body.contains("id=\"receipt\""));
+        assert_eq!(count_reports(&db).await, 3);
+        // Another client still files, until everyone together reaches the ceiling.
+        for _ in 0..2 {
+            assert_eq!(
+                post(&b, "/report", None, &fields).await.status,
+                StatusCode::OK
+            );
+        }
+        assert_eq!(
+            post(&b, "/report", None, &fields).await.status,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(count_reports(&db).await, 5);
+
+        // Attachments: a byte budget per hour, whatever the number of clients.
+        let state = AppState::new(db.store.clone(), &opts).await.unwrap();
+        let photo = vec![0xFFu8; 2_000];
+        let mut statuses = Vec::new();
+        for last in [3, 4] {
+            let app = router(state.clone())
+                .layer(MockConnectInfo(SocketAddr::from(([10, 0, 1, last], 40000))));
+            let (content_type, body) = multipart_body(&fields, &[("photo.jpg", &photo)]);
+            let r = Request::post("/report")
+                .header(header::HOST, "qingfeng.test")
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap();
+            statuses.push(send(&app, r).await.status);
+        }
+        assert_eq!(
+            statuses,
+            vec![StatusCode::OK, StatusCode::TOO_MANY_REQUESTS],
+            "{backend:?}"
+        );
+        assert_eq!(count_reports(&db).await, 6);
+        let stored: Vec<(i64,)> = fetch(&db, "SELECT COUNT(*) FROM report_attachments").await;
+        assert_eq!(stored[0].0, 1);
         db.drop_db().await;
     }
 }

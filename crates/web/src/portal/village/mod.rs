@@ -196,7 +196,7 @@ fn counterparty(name: Option<&str>, id: Option<&str>) -> String {
 
 fn masked_id(id: &str) -> String {
     IdNumber::parse(id)
-        .map(|i| i.masked())
+        .map(|i| i.masked_public())
         .unwrap_or_else(|_| "****".to_string())
 }
 
