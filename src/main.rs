@@ -111,6 +111,14 @@ enum Command {
         /// leaders are sealed to it alone
         #[arg(long, env = "QINGFENG_UPPER_RECIPIENT")]
         upper_recipient: Option<String>,
+        /// Serve plain HTTP (testing on this machine): cookies without Secure, no HSTS. Without
+        /// it the server expects to be reached over HTTPS through a reverse proxy
+        #[arg(long)]
+        plain_http: bool,
+        /// Address of the reverse proxy in front of the server: its X-Forwarded-For is believed
+        /// for rate limits, nobody else's
+        #[arg(long)]
+        trusted_proxy: Option<std::net::IpAddr>,
     },
     /// Check the audit trail's and the access log's chains and MACs, print the head /
     /// 校验审计记录与访问日志
@@ -303,6 +311,8 @@ async fn main() -> std::process::ExitCode {
             logins_per_minute,
             holidays,
             upper_recipient,
+            plain_http,
+            trusted_proxy,
         } => match commands::serve::calendar(holidays.as_deref()) {
             Ok(calendar) => {
                 let opts = qingfeng_web::Options {
@@ -310,6 +320,8 @@ async fn main() -> std::process::ExitCode {
                     logins_per_minute,
                     calendar,
                     upper_recipient,
+                    plain_http,
+                    trusted_proxy,
                     ..Default::default()
                 };
                 commands::serve::run(&db.database, &listen, opts).await

@@ -52,8 +52,13 @@ pub async fn run(database: &str, out: &Path, serve: Option<&str>) -> Result<Exit
     match serve {
         Some(listen) => {
             println!();
+            // The demo is this machine's own: on a loopback address it is plain HTTP.
+            let loopback = listen
+                .parse::<std::net::SocketAddr>()
+                .is_ok_and(|a| a.ip().is_loopback());
             let opts = qingfeng_web::Options {
                 keys: Some(keys),
+                plain_http: loopback,
                 ..Default::default()
             };
             super::serve::serve_store(store, database, listen, opts).await?;

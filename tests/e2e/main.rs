@@ -174,7 +174,13 @@ async fn pick(db: &Path, township: &str) -> ((String, String), String) {
 
 fn serve(db: &Path) -> (Killed, String) {
     let mut server = qingfeng()
-        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
+        .args([
+            "serve",
+            "--plain-http",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+        ])
         .arg(db)
         .stdout(Stdio::piped())
         .spawn()

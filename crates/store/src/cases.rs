@@ -658,28 +658,44 @@ impl Store {
         .await)?)
     }
 
-    /// The payments of `ids` (comma-separated payment ids) that exist: id, beneficiary, amount.
+    /// The payments of `ids` that exist and were paid to someone of a village in `within`
+    /// (villages and townships, as [`Store::divisions_touched`] gives them): id, beneficiary,
+    /// name, amount. A payment elsewhere in the county is left out as if it did not exist, so a
+    /// case's handler can neither read nor probe payments outside the case.
     pub async fn payments_named(
         &self,
         ids: &[String],
+        within: &std::collections::BTreeSet<String>,
     ) -> Result<Vec<(String, String, String, i64)>> {
-        if ids.is_empty() {
+        if ids.is_empty() || within.is_empty() {
             return Ok(Vec::new());
         }
         let list = (1..=ids.len())
             .map(|i| format!("${i}"))
             .collect::<Vec<_>>()
             .join(", ");
+        // The beneficiary's village: from the household register, else from the entitlement.
         let sql = format!(
-            "SELECT payment_id, beneficiary_id_number, beneficiary_name, amount FROM payments \
-             WHERE payment_id IN ({list}) ORDER BY payment_id"
+            "SELECT p.payment_id, p.beneficiary_id_number, p.beneficiary_name, p.amount, \
+             COALESCE((SELECT MIN(r.village_code) FROM persons r WHERE r.id_number = p.beneficiary_id_number), \
+                      (SELECT MIN(e.village_code) FROM entitlements e WHERE e.entitlement_id = p.entitlement_id)) \
+             FROM payments p WHERE p.payment_id IN ({list}) ORDER BY p.payment_id"
         );
-        Ok(on_pool!(self, pool => {
+        let rows: Vec<(String, String, String, i64, Option<String>)> = on_pool!(self, pool => {
             let mut q = sqlx::query_as(&sql);
             for id in ids {
                 q = q.bind(id);
             }
             q.fetch_all(pool).await
-        })?)
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| {
+                let village = r.4.as_deref().unwrap_or("");
+                within.contains(village)
+                    || crate::reports::township_of(village).is_some_and(|t| within.contains(&t))
+            })
+            .map(|r| (r.0, r.1, r.2, r.3))
+            .collect())
     }
 }

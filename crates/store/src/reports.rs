@@ -149,7 +149,10 @@ pub struct IdentityRequest {
     pub report_id: i64,
     pub requested_by: i64,
     pub requested_by_name: String,
+    /// In clear only for requests made before reasons were sealed; see `sealed_reason`.
     pub reason: String,
+    /// The reason, sealed to the report's key.
+    pub sealed_reason: Option<Vec<u8>>,
     pub requested_at: String,
     pub decided_by: Option<i64>,
     pub decided_at: Option<String>,
@@ -761,23 +764,24 @@ impl Store {
         report_id: i64,
         user_id: i64,
         username: &str,
-        reason: &str,
+        sealed_reason: &[u8],
     ) -> Result<i64> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         on_pool!(self, pool => {
             let mut tx = begin_audited!(self, pool);
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO identity_requests (report_id, requested_by, reason, requested_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING request_id",
+                "INSERT INTO identity_requests (report_id, requested_by, reason, sealed_reason, requested_at) \
+                 VALUES ($1, $2, '', $3, $4) RETURNING request_id",
             )
             .bind(report_id)
             .bind(user_id)
-            .bind(reason)
+            .bind(sealed_reason)
             .bind(&now)
             .fetch_one(&mut *tx)
             .await?;
             let rid = report_id.to_string();
-            let detail = format!("request={id} reason={reason}");
+            // The reason is sealed with the report: not repeated here in clear.
+            let detail = format!("request={id}");
             append_audit!(tx, &AuditEvent {
                 actor: username,
                 action: "report.identity_requested",
@@ -793,7 +797,7 @@ impl Store {
     pub async fn identity_requests(&self, report_id: i64) -> Result<Vec<IdentityRequest>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
             "SELECT q.request_id, q.report_id, q.requested_by, u.username AS requested_by_name, q.reason, \
-             q.requested_at, q.decided_by, q.decided_at, q.approved \
+             q.sealed_reason, q.requested_at, q.decided_by, q.decided_at, q.approved \
              FROM identity_requests q JOIN users u ON u.user_id = q.requested_by \
              WHERE q.report_id = $1 ORDER BY q.request_id",
         )

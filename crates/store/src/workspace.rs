@@ -455,21 +455,10 @@ impl Store {
         })
     }
 
-    /// Counts a failed password; at `max_failures` the account is locked until `now + lock_secs`.
-    pub async fn note_failed_login(
-        &self,
-        user_id: i64,
-        now: i64,
-        max_failures: i64,
-        lock_secs: i64,
-    ) -> Result<()> {
-        let sql = "UPDATE users SET \
-                   locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END, \
-                   failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END \
-                   WHERE user_id = $3";
+    /// Counts a failed password on the account (it slows later attempts; it never locks).
+    pub async fn note_failed_login(&self, user_id: i64) -> Result<()> {
+        let sql = "UPDATE users SET failed_logins = failed_logins + 1 WHERE user_id = $1";
         on_pool!(self, pool => sqlx::query(sql)
-            .bind(max_failures)
-            .bind(now + lock_secs)
             .bind(user_id)
             .execute(pool)
             .await

@@ -94,6 +94,13 @@ pub struct Options {
     /// The server's keys, read from its key file (`server_keys`); `None` makes fresh ones for
     /// this process only (tests).
     pub keys: Option<qingfeng_vault::ServerKeys>,
+    /// The operator serves plain HTTP (a test or a demo on this machine): cookies without
+    /// `Secure`, no HSTS. Otherwise the server is taken to be reached over HTTPS (through a
+    /// reverse proxy that ends TLS).
+    pub plain_http: bool,
+    /// The reverse proxy in front of the server: requests from it carry the client's address in
+    /// `X-Forwarded-For`, which is believed from it and from nobody else.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// The server's key file: read it, or create it. An installation that kept its matter secret in
@@ -159,6 +166,8 @@ impl Default for Options {
                 .collect(),
             upper_recipient: None,
             keys: None,
+            plain_http: false,
+            trusted_proxy: None,
         }
     }
 }
@@ -176,6 +185,9 @@ pub struct AppState {
     /// The installation's receipt-hash salt (see `receipt`).
     receipt_salt: String,
     logins: RateLimiter,
+    /// Failed log-ins per account and client: five lock that client out of that account for a
+    /// while, not the account itself (anyone could otherwise lock an official out at will).
+    login_failures: limit::Failures,
     /// Checked when a log-in names no account, so that the answer takes as long as for one.
     dummy_password_hash: String,
     rule_titles: HashMap<String, (String, String)>,
@@ -192,6 +204,8 @@ pub struct AppState {
     approval_key: qingfeng_vault::KeyPair,
     /// Its public half.
     approval_recipient: String,
+    plain_http: bool,
+    trusted_proxy: Option<std::net::IpAddr>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -229,6 +243,10 @@ impl AppState {
             ),
             receipt_salt,
             logins: RateLimiter::new(opts.logins_per_minute, Duration::from_secs(60)),
+            login_failures: limit::Failures::new(
+                workspace::auth::MAX_FAILURES as u32,
+                Duration::from_secs(workspace::auth::LOCK_SECS as u64),
+            ),
             dummy_password_hash,
             rule_titles: opts.rule_titles.clone(),
             checker: opts.checker.clone(),
@@ -239,7 +257,31 @@ impl AppState {
             matter_key: *keys.matter_key(),
             approval_recipient: keys.approval_key().recipient(),
             approval_key: keys.approval_key(),
+            plain_http: opts.plain_http,
+            trusted_proxy: opts.trusted_proxy,
         }))
+    }
+
+    /// The client a request comes from, for rate limits (never stored): the peer, or, when the
+    /// peer is the configured reverse proxy, the address it appended last to `X-Forwarded-For`
+    /// (earlier entries are whatever the client sent). Without the setting every client behind
+    /// a proxy would share the proxy's allowance.
+    pub fn client_ip(
+        &self,
+        peer: std::net::SocketAddr,
+        headers: &axum::http::HeaderMap,
+    ) -> std::net::IpAddr {
+        if self.trusted_proxy != Some(peer.ip()) {
+            return peer.ip();
+        }
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .next_back()
+            .unwrap_or(peer.ip())
     }
 
     /// The title of a rule in `lang`, or nothing if the rule is unknown here.
@@ -400,6 +442,10 @@ pub fn router(state: Shared) -> Router {
         ))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::strict_transport,
+        ))
         .with_state(state)
 }
 

@@ -55,6 +55,61 @@ impl RateLimiter {
     }
 }
 
+/// Failed attempts per key (an account from one client) in a window: blocked at `max`, cleared
+/// by a success. Kept as keyed hashes only.
+pub struct Failures {
+    key: [u8; 32],
+    max: u32,
+    window: Duration,
+    counts: Mutex<HashMap<[u8; 16], (Instant, u32)>>,
+}
+
+impl Failures {
+    pub fn new(max: u32, window: Duration) -> Failures {
+        Failures {
+            key: rand::random(),
+            max,
+            window,
+            counts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn id(&self, key: &[u8]) -> [u8; 16] {
+        let hash = blake3::keyed_hash(&self.key, key);
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&hash.as_bytes()[..16]);
+        id
+    }
+
+    /// Whether `key` has failed `max` times within the window.
+    pub fn blocked(&self, key: &[u8]) -> bool {
+        let id = self.id(key);
+        let counts = self.counts.lock().expect("failures lock");
+        counts
+            .get(&id)
+            .is_some_and(|(start, n)| start.elapsed() < self.window && *n >= self.max)
+    }
+
+    pub fn fail(&self, key: &[u8]) {
+        let id = self.id(key);
+        let now = Instant::now();
+        let mut counts = self.counts.lock().expect("failures lock");
+        if counts.len() > 100_000 {
+            counts.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        }
+        let entry = counts.entry(id).or_insert((now, 0));
+        if now.duration_since(entry.0) >= self.window {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+    }
+
+    pub fn clear(&self, key: &[u8]) {
+        let id = self.id(key);
+        self.counts.lock().expect("failures lock").remove(&id);
+    }
+}
+
 /// An amount everyone shares per window (reports filed, attachment bytes stored): what one
 /// client flooding from many addresses cannot exceed. It also means a flood can use up the
 /// window's allowance for honest reporters; the numbers are set far above a county's real

@@ -39,3 +39,7 @@ CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON access_log
 FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
 CREATE TRIGGER audit_keying_append_only BEFORE UPDATE OR DELETE ON audit_keying
 FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+
+-- 4. The reason given for asking to open a reporter's identity is sealed to the report's key,
+--    like the report's own text (it often repeats it); `reason` stays empty for new requests.
+ALTER TABLE identity_requests ADD COLUMN sealed_reason BYTEA;

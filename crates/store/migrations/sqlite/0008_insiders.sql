@@ -43,3 +43,7 @@ CREATE TRIGGER audit_keying_no_update BEFORE UPDATE ON audit_keying
 BEGIN SELECT RAISE(ABORT, 'append-only / 只能追加'); END;
 CREATE TRIGGER audit_keying_no_delete BEFORE DELETE ON audit_keying
 BEGIN SELECT RAISE(ABORT, 'append-only / 只能追加'); END;
+
+-- 4. The reason given for asking to open a reporter's identity is sealed to the report's key,
+--    like the report's own text (it often repeats it); `reason` stays empty for new requests.
+ALTER TABLE identity_requests ADD COLUMN sealed_reason BLOB;

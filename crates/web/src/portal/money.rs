@@ -86,7 +86,7 @@ pub async fn look_up(
     // Typed on a phone with a Chinese input method: full-width digits, spaces inside the name.
     let name_folded = qingfeng_domain::clean::person_name(&form.name);
     let name: &str = &name_folded.text;
-    if !state.lookups.allow(client.ip()) {
+    if !state.lookups.allow(state.client_ip(client, &headers)) {
         return page.render(
             StatusCode::TOO_MANY_REQUESTS,
             &empty(&page, "", name, Some(page.t.too_many)),

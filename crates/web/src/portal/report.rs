@@ -149,7 +149,7 @@ pub async fn file(
     // A flood of reports (470 in 10 s from one client was tried) would bury the real ones and
     // fill the disk: a few per client per hour, a ceiling for everyone, checked before the body
     // is even read.
-    if !state.filings.allow(client.ip()) || !state.filings_total.take(1) {
+    if !state.filings.allow(state.client_ip(client, &headers)) || !state.filings_total.take(1) {
         return page.render(
             StatusCode::TOO_MANY_REQUESTS,
             &ReportPage {
@@ -340,7 +340,7 @@ pub async fn follow(
     Form(form): Form<FollowForm>,
 ) -> Response {
     let page = Page::new(&uri, &headers);
-    if !state.follows.allow(client.ip()) {
+    if !state.follows.allow(state.client_ip(client, &headers)) {
         return follow_answer(&page, StatusCode::TOO_MANY_REQUESTS, page.t.too_many);
     }
     match found_by_code(&state, &form.code).await {
@@ -469,7 +469,7 @@ pub async fn review(
 ) -> Response {
     let page = Page::new(&uri, &headers);
     let t = page.t;
-    if !state.follows.allow(client.ip()) {
+    if !state.follows.allow(state.client_ip(client, &headers)) {
         return follow_answer(&page, StatusCode::TOO_MANY_REQUESTS, t.too_many);
     }
     let (code, s) = match found_by_code(&state, &form.code).await {

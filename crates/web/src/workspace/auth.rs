@@ -2,8 +2,8 @@
 //!
 //! - Passwords: Argon2id, one random salt per password (PHC strings).
 //! - Sessions: a random 256-bit token in a `Secure; HttpOnly; SameSite=Strict` cookie scoped to
-//!   `/work` (without `Secure` only on plain HTTP to a loopback address, where browsers would
-//!   drop a secure cookie and nothing crosses a network: the demo on 127.0.0.1); the store keeps only its BLAKE3 hash. Idle sessions end after 30 minutes, all after
+//!   `/work` (without `Secure` only when the operator serves plain HTTP: `--plain-http`, and the
+//!   demo on 127.0.0.1); the store keeps only its BLAKE3 hash. Idle sessions end after 30 minutes, all after
 //!   12 hours; disabling an account or resetting its password ends its sessions.
 //! - CSRF: every signed-in form carries the session's token, checked here before any handler
 //!   runs; the log-in form uses a double-submit cookie. Requests another site starts
@@ -15,7 +15,7 @@ use super::access::{policy, Access, Role};
 use super::texts::WorkTexts;
 use super::{Official, WorkPage};
 use crate::page::Page;
-use crate::Shared;
+use crate::{AppState, Shared};
 use anyhow::{anyhow, Result};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -33,7 +33,8 @@ pub const SESSION_COOKIE: &str = "qf_session";
 const LOGIN_COOKIE: &str = "qf_login";
 pub const IDLE_SECS: i64 = 30 * 60;
 pub const LIFETIME_SECS: i64 = 12 * 60 * 60;
-/// Failed passwords before an account is locked, and for how long.
+/// Failed passwords from one client before that client is locked out of the account, and for
+/// how long.
 pub const MAX_FAILURES: i64 = 5;
 pub const LOCK_SECS: i64 = 15 * 60;
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -157,22 +158,66 @@ fn cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-/// The token of a form: from the query (multipart uploads) or the url-encoded body, which is
-/// read here and handed on unchanged.
+/// The token of a form, from its body, which is read here and handed on unchanged: the whole
+/// url-encoded body, or the first field of a multipart one (uploads), read without waiting for
+/// the files behind it. Never from the URL: a token there ends up in logs, in the browser's
+/// history and in `Referer` headers.
 async fn form_token(request: Request) -> Result<(Option<String>, Request), Response> {
-    let from_query = request
-        .uri()
-        .query()
-        .and_then(|q| form_value(q.as_bytes(), "csrf"));
-    if from_query.is_some() {
-        return Ok((from_query, request));
-    }
+    let boundary = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.starts_with("multipart/form-data"))
+        .and_then(|v| v.split("boundary=").nth(1))
+        .map(|b| {
+            b.split(';')
+                .next()
+                .unwrap_or(b)
+                .trim_matches('"')
+                .to_string()
+        });
     let (parts, body) = request.into_parts();
+    if let Some(boundary) = boundary {
+        let (token, body) = multipart_token(&boundary, body).await?;
+        return Ok((token, Request::from_parts(parts, body)));
+    }
     let bytes = to_bytes(body, MAX_FORM_BYTES)
         .await
         .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
     let token = form_value(&bytes, "csrf");
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// The `csrf` field when it is the first of a multipart body (the forms put it first), and the
+/// body as it came.
+async fn multipart_token(boundary: &str, body: Body) -> Result<(Option<String>, Body), Response> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut head: Vec<u8> = Vec::new();
+    // The first field is a few hundred bytes; the files after it are not waited for.
+    while head.len() < 4096 {
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(_)) => return Err(StatusCode::BAD_REQUEST.into_response()),
+            None => break,
+        }
+    }
+    let token = first_multipart_field(&head, boundary, "csrf");
+    let head = axum::body::Bytes::from(head);
+    let whole = futures_util::stream::once(async move { Ok::<_, axum::Error>(head) }).chain(stream);
+    Ok((token, Body::from_stream(whole)))
+}
+
+fn first_multipart_field(head: &[u8], boundary: &str, name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(head);
+    let delimiter = format!("--{boundary}\r\n");
+    let after = &text[text.find(&delimiter)? + delimiter.len()..];
+    let (part_headers, rest) = after.split_once("\r\n\r\n")?;
+    if !part_headers.contains(&format!("name=\"{name}\"")) || part_headers.contains("filename=") {
+        return None;
+    }
+    let value = &rest[..rest.find("\r\n")?];
+    Some(value.to_string())
 }
 
 fn form_value(encoded: &[u8], name: &str) -> Option<String> {
@@ -245,27 +290,11 @@ struct LoginPage<'a> {
     message: Option<&'a str>,
 }
 
-/// `; Secure` for every cookie, except on plain HTTP to this machine's own loopback address
-/// (Chromium refuses secure cookies from http://127.0.0.1, and there is no network to protect).
-/// Behind a TLS-terminating proxy, `X-Forwarded-Proto: https` keeps the flag.
-fn secure(headers: &HeaderMap) -> &'static str {
-    let forwarded_https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
-    };
-    let loopback = name.eq_ignore_ascii_case("localhost")
-        || name
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if loopback && !forwarded_https {
+/// `; Secure` for every cookie, unless the operator said the server is reached over plain HTTP
+/// (`qingfeng serve --plain-http`, and the demo on a loopback address): never decided from the
+/// request's Host header, which whoever sends the request chooses.
+fn secure(state: &AppState) -> &'static str {
+    if state.plain_http {
         ""
     } else {
         "; Secure"
@@ -274,7 +303,7 @@ fn secure(headers: &HeaderMap) -> &'static str {
 
 fn login_page(
     page: &Page,
-    headers: &HeaderMap,
+    state: &AppState,
     status: StatusCode,
     username: &str,
     message: Option<&str>,
@@ -292,7 +321,7 @@ fn login_page(
     );
     let cookie = format!(
         "{LOGIN_COOKIE}={token}; Path=/work/login; HttpOnly{}; SameSite=Strict; Max-Age=3600",
-        secure(headers)
+        secure(state)
     );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, v);
@@ -305,7 +334,7 @@ pub async fn login_form(State(state): State<Shared>, uri: Uri, headers: HeaderMa
         return Redirect::to("/work").into_response();
     }
     let page = Page::new(&uri, &headers);
-    login_page(&page, &headers, StatusCode::OK, "", None)
+    login_page(&page, &state, StatusCode::OK, "", None)
 }
 
 #[derive(serde::Deserialize)]
@@ -334,16 +363,17 @@ pub async fn log_in(
     {
         return login_page(
             &page,
-            &headers,
+            &state,
             StatusCode::BAD_REQUEST,
             username,
             Some(w.form_expired),
         );
     }
-    if !state.logins.allow(client.ip()) {
+    let client = state.client_ip(client, &headers);
+    if !state.logins.allow(client) {
         return login_page(
             &page,
-            &headers,
+            &state,
             StatusCode::TOO_MANY_REQUESTS,
             username,
             Some(w.login_throttled),
@@ -353,6 +383,18 @@ pub async fn log_in(
         Ok(u) => u,
         Err(e) => return crate::portal::failure(&page, e),
     };
+    // Failures count per account *and client*: whoever types wrong passwords locks out only
+    // themselves. Against guessing from many addresses, the account's own count slows every
+    // attempt on it instead (a second more per failure beyond five, up to ten), which an
+    // attacker cannot turn into a lock-out.
+    let account_client = format!("{username}\u{1f}{client}");
+    let blocked_here = state.login_failures.blocked(account_client.as_bytes());
+    if let Some(u) = &user {
+        if u.failed_logins >= MAX_FAILURES {
+            let secs = (u.failed_logins - MAX_FAILURES + 1).min(10) as u64;
+            tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+        }
+    }
     let stored_hash = user
         .as_ref()
         .map(|u| u.password_hash.clone())
@@ -367,31 +409,29 @@ pub async fn log_in(
     let Some(user) = user else {
         return login_page(
             &page,
-            &headers,
+            &state,
             StatusCode::UNAUTHORIZED,
             username,
             Some(w.login_failed),
         );
     };
-    let usable = !user.disabled && user.locked_until <= t && Role::parse(&user.role).is_some();
+    let usable = !user.disabled && !blocked_here && Role::parse(&user.role).is_some();
     if !matches || !usable {
         if !matches && !user.disabled {
-            if let Err(e) = state
-                .store
-                .note_failed_login(user.user_id, t, MAX_FAILURES, LOCK_SECS)
-                .await
-            {
+            state.login_failures.fail(account_client.as_bytes());
+            if let Err(e) = state.store.note_failed_login(user.user_id).await {
                 return crate::portal::failure(&page, e);
             }
         }
         return login_page(
             &page,
-            &headers,
+            &state,
             StatusCode::UNAUTHORIZED,
             username,
             Some(w.login_failed),
         );
     }
+    state.login_failures.clear(account_client.as_bytes());
     let token = random_token();
     let csrf = random_token();
     let stored = async {
@@ -414,7 +454,7 @@ pub async fn log_in(
     if let Err(e) = open_key_for_session(&state, &user, &form.password, &token).await {
         return crate::portal::failure(&page, e);
     }
-    let secure = secure(&headers);
+    let secure = secure(&state);
     let mut response = Redirect::to("/work").into_response();
     let headers = response.headers_mut();
     for c in [
@@ -510,7 +550,7 @@ pub async fn log_out(State(state): State<Shared>, headers: HeaderMap) -> Respons
     let mut response = Redirect::to("/work/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}=; Path=/work; HttpOnly{}; SameSite=Strict; Max-Age=0",
-        secure(&headers)
+        secure(&state)
     )) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -560,27 +600,6 @@ mod tests {
         assert!(!cross_site(&h));
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(cross_site(&h));
-    }
-
-    #[test]
-    fn cookies_are_secure_except_on_plain_http_to_loopback() {
-        let with = |pairs: &[(&'static str, &'static str)]| {
-            let mut h = HeaderMap::new();
-            for (k, v) in pairs {
-                h.insert(*k, HeaderValue::from_static(v));
-            }
-            secure(&h)
-        };
-        assert_eq!(with(&[("host", "127.0.0.1:8080")]), "");
-        assert_eq!(with(&[("host", "localhost:8080")]), "");
-        assert_eq!(with(&[("host", "[::1]:8080")]), "");
-        assert_eq!(with(&[("host", "qingfeng.example.gov.cn")]), "; Secure");
-        assert_eq!(with(&[("host", "10.1.2.3:8080")]), "; Secure");
-        assert_eq!(with(&[]), "; Secure");
-        assert_eq!(
-            with(&[("host", "127.0.0.1:8080"), ("x-forwarded-proto", "https")]),
-            "; Secure"
-        );
     }
 
     #[test]

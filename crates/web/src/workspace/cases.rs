@@ -1307,7 +1307,13 @@ pub async fn remedy(
             // Money goes back to the villagers it was taken from: named by their payments.
             "refund" => {
                 let ids = crate::intake::names_in(&form.payment_ids.replace(['，', '、'], ","));
-                let found = state.store.payments_named(&ids).await?;
+                // Only payments to villagers of the villages and townships the case touches.
+                let subjects = subjects_of(&state, &case).await?;
+                let within = state
+                    .store
+                    .divisions_touched(case.village_code.as_deref(), &subjects, &today.to_string())
+                    .await?;
+                let found = state.store.payments_named(&ids, &within).await?;
                 if ids.is_empty() || found.len() != ids.len() {
                     return Ok(Err(c.payments_required.to_string()));
                 }

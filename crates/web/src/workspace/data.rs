@@ -165,10 +165,18 @@ pub async fn upload(
     let page = Page::new(&uri, &headers);
     let wp = WorkPage::new(&page, &official);
     let w = wp.w;
-    let dir = match tempfile::tempdir() {
+    let temp = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => return wp.failure(e.into()),
     };
+    // The files go into a folder named for what it is: the import history calls the batch by
+    // its folder, which must not be the server's random temporary name.
+    let folder = temp
+        .path()
+        .join(format!("web-upload-{}", crate::intake::today()));
+    if let Err(e) = std::fs::create_dir(&folder) {
+        return wp.failure(e.into());
+    }
     let mut saved = Vec::new();
     let mut refused = Vec::new();
     loop {
@@ -200,7 +208,7 @@ pub async fn upload(
             Ok(b) => b,
             Err(e) => return wp.failure(e.into()),
         };
-        if let Err(e) = std::fs::write(dir.path().join(&safe), &bytes) {
+        if let Err(e) = std::fs::write(folder.join(&safe), &bytes) {
             return wp.failure(e.into());
         }
         saved.push(safe);
@@ -222,8 +230,8 @@ pub async fn upload(
     }
     // One workbook is imported as a workbook; otherwise the folder of CSV files.
     let input = match saved.as_slice() {
-        [one] if one.to_ascii_lowercase().ends_with(".xlsx") => dir.path().join(one),
-        _ => dir.path().to_path_buf(),
+        [one] if one.to_ascii_lowercase().ends_with(".xlsx") => folder.join(one),
+        _ => folder.clone(),
     };
     let reports = match tempfile::tempdir() {
         Ok(d) => d,
@@ -242,14 +250,19 @@ pub async fn upload(
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
+            // The server's own folders are nobody's business: the message names the upload.
+            let mut message = format!("{e:#}");
+            for server_folder in [folder.as_path(), reports.path()] {
+                message = message.replace(&*server_folder.to_string_lossy(), "(上传 / upload)");
+            }
             return render(
                 &state,
                 &official,
                 &wp,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                UploadResult::refused(format!("{}: {e:#}", w.upload_failed)),
+                UploadResult::refused(format!("{}: {message}", w.upload_failed)),
             )
-            .await
+            .await;
         }
     };
     let zh = wp.is_zh();

@@ -411,7 +411,12 @@ async fn render_report(
     let opened = async {
         let content: SealedContent =
             serde_json::from_slice(&report_key.open(&envelope.sealed_content)?)?;
-        let requests = state.store.identity_requests(id).await?;
+        let mut requests = state.store.identity_requests(id).await?;
+        for q in &mut requests {
+            if let Some(sealed) = q.sealed_reason.take() {
+                q.reason = String::from_utf8(report_key.open(&sealed)?)?;
+            }
+        }
         // Holding the identity key is not enough: the identity opens only for an official whose
         // own request a second, senior official approved.
         let approved = requests
@@ -852,14 +857,18 @@ pub async fn ask_identity(
         uri,
         headers,
         id,
-        |state, official, _, _, rt| async move {
+        |state, official, envelope, own, rt| async move {
             let reason = form.reason.trim();
             if reason.is_empty() {
                 return Ok(Err((REFUSED, rt.reason_required)));
             }
+            // Sealed to the report's key like the report's text: why someone wants to know who
+            // reported often says what was reported.
+            let report_key = KeyPair::unwrap(&envelope.content_key, &own)?;
+            let sealed = report_key.seal(reason.as_bytes())?;
             state
                 .store
-                .request_identity(id, official.user.user_id, &official.user.username, reason)
+                .request_identity(id, official.user.user_id, &official.user.username, &sealed)
                 .await?;
             Ok(Ok(()))
         },

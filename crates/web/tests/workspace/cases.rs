@@ -308,6 +308,37 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
         )
         .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // Issue 12, item 9: a payment to a villager of another township is not the case's: it
+        // is refused exactly as one that does not exist, and nothing of it is shown.
+        db.execute(&format!(
+            "INSERT INTO payments (payment_id, entitlement_id, program_code, period, \
+             beneficiary_id_number, beneficiary_name, account_number, account_holder_id_number, \
+             account_holder_name, amount, paid_on, payer, batch_id, source_line) VALUES \
+             ('P-T2-1', NULL, 'DIBAO', '2024-01', '{ZHAO}', '赵文华', '6217000000009999', '{ZHAO}', \
+             '赵文华', 50000, '2024-01-15', NULL, 1, 99)"
+        ))
+        .await;
+        let elsewhere = post(
+            &app,
+            &format!("{case}/remedies"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "refund"),
+                ("payment_ids", "P-T2-1"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            elsewhere.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend:?}"
+        );
+        assert_eq!(
+            elsewhere.body.replace("P-T2-1", "NO-SUCH-PAYMENT"),
+            bad.body,
+            "the answer tells nothing of the other township's payment"
+        );
         let refund = post(
             &app,
             &format!("{case}/remedies"),

@@ -869,32 +869,39 @@ async fn log_in_is_throttled_and_locks_after_repeated_failures() {
         .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(set_cookie(&r, "qf_session").is_none());
-        // Five wrong passwords lock the account: then even the right one is refused, with the
-        // same answer as a wrong one.
+        // Five wrong passwords from one client lock that client out of the account: then even
+        // the right one is refused there, with the same answer as a wrong one …
+        let state = AppState::new(
+            db.store.clone(),
+            &Options {
+                logins_per_minute: 10_000,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let from = |last: u8| {
+            router(state.clone())
+                .layer(MockConnectInfo(SocketAddr::from(([10, 0, 2, last], 40000))))
+        };
+        let (guesser, official) = (from(1), from(2));
         for _ in 0..5 {
-            let r = log_in(&app, "auditor", "wrong password!!")
+            let r = log_in(&guesser, "auditor", "wrong password!!")
                 .await
                 .err()
                 .unwrap();
             assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         }
-        let locked = log_in(&app, "auditor", PASSWORD).await.err().unwrap();
+        let locked = log_in(&guesser, "auditor", PASSWORD).await.err().unwrap();
         assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
-        let unknown = log_in(&app, "nobody", PASSWORD).await.err().unwrap();
+        let unknown = log_in(&guesser, "nobody", PASSWORD).await.err().unwrap();
         assert_eq!(unknown.status, locked.status);
         assert!(
             unknown.body.contains("用户名或密码错误") && locked.body.contains("用户名或密码错误")
         );
-        // A reset unlocks it.
-        let hash = hash_password("another long password").unwrap();
-        assert!(db
-            .store
-            .set_password_hash("auditor", &hash, "test")
-            .await
-            .unwrap());
-        assert!(log_in(&app, "auditor", "another long password")
-            .await
-            .is_ok());
+        // … but not the official at their own desk (issue 12, item 9: before, anyone could
+        // lock any account for 15 minutes, again and again).
+        assert!(log_in(&official, "auditor", PASSWORD).await.is_ok());
         // Per client: the eleventh attempt within a minute is refused before any password check.
         let busy = app_with_limit(&db.store).await;
         let mut statuses = Vec::new();
@@ -1015,9 +1022,14 @@ async fn logging_out_or_disabling_an_account_ends_its_session() {
     }
 }
 
-fn multipart(files: &[(&str, &str)]) -> (String, Vec<u8>) {
+/// An upload's body: the session's token first (as the page's form sends it), then the files.
+fn multipart(csrf: &str, files: &[(&str, &str)]) -> (String, Vec<u8>) {
     let boundary = "qingfeng-test-boundary";
     let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+            .as_bytes(),
+    );
     for (name, content) in files {
         body.extend_from_slice(
             format!(
@@ -1040,6 +1052,7 @@ async fn intake(app: &Router, s: &Session, content: &str, files: &[(&str, &str)]
         .date_naive()
         .to_string();
     for (name, value) in [
+        ("csrf", s.csrf.as_str()),
         ("channel", "letter"),
         ("received_on", today.as_str()),
         ("village", VILLAGE_2),
@@ -1058,7 +1071,7 @@ async fn intake(app: &Router, s: &Session, content: &str, files: &[(&str, &str)]
         ));
     }
     body.push_str(&format!("--{boundary}--\r\n"));
-    let r = Request::post(format!("/work/reports/new?csrf={}", s.csrf))
+    let r = Request::post("/work/reports/new")
         .header(header::HOST, "qingfeng.test")
         .header(header::COOKIE, &s.cookie)
         .header(
@@ -1071,8 +1084,8 @@ async fn intake(app: &Router, s: &Session, content: &str, files: &[(&str, &str)]
 }
 
 async fn upload(app: &Router, s: &Session, files: &[(&str, &str)]) -> Reply {
-    let (content_type, body) = multipart(files);
-    let r = Request::post(format!("/work/data/upload?csrf={}", s.csrf))
+    let (content_type, body) = multipart(&s.csrf, files);
+    let r = Request::post("/work/data/upload")
         .header(header::HOST, "qingfeng.test")
         .header(header::COOKIE, &s.cookie)
         .header(header::CONTENT_TYPE, content_type)
@@ -1108,8 +1121,10 @@ async fn uploads_go_through_the_import_and_show_every_problem() {
         );
         assert!(row.contains("校验"), "reason in Chinese: {row}");
         assert_eq!(db.snapshot().await, before, "{backend:?}: nothing imported");
-        // Without the token, nothing is read at all.
-        let (content_type, body) = multipart(&[("persons.csv", &persons)]);
+        // Without the token, nothing is read at all; nor with the token only in the URL (issue
+        // 12, item 9: a token in a URL ends up in logs, history and Referer headers), and the
+        // page's form does not put it there.
+        let (content_type, body) = multipart("", &[("persons.csv", &persons)]);
         let no_token = Request::post("/work/data/upload")
             .header(header::HOST, "qingfeng.test")
             .header(header::COOKIE, &admin.cookie)
@@ -1117,6 +1132,22 @@ async fn uploads_go_through_the_import_and_show_every_problem() {
             .body(Body::from(body))
             .unwrap();
         assert_eq!(send(&app, no_token).await.status, StatusCode::FORBIDDEN);
+        let (content_type, body) = multipart("", &[("persons.csv", &persons)]);
+        let in_url = Request::post(format!("/work/data/upload?csrf={}", admin.csrf))
+            .header(header::HOST, "qingfeng.test")
+            .header(header::COOKIE, &admin.cookie)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        assert_eq!(send(&app, in_url).await.status, StatusCode::FORBIDDEN);
+        let page = get(&app, "/work/data", Some(&admin.cookie)).await;
+        assert!(!page.body.contains("csrf="), "{}", page.body);
+        // An upload the importer cannot take names no path of the server's.
+        let r = upload(&app, &admin, &[("notes.csv", "a,b\n1,2\n")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let temp = std::env::temp_dir();
+        assert!(r.body.contains("(上传 / upload)"), "{}", r.body);
+        assert!(!r.body.contains(temp.to_str().unwrap()), "{}", r.body);
         // Names that could leave the upload folder or are not data files are refused.
         let r = upload(&app, &admin, &[("run.sh", "echo hi")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1139,4 +1170,90 @@ async fn uploads_go_through_the_import_and_show_every_problem() {
         assert!(page.body.contains(&format!("#{latest}")) && page.body.contains("persons.csv"));
         db.drop_db().await;
     }
+}
+
+/// Issue 12, item 9. Cookies were `Secure` or not by the request's Host header (which the
+/// client chooses), there was no HSTS, and behind a reverse proxy every client shared the
+/// proxy's rate limit (or, trusting `X-Forwarded-For` from anyone, none would have one).
+#[tokio::test]
+async fn transport_settings_come_from_the_operator_not_the_request() {
+    let db = TestDb::new(BACKENDS[0]).await;
+    county(&db).await;
+    let at = |state: qingfeng_web::Shared, peer: [u8; 4]| {
+        router(state).layer(MockConnectInfo(SocketAddr::from((peer, 40000))))
+    };
+    let login_form = |app: Router| async move {
+        let r = Request::get("/work/login")
+            .header(header::HOST, "127.0.0.1:8080")
+            .body(Body::empty())
+            .unwrap();
+        send(&app, r).await
+    };
+    // By default: Secure, whatever the Host says, and HSTS.
+    let state = AppState::new(db.store.clone(), &Options::default())
+        .await
+        .unwrap();
+    let r = login_form(at(state, [10, 0, 3, 1])).await;
+    let (_, cookie) = set_cookie(&r, "qf_login").unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert_eq!(
+        r.headers.get("strict-transport-security").unwrap(),
+        "max-age=31536000"
+    );
+    // Plain HTTP only when the operator says so.
+    let plain = Options {
+        plain_http: true,
+        ..Default::default()
+    };
+    let state = AppState::new(db.store.clone(), &plain).await.unwrap();
+    let r = login_form(at(state, [10, 0, 3, 1])).await;
+    let (_, cookie) = set_cookie(&r, "qf_login").unwrap();
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    assert!(r.headers.get("strict-transport-security").is_none());
+
+    // Behind the trusted proxy each client has its own allowance; from anyone else,
+    // X-Forwarded-For changes nothing.
+    let proxied = Options {
+        lookups_per_minute: 2,
+        trusted_proxy: Some("10.9.9.9".parse().unwrap()),
+        ..Default::default()
+    };
+    let state = AppState::new(db.store.clone(), &proxied).await.unwrap();
+    let look_up = |app: Router, forwarded: &'static str| async move {
+        let r = Request::post("/money")
+            .header(header::HOST, "qingfeng.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", forwarded)
+            .body(Body::from(encode(&[
+                ("id_number", ZHANG),
+                ("name", "张德明"),
+            ])))
+            .unwrap();
+        send(&app, r).await.status
+    };
+    let proxy = at(state.clone(), [10, 9, 9, 9]);
+    let mut statuses = Vec::new();
+    for forwarded in ["1.1.1.1", "1.1.1.1", "1.1.1.1", "6.6.6.6, 2.2.2.2"] {
+        statuses.push(look_up(proxy.clone(), forwarded).await);
+    }
+    assert_eq!(
+        statuses,
+        vec![
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::OK
+        ]
+    );
+    let direct = at(state, [10, 0, 3, 7]);
+    let mut statuses = Vec::new();
+    for forwarded in ["3.3.3.3", "4.4.4.4", "5.5.5.5"] {
+        statuses.push(look_up(direct.clone(), forwarded).await);
+    }
+    assert_eq!(
+        statuses[2],
+        StatusCode::TOO_MANY_REQUESTS,
+        "a spoofed header helped"
+    );
+    db.drop_db().await;
 }

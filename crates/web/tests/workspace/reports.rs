@@ -1473,9 +1473,20 @@ async fn no_single_official_opens_a_reporters_identity_without_approval_even_wit
             &app,
             "/work/reports/1/identity",
             Some(&investigator.cookie),
-            &[("csrf", &investigator.csrf), ("reason", "需要当面核实")],
+            &[
+                ("csrf", &investigator.csrf),
+                ("reason", "需要当面核实 9f1a"),
+            ],
         )
         .await;
+        // Issue 12, item 9: the reason is sealed like the report's text; it is on the page for
+        // those who hold the report, and nowhere in the database in clear.
+        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        assert!(page.body.contains("需要当面核实 9f1a"), "{}", page.body);
+        let clear: Vec<(String,)> = fetch(&db, "SELECT reason FROM identity_requests").await;
+        assert!(clear.iter().all(|r| r.0.is_empty()), "{clear:?}");
+        let details: Vec<(String,)> = fetch(&db, "SELECT detail FROM audit_log").await;
+        assert!(details.iter().all(|d| !d.0.contains("9f1a")), "{details:?}");
         let approved = post(
             &app,
             "/work/reports/1/identity/1",
