@@ -98,6 +98,24 @@ struct StatisticsPage<'a> {
     next: String,
 }
 
+/// The audit trail's head as of now, published with the quarter's figures (printed and sent
+/// upward): a head written down outside the system is what shows a trail cut short later
+/// (`qingfeng audit --head`).
+async fn audit_head(state: &Shared, zh: bool) -> anyhow::Result<(String, String)> {
+    let head = state.store.audit_recent(1).await?;
+    let label = if zh {
+        "审计记录链头(请另行留存)"
+    } else {
+        "Audit trail head (keep a copy elsewhere)"
+    };
+    Ok((
+        label.to_string(),
+        head.first()
+            .map(|r| format!("#{} {}", r.seq, r.hash))
+            .unwrap_or_default(),
+    ))
+}
+
 async fn figures(
     state: &Shared,
     q: &QuarterQuery,
@@ -123,6 +141,10 @@ pub async fn page(
         Ok(x) => x,
         Err(e) => return wp.failure(e),
     };
+    let head = match audit_head(&state, wp.is_zh()).await {
+        Ok(h) => h,
+        Err(e) => return wp.failure(e),
+    };
     let today = crate::intake::today();
     let previous = quarter("", from.pred_opt().unwrap_or(from)).0;
     let next = quarter("", to.succ_opt().unwrap_or(to)).0;
@@ -134,7 +156,7 @@ pub async fn page(
             } else {
                 "Quarterly figures (reported upward)"
             },
-            rows: rows(&f, wp.is_zh()),
+            rows: rows(&f, wp.is_zh()).into_iter().chain([head]).collect(),
             quarter: name,
             from: from.to_string(),
             to: to.to_string(),
@@ -163,8 +185,10 @@ pub async fn xlsx(
         sheet.write_with_format(0, 0, format!("{name} ({from} – {to})"), &bold)?;
         sheet.write_with_format(1, 0, "项目 / Item", &bold)?;
         sheet.write_with_format(1, 1, "数值 / Value", &bold)?;
-        let zh = rows(&f, true);
-        let en = rows(&f, false);
+        let mut zh = rows(&f, true);
+        let mut en = rows(&f, false);
+        zh.push(audit_head(&state, true).await?);
+        en.push(audit_head(&state, false).await?);
         for (i, ((label_zh, value), (label_en, _))) in zh.iter().zip(&en).enumerate() {
             let row = i as u32 + 2;
             sheet.write(row, 0, format!("{label_zh} / {}", label_en.trim()))?;

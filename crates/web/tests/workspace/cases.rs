@@ -575,6 +575,9 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
                 stats.body
             );
         }
+        // The trail's head is published with the figures (issue 12, item 5).
+        let head = db.store.verify_audit().await.unwrap().head;
+        assert!(stats.body.contains(&head), "{}", stats.body);
         let file = Request::get("/work/statistics.xlsx")
             .header(header::HOST, "qingfeng.test")
             .header(header::COOKIE, &s.cookie)
