@@ -4,6 +4,7 @@
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use qingfeng_engine::check::{catalogue, CheckOptions};
+use qingfeng_engine::Catalogue;
 use qingfeng_engine::{load, run_rules, RuleStatus};
 use qingfeng_ingest::{import, ImportOptions, Status};
 use qingfeng_test_support::{Backend, TestDb};
@@ -30,7 +31,12 @@ fn expected(case: &Path) -> BTreeSet<ClueKey> {
         .collect()
 }
 
-async fn run_case(rule: &str, case: &Path, backend: Backend) -> Result<(), Failed> {
+async fn run_case(
+    cat: &Catalogue,
+    rule: &str,
+    case: &Path,
+    backend: Backend,
+) -> Result<(), Failed> {
     let db = TestDb::new(backend).await;
     let reports = tempfile::tempdir().map_err(|e| e.to_string())?;
     let opts = ImportOptions {
@@ -47,11 +53,8 @@ async fn run_case(rule: &str, case: &Path, backend: Backend) -> Result<(), Faile
         )
         .into());
     }
-    let cat = catalogue(&CheckOptions::default())
-        .await
-        .map_err(|e| format!("{e:#}"))?;
     let regs = load(&db.store, None).await.map_err(|e| format!("{e:#}"))?;
-    let outcomes = run_rules(&regs, &cat, &[rule.to_string()], |_| {})
+    let outcomes = run_rules(&regs, cat, &[rule.to_string()], |_| {})
         .await
         .map_err(|e| format!("{e:#}"))?;
     let o = &outcomes[0];
@@ -103,6 +106,16 @@ fn cases() -> Vec<(String, PathBuf)> {
 
 fn main() {
     let args = Arguments::from_args();
+    // The catalogue is loaded and every rule planned once (the check's own validation), not once
+    // per case: 366 cases each planning all 33 rules were most of this test's time.
+    let cat = std::sync::Arc::new(
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(catalogue(&CheckOptions::default()))
+            .expect("the catalogue plans"),
+    );
     let mut trials = Vec::new();
     for (rule, case) in cases() {
         for backend in [Backend::Sqlite, Backend::Postgres] {
@@ -111,14 +124,14 @@ fn main() {
                 case.file_name().unwrap().to_string_lossy()
             )
             .to_lowercase();
-            let (rule, case) = (rule.clone(), case.clone());
+            let (rule, case, cat) = (rule.clone(), case.clone(), cat.clone());
             trials.push(Trial::test(name, move || {
                 let rt = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)
                     .enable_all()
                     .build()
                     .unwrap();
-                rt.block_on(run_case(&rule, &case, backend))
+                rt.block_on(run_case(&cat, &rule, &case, backend))
             }));
         }
     }

@@ -13,6 +13,7 @@
 //! audit` (and on the quarterly statistics) is meant to be written down outside the system, and
 //! `qingfeng audit --head HASH` checks that a head written down earlier is still in the trail.
 
+use crate::row::from_row;
 use crate::{on_pool, Store};
 use anyhow::{anyhow, Result};
 use std::sync::RwLock;
@@ -59,7 +60,7 @@ pub struct AuditEvent<'a> {
 }
 
 /// A row of the trail as stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct AuditRow {
     pub seq: i64,
     pub at: String,
@@ -73,6 +74,18 @@ pub struct AuditRow {
     /// `None` only for rows from before the installation was keyed.
     pub mac: Option<String>,
 }
+from_row!(AuditRow {
+    seq,
+    at,
+    actor,
+    action,
+    subject_kind,
+    subject_id,
+    detail,
+    prev_hash,
+    hash,
+    mac
+});
 
 /// The outcome of walking the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 //! stores, and appends every change to the audit trail in the same transaction.
 
 use crate::audit::{append_audit, begin_audited, AuditEvent};
+use crate::row::from_row;
 use crate::{on_pool, Store};
 use anyhow::{Context, Result};
 
@@ -44,7 +45,7 @@ pub struct NewCase<'a> {
     pub filed_on: &'a str,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Disposition {
     pub disposition_id: i64,
     pub way: String,
@@ -56,8 +57,19 @@ pub struct Disposition {
     pub recorded_by: String,
     pub recorded_at: String,
 }
+from_row!(Disposition {
+    disposition_id,
+    way,
+    meeting_on,
+    participants,
+    decision,
+    reply_due,
+    case_id,
+    recorded_by,
+    recorded_at
+});
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CaseRecord {
     pub case_id: i64,
     pub title: String,
@@ -76,8 +88,26 @@ pub struct CaseRecord {
     pub prevention_in_place: Option<String>,
     pub closed_on: Option<String>,
 }
+from_row!(CaseRecord {
+    case_id,
+    title,
+    village_code,
+    subject_id_number,
+    subject_name,
+    source_kind,
+    source_id,
+    stage,
+    important,
+    filed_on,
+    filed_by,
+    cause_analysed,
+    responsibility_handled,
+    people_educated,
+    prevention_in_place,
+    closed_on
+});
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Transition {
     pub from_stage: Option<String>,
     pub to_stage: String,
@@ -85,8 +115,15 @@ pub struct Transition {
     pub by_user: String,
     pub reason: String,
 }
+from_row!(Transition {
+    from_stage,
+    to_stage,
+    at,
+    by_user,
+    reason
+});
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CaseAssignment {
     pub user_id: i64,
     pub username: String,
@@ -96,8 +133,17 @@ pub struct CaseAssignment {
     pub assigned_by: String,
     pub assigned_at: String,
 }
+from_row!(CaseAssignment {
+    user_id,
+    username,
+    display_name,
+    jurisdiction,
+    explanation,
+    assigned_by,
+    assigned_at
+});
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct JointDiscussion {
     pub held_on: String,
     pub participants: String,
@@ -106,8 +152,16 @@ pub struct JointDiscussion {
     pub decision: String,
     pub recorded_by: String,
 }
+from_row!(JointDiscussion {
+    held_on,
+    participants,
+    units,
+    minutes,
+    decision,
+    recorded_by
+});
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SanctionRecord {
     pub sanction_id: i64,
     pub case_id: i64,
@@ -118,8 +172,18 @@ pub struct SanctionRecord {
     pub effective_until: Option<String>,
     pub recorded_by: String,
 }
+from_row!(SanctionRecord {
+    sanction_id,
+    case_id,
+    id_number,
+    name,
+    kind,
+    decided_on,
+    effective_until,
+    recorded_by
+});
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Remedy {
     pub remedy_id: i64,
     pub case_id: i64,
@@ -132,8 +196,20 @@ pub struct Remedy {
     pub opened_on: String,
     pub updated_on: String,
 }
+from_row!(Remedy {
+    remedy_id,
+    case_id,
+    kind,
+    amount_fen,
+    recovered_fen,
+    payment_ids,
+    detail,
+    status,
+    opened_on,
+    updated_on
+});
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct RemedyEvent {
     pub remedy_id: i64,
     pub at: String,
@@ -142,6 +218,14 @@ pub struct RemedyEvent {
     pub recovered_fen: i64,
     pub note: String,
 }
+from_row!(RemedyEvent {
+    remedy_id,
+    at,
+    by_user,
+    status,
+    recovered_fen,
+    note
+});
 
 const CASE_COLUMNS: &str =
     "case_id, title, village_code, subject_id_number, subject_name, source_kind, \

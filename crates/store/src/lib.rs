@@ -9,6 +9,7 @@ mod clues;
 mod migrate;
 mod portal;
 pub mod reports;
+mod row;
 mod sqlite_bulk;
 pub mod statistics;
 mod village;

@@ -139,3 +139,80 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The only places where the two folders may differ: how each dialect spells the same column
+    /// type (SQLite's spelling first). SQLite stores a BOOLEAN as an INTEGER 0/1 either way.
+    const SPELLINGS: &[(&str, &str)] = &[
+        (
+            "INTEGER PRIMARY KEY",
+            "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        ),
+        ("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY"),
+        ("INTEGER PRIMARY KEY", "BIGINT PRIMARY KEY"),
+        ("REAL", "DOUBLE PRECISION"),
+        ("BLOB", "BYTEA"),
+        ("INTEGER NOT NULL", "BOOLEAN NOT NULL"),
+    ];
+
+    /// The tables a migration makes append-only, and its text without the triggers that do it
+    /// (SQLite: one trigger per statement kind; PostgreSQL: a function and one trigger).
+    fn split_triggers(sql: &str) -> (Vec<String>, Vec<String>) {
+        let mut tables = Vec::new();
+        let mut rest = Vec::new();
+        let mut in_function = false;
+        for line in sql.lines() {
+            let t = line.trim();
+            if in_function {
+                in_function = t != "$$;";
+                continue;
+            }
+            if t.starts_with("CREATE FUNCTION") {
+                in_function = true;
+                continue;
+            }
+            if t.starts_with("CREATE TRIGGER") {
+                let table = t.split(" ON ").nth(1).unwrap_or("").trim().to_string();
+                if !tables.contains(&table) {
+                    tables.push(table);
+                }
+                continue;
+            }
+            if t.starts_with("BEGIN SELECT RAISE") || t.starts_with("FOR EACH ROW EXECUTE") {
+                continue;
+            }
+            rest.push(line.to_string());
+        }
+        tables.sort();
+        (tables, rest)
+    }
+
+    #[test]
+    fn the_two_migration_folders_differ_only_in_listed_spellings() {
+        for m in MIGRATIONS {
+            let (sqlite_tables, sqlite) = split_triggers(m.sqlite);
+            let (postgres_tables, postgres) = split_triggers(m.postgres);
+            assert_eq!(
+                sqlite_tables, postgres_tables,
+                "{}: append-only tables",
+                m.name
+            );
+            assert_eq!(sqlite.len(), postgres.len(), "{}: line counts", m.name);
+            for (n, (s, p)) in sqlite.iter().zip(&postgres).enumerate() {
+                let same = s == p
+                    || SPELLINGS
+                        .iter()
+                        .any(|(ss, ps)| p.contains(ps) && p.replace(ps, ss) == *s);
+                assert!(
+                    same,
+                    "{} line {}: not a listed spelling difference:\n  sqlite:   {s}\n  postgres: {p}",
+                    m.name,
+                    n + 1
+                );
+            }
+        }
+    }
+}

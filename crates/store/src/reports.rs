@@ -5,6 +5,7 @@
 //! the caller with the vault crate, so the database holds only ciphertext and wrapped keys.
 
 use crate::audit::{append_audit, begin_audited, AuditEvent};
+use crate::row::from_row;
 use crate::{on_pool, Store};
 use anyhow::{Context, Result};
 use qingfeng_domain::DivisionCode;
@@ -87,7 +88,7 @@ pub struct FiledReport {
 }
 
 /// An official who might handle a report.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Candidate {
     pub user_id: i64,
     pub username: String,
@@ -97,6 +98,15 @@ pub struct Candidate {
     pub id_number: Option<String>,
     pub public_key: Option<String>,
 }
+from_row!(Candidate {
+    user_id,
+    username,
+    display_name,
+    role,
+    jurisdiction,
+    id_number,
+    public_key
+});
 
 /// An official kept away from a report, and why (shown only to those holding the report's key).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -107,7 +117,7 @@ pub struct Exclusion {
 }
 
 /// A report as listed to an official holding its key.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ReportSummary {
     pub report_id: i64,
     pub filed_at: String,
@@ -125,6 +135,23 @@ pub struct ReportSummary {
     pub accepted_on: Option<String>,
     pub closed_on: Option<String>,
 }
+from_row!(ReportSummary {
+    report_id,
+    filed_at,
+    received_on,
+    channel,
+    village_code,
+    category,
+    anonymous,
+    status,
+    repeat_number,
+    first_report_id,
+    transfer_due,
+    handle_due,
+    acceptance_notice_due,
+    accepted_on,
+    closed_on
+});
 
 /// One report opened by an official: the sealed parts and the official's key copies.
 #[derive(Debug, Clone)]
@@ -143,7 +170,7 @@ pub struct ReportEnvelope {
 }
 
 /// A request to open a reporter's identity.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct IdentityRequest {
     pub request_id: i64,
     pub report_id: i64,
@@ -158,9 +185,21 @@ pub struct IdentityRequest {
     pub decided_at: Option<String>,
     pub approved: Option<bool>,
 }
+from_row!(IdentityRequest {
+    request_id,
+    report_id,
+    requested_by,
+    requested_by_name,
+    reason,
+    sealed_reason,
+    requested_at,
+    decided_by,
+    decided_at,
+    approved
+});
 
 /// A review (level 1, 复查) or second review (level 2, 复核) requested by the reporter.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ReviewRequest {
     pub review_id: i64,
     pub report_id: i64,
@@ -171,6 +210,16 @@ pub struct ReviewRequest {
     pub decided_on: Option<String>,
     pub decided_by: Option<String>,
 }
+from_row!(ReviewRequest {
+    review_id,
+    report_id,
+    level,
+    requested_on,
+    sealed_reason,
+    decision_due,
+    decided_on,
+    decided_by
+});
 
 /// A report waiting to be sent to the level above, sealed to its key.
 #[derive(Debug, Clone)]
@@ -185,13 +234,19 @@ pub struct UpwardReport {
 }
 
 /// A sealed attachment.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SealedAttachment {
     pub attachment_id: i64,
     pub sealed_name: Vec<u8>,
     pub sealed_body: Vec<u8>,
     pub added_at: String,
 }
+from_row!(SealedAttachment {
+    attachment_id,
+    sealed_name,
+    sealed_body,
+    added_at
+});
 
 /// A person found in the registers by a name a reporter typed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -201,6 +256,11 @@ pub struct NamedPerson {
     /// Where found: a village resident, or the post held.
     pub found_as: String,
 }
+from_row!(NamedPerson {
+    id_number,
+    name,
+    found_as
+});
 
 const SUMMARY_COLUMNS: &str = "r.report_id, r.filed_at, r.received_on, r.channel, r.village_code, \
      r.category, r.anonymous, r.status, r.repeat_number, r.first_report_id, r.transfer_due, \
@@ -518,26 +578,18 @@ impl Store {
         let township = township_of(village_code).unwrap_or_default();
         let list = placeholders(4, names.len());
         let sql = format!(
-            "SELECT id_number, name, '本村村民 / resident' FROM persons WHERE village_code = $1 AND name IN ({list}) \
+            "SELECT id_number, name, '本村村民 / resident' AS found_as FROM persons WHERE village_code = $1 AND name IN ({list}) \
              UNION SELECT id_number, name, org_name || ' ' || position FROM officials \
              WHERE division_code IN ($1, $2) AND (end_date IS NULL OR end_date = '' OR end_date >= $3) AND name IN ({list}) \
              ORDER BY 1"
         );
-        let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
+        Ok(on_pool!(self, pool => {
             let mut q = sqlx::query_as(&sql).bind(village_code).bind(&township).bind(today);
             for n in names {
                 q = q.bind(n);
             }
             q.fetch_all(pool).await
-        })?;
-        Ok(rows
-            .into_iter()
-            .map(|(id_number, name, found_as)| NamedPerson {
-                id_number,
-                name,
-                found_as,
-            })
-            .collect())
+        })?)
     }
 
     /// Persons a reporter may have meant by `names` anywhere in the county, for a report whose
@@ -553,27 +605,19 @@ impl Store {
         }
         let list = placeholders(2, names.len());
         let sql = format!(
-            "SELECT id_number, name, village_code || ' 村民 / resident' FROM persons WHERE name IN ({list}) \
+            "SELECT id_number, name, village_code || ' 村民 / resident' AS found_as FROM persons WHERE name IN ({list}) \
              UNION SELECT id_number, name, org_name || ' ' || position FROM officials \
              WHERE (end_date IS NULL OR end_date = '' OR end_date >= $1) AND name IN ({list}) \
              AND division_code NOT IN (SELECT code FROM divisions WHERE level = 'county') \
              ORDER BY 1"
         );
-        let rows: Vec<(String, String, String)> = on_pool!(self, pool => {
+        Ok(on_pool!(self, pool => {
             let mut q = sqlx::query_as(&sql).bind(today);
             for n in names {
                 q = q.bind(n);
             }
             q.fetch_all(pool).await
-        })?;
-        Ok(rows
-            .into_iter()
-            .map(|(id_number, name, found_as)| NamedPerson {
-                id_number,
-                name,
-                found_as,
-            })
-            .collect())
+        })?)
     }
 
     /// Among `ids` and `names`, the county's own leaders: a current post at a county-level
@@ -645,20 +689,31 @@ impl Store {
              FROM reports r JOIN report_keys k ON k.report_id = r.report_id \
              WHERE r.report_id = $1 AND k.user_id = $2 AND k.purpose = 'content' AND r.routing = 'county'"
         );
-        #[derive(sqlx::FromRow)]
         struct Row {
-            #[sqlx(flatten)]
             summary: ReportSummary,
             entered_by: Option<String>,
             sealed_content: Option<Vec<u8>>,
             sealed_reporter: Option<Vec<u8>>,
             wrapped_key: Vec<u8>,
         }
-        let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(report_id)
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await)?;
+        let row: Option<Row> = on_pool!(self, pool => {
+            use sqlx::Row as _;
+            let found = sqlx::query(&sql)
+                .bind(report_id)
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?;
+            match found {
+                None => None,
+                Some(r) => Some(Row {
+                    summary: sqlx::FromRow::from_row(&r)?,
+                    entered_by: r.try_get("entered_by")?,
+                    sealed_content: r.try_get("sealed_content")?,
+                    sealed_reporter: r.try_get("sealed_reporter")?,
+                    wrapped_key: r.try_get("wrapped_key")?,
+                }),
+            }
+        });
         let Some(row) = row else {
             return Ok(None);
         };

@@ -187,7 +187,7 @@ pub struct AppState {
     logins: RateLimiter,
     /// Failed log-ins per account and client: five lock that client out of that account for a
     /// while, not the account itself (anyone could otherwise lock an official out at will).
-    login_failures: limit::Failures,
+    login_failures: RateLimiter,
     /// Checked when a log-in names no account, so that the answer takes as long as for one.
     dummy_password_hash: String,
     rule_titles: HashMap<String, (String, String)>,
@@ -243,7 +243,7 @@ impl AppState {
             ),
             receipt_salt,
             logins: RateLimiter::new(opts.logins_per_minute, Duration::from_secs(60)),
-            login_failures: limit::Failures::new(
+            login_failures: RateLimiter::new(
                 workspace::auth::MAX_FAILURES as u32,
                 Duration::from_secs(workspace::auth::LOCK_SECS as u64),
             ),

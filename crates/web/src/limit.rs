@@ -39,6 +39,11 @@ impl RateLimiter {
     /// Counts an attempt on anything else that is limited (a person looked up); false when it
     /// is over its limit. Kept as a keyed hash only, like addresses.
     pub fn allow_key(&self, key: &[u8]) -> bool {
+        self.count(key) <= self.per_window
+    }
+
+    /// Counts one more for `key` in its window; returns the count.
+    pub fn count(&self, key: &[u8]) -> u32 {
         let id = self.client_id(key);
         let now = Instant::now();
         let mut clients = self.clients.lock().expect("rate limiter lock");
@@ -51,62 +56,22 @@ impl RateLimiter {
             *entry = (now, 0);
         }
         entry.1 += 1;
-        entry.1 <= self.per_window
-    }
-}
-
-/// Failed attempts per key (an account from one client) in a window: blocked at `max`, cleared
-/// by a success. Kept as keyed hashes only.
-pub struct Failures {
-    key: [u8; 32],
-    max: u32,
-    window: Duration,
-    counts: Mutex<HashMap<[u8; 16], (Instant, u32)>>,
-}
-
-impl Failures {
-    pub fn new(max: u32, window: Duration) -> Failures {
-        Failures {
-            key: rand::random(),
-            max,
-            window,
-            counts: Mutex::new(HashMap::new()),
-        }
+        entry.1
     }
 
-    fn id(&self, key: &[u8]) -> [u8; 16] {
-        let hash = blake3::keyed_hash(&self.key, key);
-        let mut id = [0u8; 16];
-        id.copy_from_slice(&hash.as_bytes()[..16]);
-        id
-    }
-
-    /// Whether `key` has failed `max` times within the window.
-    pub fn blocked(&self, key: &[u8]) -> bool {
-        let id = self.id(key);
-        let counts = self.counts.lock().expect("failures lock");
-        counts
+    /// Whether `key` has used its allowance in the current window, without counting.
+    pub fn used_up(&self, key: &[u8]) -> bool {
+        let id = self.client_id(key);
+        let clients = self.clients.lock().expect("rate limiter lock");
+        clients
             .get(&id)
-            .is_some_and(|(start, n)| start.elapsed() < self.window && *n >= self.max)
+            .is_some_and(|(start, n)| start.elapsed() < self.window && *n >= self.per_window)
     }
 
-    pub fn fail(&self, key: &[u8]) {
-        let id = self.id(key);
-        let now = Instant::now();
-        let mut counts = self.counts.lock().expect("failures lock");
-        if counts.len() > 100_000 {
-            counts.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        }
-        let entry = counts.entry(id).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-    }
-
-    pub fn clear(&self, key: &[u8]) {
-        let id = self.id(key);
-        self.counts.lock().expect("failures lock").remove(&id);
+    /// Forgets `key` (a success clears a count of failures).
+    pub fn forget(&self, key: &[u8]) {
+        let id = self.client_id(key);
+        self.clients.lock().expect("rate limiter lock").remove(&id);
     }
 }
 

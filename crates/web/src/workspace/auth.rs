@@ -388,7 +388,7 @@ pub async fn log_in(
     // attempt on it instead (a second more per failure beyond five, up to ten), which an
     // attacker cannot turn into a lock-out.
     let account_client = format!("{username}\u{1f}{client}");
-    let blocked_here = state.login_failures.blocked(account_client.as_bytes());
+    let blocked_here = state.login_failures.used_up(account_client.as_bytes());
     if let Some(u) = &user {
         if u.failed_logins >= MAX_FAILURES {
             let secs = (u.failed_logins - MAX_FAILURES + 1).min(10) as u64;
@@ -418,7 +418,7 @@ pub async fn log_in(
     let usable = !user.disabled && !blocked_here && Role::parse(&user.role).is_some();
     if !matches || !usable {
         if !matches && !user.disabled {
-            state.login_failures.fail(account_client.as_bytes());
+            state.login_failures.count(account_client.as_bytes());
             if let Err(e) = state.store.note_failed_login(user.user_id).await {
                 return crate::portal::failure(&page, e);
             }
@@ -431,7 +431,7 @@ pub async fn log_in(
             Some(w.login_failed),
         );
     }
-    state.login_failures.clear(account_client.as_bytes());
+    state.login_failures.forget(account_client.as_bytes());
     let token = random_token();
     let csrf = random_token();
     let stored = async {

@@ -38,6 +38,22 @@ async fn file_portal_report(app: &Router, fields: &[(&str, &str)]) -> Reply {
     r
 }
 
+/// A real-name report (王实名, 13900000000) about 石岭村's accounts.
+async fn file_real_name_report(app: &Router) -> Reply {
+    file_portal_report(
+        app,
+        &[
+            ("category", "village_finance"),
+            ("village", VILLAGE_2),
+            ("content", "账目不公开"),
+            ("real_name", "on"),
+            ("reporter_name", "王实名"),
+            ("reporter_contact", "13900000000"),
+        ],
+    )
+    .await
+}
+
 fn report_ids(rows: &[(i64,)]) -> Vec<i64> {
     rows.iter().map(|r| r.0).collect()
 }
@@ -526,18 +542,7 @@ async fn a_reporters_identity_opens_only_after_a_second_senior_official_approves
         let app = app(&db.store, [10, 0, 0, 5]).await;
         let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
         let investigator = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
-        file_portal_report(
-            &app,
-            &[
-                ("category", "village_finance"),
-                ("village", VILLAGE_2),
-                ("content", "账目不公开"),
-                ("real_name", "on"),
-                ("reporter_name", "王实名"),
-                ("reporter_contact", "13900000000"),
-            ],
-        )
-        .await;
+        file_real_name_report(&app).await;
         let page = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         assert!(page.body.contains("账目不公开"));
@@ -1424,18 +1429,7 @@ async fn no_single_official_opens_a_reporters_identity_without_approval_even_wit
         let app = app(&db.store, [10, 0, 0, 14]).await;
         let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
         let investigator = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
-        file_portal_report(
-            &app,
-            &[
-                ("category", "village_finance"),
-                ("village", VILLAGE_2),
-                ("content", "账目不公开"),
-                ("real_name", "on"),
-                ("reporter_name", "王实名"),
-                ("reporter_contact", "13900000000"),
-            ],
-        )
-        .await;
+        file_real_name_report(&app).await;
         let copies: Vec<(String, Vec<u8>)> = fetch(
             &db,
             "SELECT k.purpose, k.wrapped_key FROM report_keys k JOIN users u ON u.user_id = k.user_id \
