@@ -69,7 +69,10 @@ pub async fn sanctions_in_effect(
 }
 
 /// The official as a candidate for the conflict-of-interest rules.
-async fn as_candidate(state: &Shared, official: &Official) -> anyhow::Result<Option<Candidate>> {
+pub(super) async fn as_candidate(
+    state: &Shared,
+    official: &Official,
+) -> anyhow::Result<Option<Candidate>> {
     Ok(state
         .store
         .candidates(&[official.role.code()])
@@ -209,7 +212,7 @@ async fn source_of(
 ) -> anyhow::Result<Option<Source>> {
     let (title, village, ids): (String, Option<String>, Vec<(String, String)>) = match kind {
         "clue" => {
-            let Some(c) = state.store.clue_in_scope(&official.scope, id).await? else {
+            let Some(c) = super::clues::clue_for(state, official, id).await? else {
                 return Ok(None);
             };
             let ids = c

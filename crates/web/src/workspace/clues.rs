@@ -271,12 +271,7 @@ pub async fn assign(
             .any(|d| d.code == township && d.level == "township");
         // Every clue must exist and be in the official's scope; otherwise nothing is handed over.
         for fp in &fingerprints {
-            if state
-                .store
-                .clue_in_scope(&official.scope, fp)
-                .await?
-                .is_none()
-            {
+            if clue_for(&state, &official, fp).await?.is_none() {
                 return anyhow::Ok(Err(StatusCode::NOT_FOUND));
             }
         }
@@ -348,6 +343,36 @@ pub struct ClueQuery {
     saved: Option<u8>,
 }
 
+/// A clue as `official` may see it: in their scope, and not naming them, a member of their
+/// household or a declared relative, nor in a village where they hold a post (issue 13). To an
+/// excluded official the clue does not exist: "not found", like one outside their scope.
+pub async fn clue_for(
+    state: &Shared,
+    official: &Official,
+    fingerprint: &str,
+) -> anyhow::Result<Option<qingfeng_store::QueueClue>> {
+    let Some(c) = state
+        .store
+        .clue_in_scope(&official.scope, fingerprint)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(me) = super::cases::as_candidate(state, official).await? else {
+        return Ok(None);
+    };
+    let (allowed, _) = state
+        .store
+        .exclude_related_to_clue(
+            vec![me],
+            c.village_code.as_deref(),
+            &c.persons_named(),
+            &crate::intake::today().to_string(),
+        )
+        .await?;
+    Ok((!allowed.is_empty()).then_some(c))
+}
+
 pub async fn clue(
     State(state): State<Shared>,
     official: Official,
@@ -380,11 +405,7 @@ async fn show_clue(
     message: Option<&str>,
     form: ReviewForm,
 ) -> Response {
-    let c = match state
-        .store
-        .clue_in_scope(&official.scope, fingerprint)
-        .await
-    {
+    let c = match clue_for(state, official, fingerprint).await {
         Ok(Some(c)) => c,
         Ok(None) => return wp.error(StatusCode::NOT_FOUND, wp.page.t.not_found),
         Err(e) => return wp.failure(e),
@@ -543,11 +564,7 @@ pub async fn review(
     let page = Page::new(&uri, &headers);
     let wp = WorkPage::new(&page, &official);
     let w = wp.w;
-    match state
-        .store
-        .clue_in_scope(&official.scope, &fingerprint)
-        .await
-    {
+    match clue_for(&state, &official, &fingerprint).await {
         Ok(Some(_)) => {}
         Ok(None) => return wp.error(StatusCode::NOT_FOUND, page.t.not_found),
         Err(e) => return wp.failure(e),

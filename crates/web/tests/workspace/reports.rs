@@ -1576,3 +1576,56 @@ async fn a_flood_of_reports_is_held_back_per_client_and_in_total() {
         db.drop_db().await;
     }
 }
+
+/// Issue 13, item 4 (first part): the exclusion of reports applies to clues. A clue naming
+/// 张德明 is "not found" to the investigator from his household and to the director of his
+/// village's committee, who can neither open it nor decide it nor file a case from it; an
+/// unrelated investigator can.
+#[tokio::test]
+async fn a_clue_is_hidden_from_officials_related_to_the_persons_it_names() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        linked_investigator(&db, "inv_household", Some(LI_XIUYING)).await;
+        linked_investigator(&db, "inv_serving", Some(LI_JIANGUO)).await;
+        linked_investigator(&db, "inv_clear", None).await;
+        let app = app(&db.store, [10, 0, 0, 15]).await;
+        let clue = format!("/work/clues/{CLUE_T1}");
+        for (who, visible) in [
+            ("inv_household", false),
+            ("inv_serving", false),
+            ("inv_clear", true),
+        ] {
+            let s = log_in(&app, who, PASSWORD).await.ok().unwrap();
+            let page = get(&app, &clue, Some(&s.cookie)).await;
+            let review = post(
+                &app,
+                &format!("{clue}/review"),
+                Some(&s.cookie),
+                &[("action", "confirmed"), ("csrf", &s.csrf)],
+            )
+            .await;
+            let dispose = get(
+                &app,
+                &format!("/work/dispose?kind=clue&id={CLUE_T1}"),
+                Some(&s.cookie),
+            )
+            .await;
+            if visible {
+                assert_eq!(page.status, StatusCode::OK, "{backend:?} {who}");
+                assert_eq!(dispose.status, StatusCode::OK, "{backend:?} {who}");
+                assert_ne!(review.status, StatusCode::NOT_FOUND, "{backend:?} {who}");
+            } else {
+                for r in [&page, &review, &dispose] {
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend:?} {who}");
+                    assert!(!r.body.contains("fp-dead-payee-t1 说明"), "{who}");
+                }
+            }
+        }
+        // The excluded could decide nothing: the one decision is the clear investigator's.
+        let reviews = db.store.clue_reviews(CLUE_T1).await.unwrap();
+        assert_eq!(reviews.len(), 1, "{backend:?}");
+        assert_eq!(reviews[0].reviewer, "inv_clear");
+        db.drop_db().await;
+    }
+}
