@@ -54,6 +54,22 @@ async fn file_real_name_report(app: &Router) -> Reply {
     .await
 }
 
+/// Appends `n` "report viewed" events by `actor` to the audit trail.
+async fn append_views(db: &TestDb, actor: &str, n: usize) {
+    for i in 0..n {
+        db.store
+            .audit(&qingfeng_store::AuditEvent {
+                actor,
+                action: "report.viewed",
+                subject_kind: "report",
+                subject_id: &i.to_string(),
+                detail: "",
+            })
+            .await
+            .unwrap();
+    }
+}
+
 fn report_ids(rows: &[(i64,)]) -> Vec<i64> {
     rows.iter().map(|r| r.0).collect()
 }
@@ -630,18 +646,7 @@ async fn a_reporters_identity_opens_only_after_a_second_senior_official_approves
 async fn editing_the_audit_trail_in_the_database_is_detected() {
     for backend in BACKENDS {
         let db = TestDb::new(backend).await;
-        for i in 0..5 {
-            db.store
-                .audit(&qingfeng_store::AuditEvent {
-                    actor: "investigator",
-                    action: "report.viewed",
-                    subject_kind: "report",
-                    subject_id: &i.to_string(),
-                    detail: "",
-                })
-                .await
-                .unwrap();
-        }
+        append_views(&db, "investigator", 5).await;
         let check = db.store.verify_audit().await.unwrap();
         assert_eq!((check.rows, check.broken), (5, None));
 
@@ -1391,18 +1396,7 @@ async fn rewriting_the_trail_with_the_database_alone_is_caught() {
 async fn a_trail_cut_short_no_longer_holds_the_head_written_down() {
     for backend in BACKENDS {
         let db = TestDb::new(backend).await;
-        for i in 0..4 {
-            db.store
-                .audit(&qingfeng_store::AuditEvent {
-                    actor: "leader",
-                    action: "report.viewed",
-                    subject_kind: "report",
-                    subject_id: &i.to_string(),
-                    detail: "",
-                })
-                .await
-                .unwrap();
-        }
+        append_views(&db, "leader", 4).await;
         let head = db.store.verify_audit().await.unwrap().head;
         drop_log_triggers(&db, backend).await;
         db.execute("DELETE FROM audit_log WHERE seq = 4").await;
