@@ -234,23 +234,20 @@ enum CluesCommand {
         #[arg(long)]
         include_resolved: bool,
     },
-    /// Record a review: confirmed, dismissed (with --reason) or corrected / 复核线索
+    /// Record a review: confirmed or corrected, under the operator's account / 复核线索（确认或更正）.
+    /// Dismissing or closing a clue is a collective decision, taken in the workspace.
     Review {
         fingerprint: String,
-        #[arg(value_parser = ["confirmed", "dismissed", "corrected"])]
+        #[arg(value_parser = ["confirmed", "corrected"])]
         action: String,
         #[command(flatten)]
         db: DatabaseArg,
-        #[arg(long)]
-        reason: Option<String>,
         /// Corrected amount at risk, in yuan
         #[arg(long)]
         corrected_amount: Option<String>,
         /// Money recovered, in yuan
         #[arg(long)]
         recovered: Option<String>,
-        #[arg(long, default_value = "cli")]
-        reviewer: String,
     },
 }
 
@@ -381,19 +378,15 @@ async fn main() -> std::process::ExitCode {
                 fingerprint,
                 action,
                 db,
-                reason,
                 corrected_amount,
                 recovered,
-                reviewer,
             } => {
                 commands::clues::review(
                     &db.database,
                     &fingerprint,
                     &action,
-                    reason.as_deref(),
                     corrected_amount.as_deref(),
                     recovered.as_deref(),
-                    &reviewer,
                 )
                 .await
             }

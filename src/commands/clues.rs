@@ -1,6 +1,8 @@
 use anyhow::{bail, Context, Result};
 use qingfeng_domain::Money;
-use qingfeng_store::{Store, StoredClue};
+use qingfeng_store::{Scope, Store, StoredClue};
+use qingfeng_workflow::clues::{ClueDesk, Review};
+use qingfeng_workflow::{Actor, Role, SystemClock};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -120,15 +122,15 @@ fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A review from the command line: the operator (the system account running the command, who
+/// holds the database) acts as a county-wide administrator would in the workspace, through the
+/// same use case and its rules.
 pub async fn review(
     database: &str,
     fingerprint: &str,
     action: &str,
-    reason: Option<&str>,
     corrected_amount: Option<&str>,
     recovered: Option<&str>,
-    reviewer: &str,
 ) -> Result<ExitCode> {
     let yuan = |s: Option<&str>| -> Result<Option<i64>> {
         s.map(|v| {
@@ -138,18 +140,33 @@ pub async fn review(
         })
         .transpose()
     };
+    let review = match (action, yuan(corrected_amount)?) {
+        ("corrected", Some(fen)) => Review::Correct(fen),
+        ("corrected", None) => bail!("--corrected-amount is required / 须填写更正金额"),
+        _ => Review::Confirm,
+    };
     let (store, _keys) = super::open_store(database).await?;
-    store
-        .review_clue(
-            fingerprint,
-            action,
-            reason,
-            yuan(corrected_amount)?,
-            yuan(recovered)?,
-            reviewer,
-        )
+    let calendar = qingfeng_web::default_calendar();
+    let desk = ClueDesk {
+        store: &store,
+        clock: &SystemClock,
+        calendar: &calendar,
+    };
+    let operator = Actor {
+        user_id: 0,
+        username: super::cli_actor(),
+        role: Role::Admin,
+        scope: Scope::County,
+        id_number: None,
+    };
+    let outcome = desk
+        .review(&operator, fingerprint, review, yuan(recovered)?)
         .await?;
     store.close().await;
+    if let Some(refusal) = outcome.refusal() {
+        eprintln!("{refusal}");
+        return Ok(ExitCode::FAILURE);
+    }
     println!("已记录 / recorded: {fingerprint} {action}");
     Ok(ExitCode::SUCCESS)
 }

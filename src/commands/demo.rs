@@ -3,7 +3,7 @@ use qingfeng_domain::Money;
 use qingfeng_ingest::Status;
 use qingfeng_store::{NewUser, Store};
 use qingfeng_web::workspace::auth::{generate_password, give_new_key, hash_password};
-use qingfeng_web::workspace::Role;
+use qingfeng_workflow::Role;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;

@@ -4,7 +4,7 @@
 use anyhow::{bail, Context, Result};
 use qingfeng_store::{NewUser, Store};
 use qingfeng_web::workspace::auth::{generate_password, give_new_key, hash_password};
-use qingfeng_web::workspace::Role;
+use qingfeng_workflow::Role;
 use std::io::BufRead;
 use std::process::ExitCode;
 

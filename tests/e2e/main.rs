@@ -385,7 +385,7 @@ async fn villagers_and_officials_in_a_real_browser() {
     click_and_wait(&c, "a.lang", "html[lang=zh-CN]").await;
     assert!(text_of(&c, "h1").await.contains("我的补贴"));
 
-    // An official logs in, opens a clue and dismisses it with a reason.
+    // Officials open a clue and dismiss it together.
     log_in(&c, &base, "admin").await;
     shot(&c, "05-dashboard").await;
     assert!(
@@ -396,15 +396,40 @@ async fn villagers_and_officials_in_a_real_browser() {
     shot(&c, "06-clue-queue").await;
     click_and_wait(&c, "a.clue-link", "form#review").await;
     shot(&c, "07-clue").await;
-    c.find(Locator::Css("input[name=action][value=dismissed]"))
+    // Dismissing is a collective decision: the administrator proposes it with the meeting's
+    // minuted reason, and it takes effect when two more members have signed in their accounts.
+    c.find(Locator::Css("input[name=ending][value=dismissed]"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
     fill(&c, "reason", "经核实为死亡前月份的补发，不属违规。").await;
-    submit(&c, "form#review", "table.history").await;
-    assert_eq!(text_of(&c, "#review-status").await, "已排除");
+    submit(&c, "form#propose", "section.proposal").await;
+    assert_eq!(text_of(&c, "#review-status").await, "已提议，待集体研究");
+    let clue_url = c.current_url().await.unwrap().to_string();
+    let clue_url = clue_url.split('?').next().unwrap().to_string();
+    log_out(&c).await;
+    for (member, status) in [("leader", "已提议，待集体研究"), ("investigator", "已排除")]
+    {
+        log_in(&c, &base, member).await;
+        c.goto(&clue_url).await.unwrap();
+        c.find(Locator::Css("form.sign input[name=vote][value=agree]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        submit(&c, "form.sign", "#review-status").await;
+        assert_eq!(
+            text_of(&c, "#review-status").await,
+            status,
+            "after {member}"
+        );
+        if member == "leader" {
+            log_out(&c).await;
+        }
+    }
     assert!(text_of(&c, "table.history")
         .await
         .contains("经核实为死亡前月份的补发"));

@@ -48,6 +48,9 @@ pub enum Deadline {
     ForwardedAcceptance,
     /// 谈话函询: the written reply within 15 working days.
     InquiryReply,
+    /// A clue handed to a township (交办) is answered within 30 days. Not a national text:
+    /// commissions set their own period, and the official handing over may set an earlier day.
+    HandOverFeedback,
 }
 
 impl Deadline {
@@ -63,6 +66,7 @@ impl Deadline {
             Deadline::UpwardTransfer => Limit::WorkingDays(5),
             Deadline::ForwardedAcceptance => Limit::WorkingDays(5),
             Deadline::InquiryReply => Limit::WorkingDays(15),
+            Deadline::HandOverFeedback => Limit::CalendarDays(30),
         }
     }
 }

@@ -106,11 +106,101 @@ type ClueRow = (
 
 type StatRow = (String, i64, i64, i64, i64, i64, i64, i64);
 
-pub const REVIEW_ACTIONS: &[&str] = &["confirmed", "dismissed", "corrected"];
+/// What one reviewer decides alone. Dismissing or closing a clue is a collective decision (see
+/// `clue_procedure`), never a single review.
+pub const REVIEW_ACTIONS: &[&str] = &["confirmed", "corrected"];
 
 const ROWS_PER_INSERT: usize = 200;
 
+/// Every person a clue names: its subject and each valid ID number anywhere in its evidence
+/// (beneficiary, payee, official, relative…). Conflict-of-interest exclusion and a case filed
+/// from the clue follow all of them, not only the subject.
+pub fn persons_in_clue(subject_id: Option<&str>, evidence: &str) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Ok(id) = qingfeng_domain::IdNumber::parse(s) {
+                    let id = id.as_str().to_string();
+                    if !out.contains(&id) {
+                        out.push(id);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    let mut ids: Vec<String> = subject_id.into_iter().map(str::to_string).collect();
+    if let Ok(evidence) = serde_json::from_str::<serde_json::Value>(evidence) {
+        walk(&evidence, &mut ids);
+    }
+    ids
+}
+
+/// The `(fingerprint, person)` pairs of `clues`, for `clue_persons`.
+fn clue_person_pairs<'a>(
+    clues: impl Iterator<Item = (&'a str, Option<&'a str>, &'a str)>,
+) -> Vec<(String, String)> {
+    clues
+        .flat_map(|(fp, subject, evidence)| {
+            persons_in_clue(subject, evidence)
+                .into_iter()
+                .map(move |id| (fp.to_string(), id))
+        })
+        .collect()
+}
+
+/// Inserts `(fingerprint, id_number)` pairs into `clue_persons` on the transaction `$tx`.
+macro_rules! insert_clue_persons {
+    ($tx:expr, $pairs:expr) => {
+        for chunk in $pairs.chunks(ROWS_PER_INSERT * 3) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "INSERT INTO clue_persons (fingerprint, id_number) VALUES {} ON CONFLICT DO NOTHING",
+                values.join(",")
+            );
+            let mut q = sqlx::query(&sql);
+            for (fp, id) in chunk {
+                q = q.bind(fp).bind(id);
+            }
+            q.execute(&mut *$tx).await?;
+        }
+    };
+}
+
 impl Store {
+    /// Fills `clue_persons` for the clues recorded before it existed (a backfill of migration
+    /// 9, run once, in one transaction with the removal of its `backfills` row).
+    pub(crate) async fn backfill_clue_persons(&self) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let pending: Option<String> =
+                sqlx::query_scalar("SELECT name FROM backfills WHERE name = 'clue_persons'")
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if pending.is_none() {
+                return Ok(());
+            }
+            let rows: Vec<(String, Option<String>, String)> =
+                sqlx::query_as("SELECT fingerprint, subject_id, evidence FROM clues")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let pairs = clue_person_pairs(
+                rows.iter()
+                    .map(|(fp, subject, evidence)| (fp.as_str(), subject.as_deref(), evidence.as_str())),
+            );
+            insert_clue_persons!(tx, pairs);
+            sqlx::query("DELETE FROM backfills WHERE name = 'clue_persons'")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// Records one check: the run, each rule's result, the clues found (by the rules in
     /// `rules_ran`, whose earlier clues not found again become `resolved_by_data`) and scores.
     pub async fn record_check(&self, check: &CheckRecord<'_>) -> Result<RunSummary> {
@@ -209,6 +299,15 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
+            // The persons each clue names, for the conflict-of-interest filter of the queue. A
+            // clue found again keeps the persons it named before: hiding it from one more
+            // related official errs on the safe side.
+            let pairs = clue_person_pairs(
+                clues
+                    .iter()
+                    .map(|c| (c.fingerprint.as_str(), c.subject_id.as_deref(), c.evidence.as_str())),
+            );
+            insert_clue_persons!(tx, pairs);
             for rule in rules_ran {
                 let n = sqlx::query(
                     "UPDATE clues SET data_state = 'resolved_by_data', resolved_run = $1 \
@@ -296,10 +395,7 @@ impl Store {
         reviewer: &str,
     ) -> Result<()> {
         if !REVIEW_ACTIONS.contains(&action) {
-            bail!("unknown review action {action} (confirmed, dismissed, corrected)");
-        }
-        if action == "dismissed" && reason.is_none_or(|r| r.trim().is_empty()) {
-            bail!("a dismissal needs a reason / 排除线索须填写理由");
+            bail!("unknown review action {action} (confirmed, corrected)");
         }
         let now = chrono::Utc::now().to_rfc3339();
         on_pool!(self, pool => {
@@ -313,6 +409,11 @@ impl Store {
             if updated == 0 {
                 bail!("no clue with fingerprint {fingerprint} / 无此线索");
             }
+            // Confirming keeps a clue alive: it withdraws an open proposal to end it.
+            sqlx::query("UPDATE clue_proposals SET state = 'superseded' WHERE fingerprint = $1 AND state = 'open'")
+                .bind(fingerprint)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query(
                 "INSERT INTO clue_reviews (fingerprint, action, reason, corrected_amount_fen, recovered_fen, reviewer, reviewed_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -344,7 +445,7 @@ impl Store {
         let sql = "SELECT c.rule_id, \
              SUM(CASE WHEN c.data_state = 'current' THEN 1 ELSE 0 END) AS current, \
              SUM(CASE WHEN c.data_state = 'resolved_by_data' THEN 1 ELSE 0 END) AS resolved_by_data, \
-             SUM(CASE WHEN c.review_status = 'confirmed' THEN 1 ELSE 0 END) AS confirmed, \
+             SUM(CASE WHEN c.review_status IN ('confirmed', 'closed') THEN 1 ELSE 0 END) AS confirmed, \
              SUM(CASE WHEN c.review_status = 'dismissed' THEN 1 ELSE 0 END) AS dismissed, \
              SUM(CASE WHEN c.review_status = 'corrected' THEN 1 ELSE 0 END) AS corrected, \
              SUM(CASE WHEN c.data_state = 'current' THEN c.amount_at_risk_fen ELSE 0 END) AS amount_at_risk_fen, \

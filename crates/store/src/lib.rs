@@ -5,6 +5,7 @@
 pub mod audit;
 mod bulk;
 pub mod cases;
+pub mod clue_procedure;
 mod clues;
 mod migrate;
 mod portal;
@@ -18,7 +19,8 @@ mod workspace;
 pub use audit::{AuditCheck, AuditEvent, AuditRow};
 pub use bulk::{ImportTx, RowChunk};
 pub use clues::{
-    CheckRecord, ClueRecord, RuleResult, RuleStat, RunSummary, Score, StoredClue, REVIEW_ACTIONS,
+    persons_in_clue, CheckRecord, ClueRecord, RuleResult, RuleStat, RunSummary, Score, StoredClue,
+    REVIEW_ACTIONS,
 };
 pub use migrate::postgres_schema_fingerprint;
 pub use portal::{OwedLine, PaidLine, PersonMoney, ReportReply, ReportStatus};
@@ -29,7 +31,7 @@ pub use village::{
 };
 pub use workspace::{
     AccessEntry, Assignment, ClueFilter, ClueSort, Division, NewUser, PersonRecord, QueueClue,
-    Review, Scope, Tally, User,
+    Related, Review, Scope, Tally, User,
 };
 
 use anyhow::{bail, Context, Result};

@@ -63,6 +63,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_insiders.sql"),
         postgres: include_str!("../migrations/postgres/0008_insiders.sql"),
     },
+    Migration {
+        version: 9,
+        name: "clue_procedure",
+        sqlite: include_str!("../migrations/sqlite/0009_clue_procedure.sql"),
+        postgres: include_str!("../migrations/postgres/0009_clue_procedure.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.
@@ -136,7 +142,8 @@ impl Store {
                 sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
             }
             result
-        })
+        })?;
+        self.backfill_clue_persons().await
     }
 }
 

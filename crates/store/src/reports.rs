@@ -972,6 +972,17 @@ impl Store {
 
     /// Links an account to the official's ID number in the registers (audited: the
     /// conflict-of-interest exclusion depends on it).
+    /// The person (ID number) an account is linked to, if any.
+    pub async fn user_id_number(&self, user_id: i64) -> Result<Option<String>> {
+        let found: Option<Option<String>> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id_number FROM users WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(found.flatten())
+    }
+
     pub async fn set_user_id_number(
         &self,
         user_id: i64,

@@ -6,7 +6,6 @@
 
 use crate::{check_identifier, on_pool, Store};
 use anyhow::{bail, Result};
-use qingfeng_domain::IdNumber;
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -19,12 +18,25 @@ pub struct User {
     pub disabled: bool,
     pub failed_logins: i64,
     pub locked_until: i64,
+    /// The person the account is linked to (for the conflict-of-interest exclusion).
+    pub id_number: Option<String>,
 }
 
-type UserRow = (i64, String, String, String, String, String, bool, i64, i64);
+type UserRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    i64,
+    i64,
+    Option<String>,
+);
 
 const USER_COLUMNS: &str = "user_id, username, display_name, role, jurisdiction, password_hash, \
-                            disabled, failed_logins, locked_until";
+                            disabled, failed_logins, locked_until, id_number";
 
 impl From<UserRow> for User {
     fn from(r: UserRow) -> User {
@@ -38,6 +50,7 @@ impl From<UserRow> for User {
             disabled: r.6,
             failed_logins: r.7,
             locked_until: r.8,
+            id_number: r.9,
         }
     }
 }
@@ -149,6 +162,52 @@ pub struct ClueFilter {
     pub sort: ClueSort,
     pub limit: u32,
     pub offset: u32,
+    /// Clues kept from the official asking (conflict of interest), left out of the page and of
+    /// the count.
+    pub hidden: Related,
+}
+
+/// What an official is related to: themselves, the members of their household and their
+/// declared relatives (either way round), and the villages where they hold a current post.
+/// A clue naming one of those persons, or in one of those villages, is kept from them (the
+/// policy is the workflow crate's; this is the data it needs, and the SQL that applies it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Related {
+    pub persons: Vec<String>,
+    pub villages: Vec<String>,
+}
+
+impl Related {
+    pub fn is_empty(&self) -> bool {
+        self.persons.is_empty() && self.villages.is_empty()
+    }
+
+    /// An SQL condition true for a clue `c` related to the official (`None`: no clue is).
+    fn sql(&self, binds: &mut Vec<String>) -> Option<String> {
+        let mut list = |values: &[String]| {
+            let start = binds.len() + 1;
+            binds.extend(values.iter().cloned());
+            (start..start + values.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut parts = Vec::new();
+        if !self.persons.is_empty() {
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM clue_persons p WHERE p.fingerprint = c.fingerprint \
+                 AND p.id_number IN ({}))",
+                list(&self.persons)
+            ));
+        }
+        if !self.villages.is_empty() {
+            parts.push(format!(
+                "COALESCE(c.village_code, '') IN ({})",
+                list(&self.villages)
+            ));
+        }
+        (!parts.is_empty()).then(|| format!("({})", parts.join(" OR ")))
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -228,26 +287,7 @@ impl QueueClue {
     /// evidence (beneficiary, payee, official, relative…). Conflict-of-interest exclusion and a
     /// case filed from the clue follow all of them, not only the subject.
     pub fn persons_named(&self) -> Vec<String> {
-        fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
-            match v {
-                serde_json::Value::String(s) => {
-                    if let Ok(id) = IdNumber::parse(s) {
-                        let id = id.as_str().to_string();
-                        if !out.contains(&id) {
-                            out.push(id);
-                        }
-                    }
-                }
-                serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
-                serde_json::Value::Object(map) => map.values().for_each(|i| walk(i, out)),
-                _ => {}
-            }
-        }
-        let mut ids: Vec<String> = self.subject_id.iter().cloned().collect();
-        if let Ok(evidence) = serde_json::from_str::<serde_json::Value>(&self.evidence) {
-            walk(&evidence, &mut ids);
-        }
-        ids
+        crate::clues::persons_in_clue(self.subject_id.as_deref(), &self.evidence)
     }
 }
 
@@ -273,6 +313,11 @@ pub struct Assignment {
     pub township_name: Option<String>,
     pub assigned_by: String,
     pub assigned_at: String,
+    /// The day the township's feedback is due (hand-overs before issue 13 have none).
+    pub due_on: Option<String>,
+    pub feedback: Option<String>,
+    pub feedback_by: Option<String>,
+    pub feedback_at: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -524,6 +569,7 @@ impl Store {
             bool,
             i64,
             i64,
+            Option<String>,
             String,
         );
         let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(&sql)
@@ -541,8 +587,8 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ()))?;
-        let user = User::from((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8));
-        Ok(Some((user, r.9)))
+        let user = User::from((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9));
+        Ok(Some((user, r.10)))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -700,6 +746,9 @@ impl Store {
             // An integer formatted by us, not text from the request.
             conds.push(format!("c.amount_at_risk_fen >= {min}"));
         }
+        if let Some(related) = f.hidden.sql(&mut binds) {
+            conds.push(format!("NOT {related}"));
+        }
         let order = match f.sort {
             ClueSort::AmountDesc => "c.amount_at_risk_fen DESC, c.fingerprint",
             ClueSort::AmountAsc => "c.amount_at_risk_fen ASC, c.fingerprint",
@@ -734,6 +783,14 @@ impl Store {
         let total = if tallied {
             self.tally_count(scope, f.rule_id.as_deref(), f.village_code.as_deref())
                 .await?
+                - self
+                    .related_count(
+                        scope,
+                        &f.hidden,
+                        f.rule_id.as_deref(),
+                        f.village_code.as_deref(),
+                    )
+                    .await?
         } else {
             on_pool!(self, pool => {
                 let mut q = sqlx::query_scalar(&count_sql);
@@ -793,6 +850,65 @@ impl Store {
         Ok(n)
     }
 
+    /// The current clues in `scope` (of one rule and one village if given) that are related to
+    /// the official (see [`Related`]): what the tally counts and the official must not see.
+    async fn related_count(
+        &self,
+        scope: &Scope,
+        related: &Related,
+        rule_id: Option<&str>,
+        village_code: Option<&str>,
+    ) -> Result<i64> {
+        let mut binds = Vec::new();
+        let mut conds = vec![
+            scope.sql("c.village_code", Some("c.assigned_township"), &mut binds),
+            "c.data_state = 'current'".to_string(),
+        ];
+        match related.sql(&mut binds) {
+            Some(condition) => conds.push(condition),
+            None => return Ok(0),
+        }
+        for (column, value) in [("rule_id", rule_id), ("village_code", village_code)] {
+            if let Some(v) = value {
+                binds.push(v.to_string());
+                conds.push(format!("c.{column} = ${}", binds.len()));
+            }
+        }
+        let sql = format!("SELECT COUNT(*) FROM clues c WHERE {}", conds.join(" AND "));
+        let n: i64 = on_pool!(self, pool => {
+            let mut q = sqlx::query_scalar(&sql);
+            for b in &binds {
+                q = q.bind(b);
+            }
+            q.fetch_one(pool).await
+        })?;
+        Ok(n)
+    }
+
+    /// What `id_number` is related to on `today` (see [`Related`]); nothing for an account
+    /// linked to no person.
+    pub async fn related_to(&self, id_number: Option<&str>, today: &str) -> Result<Related> {
+        let Some(id) = id_number else {
+            return Ok(Related::default());
+        };
+        let persons_sql = "SELECT $1 \
+             UNION SELECT m.id_number FROM persons m JOIN persons p ON p.household_id = m.household_id \
+                   WHERE p.id_number = $1 \
+             UNION SELECT relative_id_number FROM declared_relations WHERE official_id_number = $1 \
+             UNION SELECT official_id_number FROM declared_relations WHERE relative_id_number = $1";
+        let villages_sql = "SELECT DISTINCT division_code FROM officials WHERE id_number = $1 \
+             AND (end_date IS NULL OR end_date = '' OR end_date >= $2)";
+        let (persons, villages): (Vec<String>, Vec<String>) = on_pool!(self, pool => {
+            let persons = sqlx::query_scalar(persons_sql).bind(id).fetch_all(pool).await?;
+            let villages = sqlx::query_scalar(villages_sql).bind(id).bind(today).fetch_all(pool).await?;
+            anyhow::Ok((persons, villages))
+        })?;
+        let mut persons = persons;
+        persons.sort();
+        persons.dedup();
+        Ok(Related { persons, villages })
+    }
+
     /// One clue, if it exists and is in `scope` (else `None`: out of scope looks like absent).
     pub async fn clue_in_scope(
         &self,
@@ -835,8 +951,18 @@ impl Store {
 
     pub async fn clue_assignments(&self, fingerprint: &str) -> Result<Vec<Assignment>> {
         let sql = "SELECT a.township_code, (SELECT MAX(d.name) FROM divisions d WHERE d.code = a.township_code), \
-                   a.assigned_by, a.assigned_at FROM clue_assignments a WHERE a.fingerprint = $1 ORDER BY a.assignment_id";
-        type Row = (String, Option<String>, String, String);
+                   a.assigned_by, a.assigned_at, a.due_on, a.feedback, a.feedback_by, a.feedback_at \
+                   FROM clue_assignments a WHERE a.fingerprint = $1 ORDER BY a.assignment_id";
+        type Row = (
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
         let rows: Vec<Row> =
             on_pool!(self, pool => sqlx::query_as(sql).bind(fingerprint).fetch_all(pool).await)?;
         Ok(rows
@@ -846,16 +972,22 @@ impl Store {
                 township_name: r.1,
                 assigned_by: r.2,
                 assigned_at: r.3,
+                due_on: r.4,
+                feedback: r.5,
+                feedback_by: r.6,
+                feedback_at: r.7,
             })
             .collect())
     }
 
-    /// Hands clues to a township (交办), in one transaction; returns how many were handed over.
-    /// Clues that do not exist are an error, so that a stale form changes nothing.
+    /// Hands clues to a township (交办) with the day its feedback is due, in one transaction;
+    /// returns how many were handed over. Clues that do not exist are an error, so that a stale
+    /// form changes nothing.
     pub async fn assign_clues(
         &self,
         fingerprints: &[String],
         township_code: &str,
+        due_on: &str,
         assigned_by: &str,
     ) -> Result<u64> {
         let now = chrono::Utc::now().to_rfc3339();
@@ -871,11 +1003,15 @@ impl Store {
                 if n == 0 {
                     bail!("no clue with fingerprint {fp} / 无此线索");
                 }
-                sqlx::query("INSERT INTO clue_assignments (fingerprint, township_code, assigned_by, assigned_at) VALUES ($1, $2, $3, $4)")
+                sqlx::query(
+                    "INSERT INTO clue_assignments (fingerprint, township_code, assigned_by, assigned_at, due_on) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
                     .bind(fp)
                     .bind(township_code)
                     .bind(assigned_by)
                     .bind(&now)
+                    .bind(due_on)
                     .execute(&mut *tx)
                     .await?;
                 crate::audit::append_audit!(tx, &crate::AuditEvent {
@@ -883,7 +1019,7 @@ impl Store {
                     action: "clue.handed_over",
                     subject_kind: "clue",
                     subject_id: fp,
-                    detail: township_code,
+                    detail: &format!("{township_code}, feedback due {due_on}"),
                 });
             }
             tx.commit().await?;
@@ -896,7 +1032,12 @@ impl Store {
     ///
     /// Read from `clue_tally` (kept by `record_check`), plus, for a township, the clues handed
     /// to it from outside it, which are counted live: a dashboard never reads every clue.
-    pub async fn clue_tally(&self, scope: &Scope, by: &str) -> Result<Vec<Tally>> {
+    pub async fn clue_tally(
+        &self,
+        scope: &Scope,
+        hidden: &Related,
+        by: &str,
+    ) -> Result<Vec<Tally>> {
         let column = match by {
             "rule" => "rule_id",
             "village" => "village_code",
@@ -917,6 +1058,15 @@ impl Store {
                  AND (c.village_code IS NULL OR substr(c.village_code, 1, 9) <> substr(${n}, 1, 9))"
             ));
         }
+        // Clues kept from the official are counted above; they are taken away again here.
+        if !hidden.is_empty() {
+            let in_scope = scope.sql("c.village_code", Some("c.assigned_township"), &mut binds);
+            let related = hidden.sql(&mut binds).unwrap_or_default();
+            parts.push(format!(
+                "SELECT c.{column} AS g, -1 AS n, -c.amount_at_risk_fen AS a FROM clues c \
+                 WHERE {in_scope} AND c.data_state = 'current' AND {related}"
+            ));
+        }
         let (key, label) = match by {
             "rule" => ("u.g", "NULL"),
             "village" => (
@@ -931,7 +1081,7 @@ impl Store {
         let sql = format!(
             "SELECT COALESCE(s.k, ''), {label}, s.n, s.a FROM \
              (SELECT v.k, CAST(SUM(v.n) AS BIGINT) AS n, CAST(SUM(v.a) AS BIGINT) AS a \
-              FROM (SELECT {key} AS k, u.n, u.a FROM ({}) u) v GROUP BY v.k) s ORDER BY s.k",
+              FROM (SELECT {key} AS k, u.n, u.a FROM ({}) u) v GROUP BY v.k HAVING SUM(v.n) > 0) s ORDER BY s.k",
             parts.join(" UNION ALL ")
         );
         type Row = (String, Option<String>, i64, i64);

@@ -101,6 +101,8 @@ pub struct Options {
     /// The reverse proxy in front of the server: requests from it carry the client's address in
     /// `X-Forwarded-For`, which is believed from it and from nobody else.
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// The procedure's clock (the machine's unless a test sets one).
+    pub clock: Arc<dyn qingfeng_workflow::Clock>,
 }
 
 /// The server's key file: read it, or create it. An installation that kept its matter secret in
@@ -168,6 +170,7 @@ impl Default for Options {
             keys: None,
             plain_http: false,
             trusted_proxy: None,
+            clock: Arc::new(qingfeng_workflow::SystemClock),
         }
     }
 }
@@ -206,6 +209,7 @@ pub struct AppState {
     approval_recipient: String,
     plain_http: bool,
     trusted_proxy: Option<std::net::IpAddr>,
+    clock: Arc<dyn qingfeng_workflow::Clock>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -259,7 +263,22 @@ impl AppState {
             approval_key: keys.approval_key(),
             plain_http: opts.plain_http,
             trusted_proxy: opts.trusted_proxy,
+            clock: opts.clock.clone(),
         }))
+    }
+
+    /// The clue use cases over this server's store, clock and calendar.
+    pub fn clue_desk(&self) -> qingfeng_workflow::clues::ClueDesk<'_> {
+        qingfeng_workflow::clues::ClueDesk {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            calendar: &self.calendar,
+        }
+    }
+
+    /// Today, by the procedure's clock (China time).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     /// The client a request comes from, for rate limits (never stored): the peer, or, when the
@@ -360,9 +379,18 @@ fn routes() -> Routes {
         .post("/work/logout", workspace::auth::log_out)
         .get("/work", workspace::dashboard)
         .get("/work/clues", workspace::queue)
-        .post("/work/clues/assign", workspace::assign)
+        .post("/work/clues/assign", workspace::hand_over)
         .get("/work/clues/{fingerprint}", workspace::clue)
         .post("/work/clues/{fingerprint}/review", workspace::review)
+        .post("/work/clues/{fingerprint}/propose", workspace::propose)
+        .post(
+            "/work/clues/{fingerprint}/proposals/{proposal}/sign",
+            workspace::sign,
+        )
+        .post(
+            "/work/clues/{fingerprint}/feedback",
+            workspace::answer_hand_over,
+        )
         .get("/work/access-log", workspace::access_log)
         .get("/work/data", workspace::data)
         .add(

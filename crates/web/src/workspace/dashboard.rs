@@ -34,6 +34,20 @@ struct Dashboard<'a> {
     /// county sees nothing else of them.
     upward: (i64, Option<String>),
     rt: &'static super::reports::ReportTexts,
+    /// Clues handed to a township and not yet answered, overdue first.
+    hand_overs: Vec<HandOverRow>,
+    hand_overs_overdue: usize,
+    ct: &'static super::clues::ClueTexts,
+}
+
+struct HandOverRow {
+    fingerprint: String,
+    rule_id: String,
+    township: String,
+    assigned_by: String,
+    due_on: String,
+    overdue: bool,
+    amount: String,
 }
 
 struct TallyRow {
@@ -61,10 +75,13 @@ pub async fn dashboard(
     let page = Page::new(&uri, &headers);
     let wp = WorkPage::new(&page, &official);
     let scope = &official.scope;
+    let actor = official.actor();
+    let desk = state.clue_desk();
     let figures = async {
-        let by_rule = state.store.clue_tally(scope, "rule").await?;
-        let by_village = state.store.clue_tally(scope, "village").await?;
-        let by_month = state.store.clue_tally(scope, "month").await?;
+        let by_rule = desk.tally(&actor, "rule").await?;
+        let by_village = desk.tally(&actor, "village").await?;
+        let by_month = desk.tally(&actor, "month").await?;
+        let waiting = desk.waiting(&actor).await?;
         let villages = state.store.top_scores(scope, "village", 10).await?;
         let officials = state.store.top_scores(scope, "official", 10).await?;
         // The open reports this official holds a key to (no other report is listed).
@@ -76,14 +93,15 @@ pub async fn dashboard(
         };
         reports.retain(|r| r.closed_on.is_none());
         anyhow::Ok((
-            by_rule, by_village, by_month, villages, officials, reports, upward,
+            by_rule, by_village, by_month, villages, officials, reports, upward, waiting,
         ))
     }
     .await;
-    let (by_rule, mut by_village, by_month, villages, officials, reports, upward) = match figures {
-        Ok(f) => f,
-        Err(e) => return wp.failure(e),
-    };
+    let (by_rule, mut by_village, by_month, villages, officials, reports, upward, waiting) =
+        match figures {
+            Ok(f) => f,
+            Err(e) => return wp.failure(e),
+        };
     let total_clues = by_rule.iter().map(|t| t.clues).sum();
     let total_amount = yuan(by_rule.iter().map(|t| t.amount_at_risk_fen).sum());
 
@@ -133,7 +151,7 @@ pub async fn dashboard(
     } else {
         &super::reports::EN
     };
-    let today = crate::intake::today();
+    let today = state.today();
     let mut reports: Vec<ReportRow> = reports
         .iter()
         .map(|r| report_row(r, today, &page, rt))
@@ -154,6 +172,24 @@ pub async fn dashboard(
         .filter(|r| r.deadlines.iter().any(|d| d.class == "overdue"))
         .count();
     let due_soon = reports.iter().filter(|r| r.urgent).count() - overdue;
+    let mut hand_overs: Vec<HandOverRow> = waiting
+        .iter()
+        .map(|w| HandOverRow {
+            fingerprint: w.hand_over.fingerprint.clone(),
+            rule_id: w.hand_over.rule_id.clone(),
+            township: w
+                .hand_over
+                .township_name
+                .clone()
+                .unwrap_or_else(|| w.hand_over.township_code.clone()),
+            assigned_by: w.hand_over.assigned_by.clone(),
+            due_on: w.hand_over.due_on.clone().unwrap_or_default(),
+            overdue: w.overdue,
+            amount: yuan(w.hand_over.amount_at_risk_fen),
+        })
+        .collect();
+    hand_overs.sort_by_key(|h| !h.overdue);
+    let hand_overs_overdue = hand_overs.iter().filter(|h| h.overdue).count();
     page.render(
         StatusCode::OK,
         &Dashboard {
@@ -173,6 +209,13 @@ pub async fn dashboard(
             due_soon,
             upward,
             rt,
+            hand_overs,
+            hand_overs_overdue,
+            ct: if wp.is_zh() {
+                &super::clues::texts::ZH
+            } else {
+                &super::clues::texts::EN
+            },
         },
     )
 }

@@ -15,7 +15,7 @@ pub mod statistics;
 pub mod texts;
 
 pub use access::Role;
-pub(crate) use clues::{assign, clue, queue, review};
+pub(crate) use clues::{answer_hand_over, clue, hand_over, propose, queue, review, sign};
 pub(crate) use dashboard::dashboard;
 pub(crate) use data::{data, run_checks, upload};
 pub(crate) use intake::{file as intake_file, form as intake_form, MAX_INTAKE_BYTES};
@@ -39,6 +39,13 @@ pub struct Official {
     pub csrf: String,
     /// The session token from the cookie: opens the official's key sealed with the session.
     pub token: SessionToken,
+}
+
+impl Official {
+    /// The official as the procedure's use cases take them.
+    pub fn actor(&self) -> qingfeng_workflow::Actor {
+        qingfeng_workflow::Actor::of(&self.user, self.role, self.scope.clone())
+    }
 }
 
 /// A session token, kept out of `Debug` output.

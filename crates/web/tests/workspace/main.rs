@@ -154,6 +154,20 @@ fn accounts() -> Vec<(Role, &'static str)> {
 }
 
 async fn app(store: &Store, client: [u8; 4]) -> Router {
+    app_with_clock(
+        store,
+        client,
+        std::sync::Arc::new(qingfeng_workflow::SystemClock),
+    )
+    .await
+}
+
+/// The application standing on the day `clock` says (deadlines, overdue marks).
+async fn app_with_clock(
+    store: &Store,
+    client: [u8; 4],
+    clock: std::sync::Arc<dyn qingfeng_workflow::Clock>,
+) -> Router {
     // Tests sign in dozens of times from one address; the per-client limit has its own test.
     // "Run checks now" calls what the binary hands over (the engine's check, exercised end to
     // end by the browser test); here a stand-in that only reports it was called.
@@ -167,6 +181,7 @@ async fn app(store: &Store, client: [u8; 4]) -> Router {
     let opts = Options {
         logins_per_minute: 10_000,
         checker: Some(checker),
+        clock,
         ..Default::default()
     };
     let state = AppState::new(store.clone(), &opts).await.unwrap();
@@ -321,6 +336,21 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
             "/work/clues/{fingerprint}/review",
             Some(&[Leader, Admin, Investigator, TownshipSecretary]),
         ),
+        (
+            "POST",
+            "/work/clues/{fingerprint}/propose",
+            Some(&[Leader, Admin, Investigator, TownshipSecretary]),
+        ),
+        (
+            "POST",
+            "/work/clues/{fingerprint}/proposals/{proposal}/sign",
+            Some(&[Leader, Admin, Investigator, TownshipSecretary]),
+        ),
+        (
+            "POST",
+            "/work/clues/{fingerprint}/feedback",
+            Some(&[TownshipSecretary]),
+        ),
         ("GET", "/work/access-log", Some(&[Admin])),
         (
             "GET",
@@ -390,7 +420,8 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         .replace("{n}", "1")
         .replace("{request}", "2")
         .replace("{remedy}", "1")
-        .replace("{review}", "1");
+        .replace("{review}", "1")
+        .replace("{proposal}", "1");
     let path = if path == "/work/dispose" {
         format!("{path}?kind=clue&id={CLUE_T2}")
     } else {
@@ -403,6 +434,13 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         "/report/review" => vec![("code", "1234"), ("level", "1"), ("reason", "不服")],
         "/work/clues/assign" => vec![("fingerprint", CLUE_T1), ("township", TOWNSHIP_1)],
         p if p.ends_with("/review") => vec![("action", "confirmed")],
+        p if p.ends_with("/propose") => vec![
+            ("ending", "dismissed"),
+            ("meeting_on", "2026-11-20"),
+            ("reason", "核实无误"),
+        ],
+        p if p.ends_with("/sign") => vec![("vote", "agree")],
+        p if p.ends_with("/feedback") => vec![("feedback", "已办理")],
         p if p.ends_with("/identity") => vec![("reason", "to hear the reporter as a witness")],
         p if p.contains("/identity/") => vec![("decision", "refuse")],
         p if p.starts_with("/work/dispose") => vec![
@@ -500,11 +538,12 @@ async fn every_route_answers_every_role_as_the_access_table_says() {
                     post(&app, &url, Some(&s.cookie), &fields).await
                 };
                 // Report and case pages answer "not found" to an official without the report's
-                // key or outside the case, and refuse a form the case's state does not allow
-                // (422): both mean the gate let the official through.
-                let keyless = path.contains("{id}")
-                    && (r.status == StatusCode::NOT_FOUND
-                        || (method == "POST" && r.status == StatusCode::UNPROCESSABLE_ENTITY));
+                // key or outside the case; a form the procedure refuses (422) or finds done
+                // already (409: a proposal superseded by the next role's) was let through too.
+                let keyless = (path.contains("{id}") && r.status == StatusCode::NOT_FOUND)
+                    || (method == "POST"
+                        && [StatusCode::UNPROCESSABLE_ENTITY, StatusCode::CONFLICT]
+                            .contains(&r.status));
                 if allowed.contains(&role) {
                     assert!(
                         r.status.is_success() || r.status.is_redirection() || keyless,
@@ -603,7 +642,7 @@ async fn a_township_official_never_sees_another_townships_clues() {
 }
 
 #[tokio::test]
-async fn dismissing_a_clue_records_who_when_and_why_and_the_view_is_logged() {
+async fn dismissing_a_clue_takes_three_members_and_every_view_is_logged() {
     for backend in BACKENDS {
         let db = TestDb::new(backend).await;
         county(&db).await;
@@ -619,39 +658,90 @@ async fn dismissing_a_clue_records_who_when_and_why_and_the_view_is_logged() {
             "the person concerned is shown"
         );
         assert!(page.body.contains(&format!("{CLUE_T1} 说明")));
-        // No reason: refused, nothing recorded.
+        // One reviewer alone cannot dismiss: the review form no longer takes it.
         let r = post(
             &app,
             &format!("/work/clues/{CLUE_T1}/review"),
             Some(&s.cookie),
-            &[("action", "dismissed"), ("reason", " "), ("csrf", &s.csrf)],
+            &[("action", "dismissed"), ("csrf", &s.csrf)],
         )
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("排除线索须填写理由"));
         assert!(db.store.clue_reviews(CLUE_T1).await.unwrap().is_empty());
+        // A proposal without the minuted reason: refused with the reason, what was typed kept.
         let r = post(
             &app,
-            &format!("/work/clues/{CLUE_T1}/review"),
+            &format!("/work/clues/{CLUE_T1}/propose"),
             Some(&s.cookie),
             &[
-                ("action", "dismissed"),
+                ("ending", "dismissed"),
+                ("meeting_on", "2026-11-20"),
+                ("reason", " "),
+                ("csrf", &s.csrf),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("请填写会议记录的理由"), "{}", r.body);
+        assert!(r.body.contains("value=\"2026-11-20\""));
+        assert!(db.store.clue_proposals(CLUE_T1).await.unwrap().is_empty());
+        let r = post(
+            &app,
+            &format!("/work/clues/{CLUE_T1}/propose"),
+            Some(&s.cookie),
+            &[
+                ("ending", "dismissed"),
+                ("meeting_on", "2026-11-20"),
                 ("reason", "死亡前月份的补发"),
                 ("csrf", &s.csrf),
             ],
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = get(&app, r.location(), Some(&s.cookie)).await;
+        assert!(page
+            .body
+            .contains("id=\"review-status\">已提议，待集体研究<"));
+        assert!(
+            !page.body.contains("class=\"stack sign\""),
+            "the proposer has signed"
+        );
+        // Two more members sign in their own accounts; the third signature decides.
+        let id = db.store.clue_proposals(CLUE_T1).await.unwrap()[0].proposal_id;
+        for (member, status) in [("leader", "已提议，待集体研究"), ("investigator", "已排除")]
+        {
+            let m = log_in(&app, member, PASSWORD).await.ok().unwrap();
+            let before = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&m.cookie)).await;
+            assert!(
+                before.body.contains("class=\"stack sign\""),
+                "{member} may sign"
+            );
+            let r = post(
+                &app,
+                &format!("/work/clues/{CLUE_T1}/proposals/{id}/sign"),
+                Some(&m.cookie),
+                &[("vote", "agree"), ("csrf", &m.csrf)],
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{member}: {}", r.body);
+            let after = get(&app, r.location(), Some(&m.cookie)).await;
+            assert!(
+                after
+                    .body
+                    .contains(&format!("id=\"review-status\">{status}<")),
+                "{backend:?} after {member}"
+            );
+        }
         let reviews = db.store.clue_reviews(CLUE_T1).await.unwrap();
         assert_eq!(reviews.len(), 1);
         assert_eq!(reviews[0].action, "dismissed");
         assert_eq!(reviews[0].reason.as_deref(), Some("死亡前月份的补发"));
-        assert_eq!(reviews[0].reviewer, "township_secretary");
-        let page = get(&app, r.location(), Some(&s.cookie)).await;
-        assert!(page.body.contains("id=\"review-status\">已排除<"));
-        assert!(page.body.contains("死亡前月份的补发"));
-        // The three pages that showed the person (before, with the refused form, after) are in
-        // the access log, which only the administrator reads.
+        assert_eq!(
+            reviews[0].reviewer,
+            "township_secretary, leader, investigator"
+        );
+        // The pages that showed the person to the secretary (before, the two refused forms,
+        // after the proposal) are in the access log, which only the administrator reads.
         let admin = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
         let log = get(
             &app,
@@ -662,19 +752,24 @@ async fn dismissing_a_clue_records_who_when_and_why_and_the_view_is_logged() {
         assert_eq!(log.status, StatusCode::OK);
         assert_eq!(
             log.body.matches("<td>township_secretary</td>").count(),
-            3,
+            4,
             "{}",
             log.body
         );
-        let (entries, total) = db.store.access_log(Some(ZHANG), 10, 0).await.unwrap();
-        assert_eq!(total, 3);
-        assert!(entries.iter().all(|e| e.action == "view_person"));
-        // The decision is a state change: in the hash-chained audit trail too.
+        // The decision is a state change: in the hash-chained audit trail, step by step.
         let trail = db.store.audit_of("clue", CLUE_T1).await.unwrap();
-        assert_eq!(trail.len(), 1);
+        let steps: Vec<(&str, &str)> = trail
+            .iter()
+            .map(|r| (r.actor.as_str(), r.action.as_str()))
+            .collect();
         assert_eq!(
-            (trail[0].actor.as_str(), trail[0].action.as_str()),
-            ("township_secretary", "clue.reviewed")
+            steps,
+            vec![
+                ("township_secretary", "clue.outcome_proposed"),
+                ("leader", "clue.proposal_signed"),
+                ("investigator", "clue.proposal_signed"),
+                ("investigator", "clue.decided"),
+            ]
         );
         assert!(trail[0].detail.contains("死亡前月份的补发"));
         db.drop_db().await;
@@ -686,11 +781,12 @@ async fn dismissing_a_clue_records_who_when_and_why_and_the_view_is_logged() {
 /// after a hand-over, and after a later check resolves a clue.
 #[tokio::test]
 async fn dashboard_counts_equal_the_clues_in_scope() {
-    use qingfeng_store::{ClueFilter, Scope, Tally};
+    use qingfeng_store::{ClueFilter, Related, Scope, Tally};
     use std::collections::BTreeMap;
-    async fn expected(store: &Store, scope: &Scope, by: &str) -> Vec<Tally> {
+    async fn expected(store: &Store, scope: &Scope, hidden: &Related, by: &str) -> Vec<Tally> {
         let filter = ClueFilter {
             limit: 1000,
+            hidden: hidden.clone(),
             ..Default::default()
         };
         let (clues, _) = store.clue_queue(scope, &filter).await.unwrap();
@@ -725,7 +821,16 @@ async fn dashboard_counts_equal_the_clues_in_scope() {
             Scope::Township(TOWNSHIP_2.into()),
             Scope::Village(VILLAGE_1.into()),
         ];
-        for scope in &scopes {
+        // Nothing kept from the official, and clues kept from one related to ZHANG and serving
+        // in village 2 (the conflict-of-interest filter, taken away from the tally live).
+        let related = Related {
+            persons: vec![ZHANG.to_string()],
+            villages: vec![VILLAGE_2.to_string()],
+        };
+        for (scope, hidden) in scopes
+            .iter()
+            .flat_map(|s| [(s, Related::default()), (s, related.clone())])
+        {
             // The queue's total, counted from the tally when only rule or village filter it,
             // equals its rows.
             for (rule, village) in [
@@ -738,20 +843,25 @@ async fn dashboard_counts_equal_the_clues_in_scope() {
                     rule_id: rule.map(str::to_string),
                     village_code: village.map(str::to_string),
                     limit: 1000,
+                    hidden: hidden.clone(),
                     ..Default::default()
                 };
                 let (rows, total) = store.clue_queue(scope, &filter).await.unwrap();
                 assert_eq!(
                     total,
                     rows.len() as i64,
-                    "{when}: {scope:?} {rule:?} {village:?}"
+                    "{when}: {scope:?} {hidden:?} {rule:?} {village:?}"
                 );
+                if !hidden.is_empty() {
+                    assert!(rows.iter().all(|c| c.subject_id.as_deref() != Some(ZHANG)
+                        && c.village_code.as_deref() != Some(VILLAGE_2)));
+                }
             }
             for by in ["rule", "village", "month"] {
                 assert_eq!(
-                    store.clue_tally(scope, by).await.unwrap(),
-                    expected(store, scope, by).await,
-                    "{when}: {scope:?} by {by}"
+                    store.clue_tally(scope, &hidden, by).await.unwrap(),
+                    expected(store, scope, &hidden, by).await,
+                    "{when}: {scope:?} {hidden:?} by {by}"
                 );
             }
         }
@@ -762,11 +872,21 @@ async fn dashboard_counts_equal_the_clues_in_scope() {
         compare(&db.store, "after the check").await;
         // Township 2's clue handed to township 1, and one of township 1's to township 2.
         db.store
-            .assign_clues(&[CLUE_T2.to_string()], TOWNSHIP_1, "investigator")
+            .assign_clues(
+                &[CLUE_T2.to_string()],
+                TOWNSHIP_1,
+                "2026-12-31",
+                "investigator",
+            )
             .await
             .unwrap();
         db.store
-            .assign_clues(&[CLUE_T1_B.to_string()], TOWNSHIP_2, "investigator")
+            .assign_clues(
+                &[CLUE_T1_B.to_string()],
+                TOWNSHIP_2,
+                "2026-12-31",
+                "investigator",
+            )
             .await
             .unwrap();
         compare(&db.store, "after hand-overs").await;
@@ -829,8 +949,112 @@ async fn clues_are_handed_to_a_township_in_bulk() {
             ],
         )
         .await;
-        assert_eq!(r.location(), "/work/clues?problem=township");
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("没有这个乡镇"), "{}", r.body);
         assert_eq!(db.store.clue_assignments(CLUE_T2).await.unwrap().len(), 0);
+        // Nothing selected: refused with the reason.
+        let r = post(
+            &app,
+            "/work/clues/assign",
+            Some(&inv.cookie),
+            &[("township", TOWNSHIP_2), ("csrf", &inv.csrf)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("请先选择线索"), "{}", r.body);
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unanswered_hand_over_stands_out_on_the_dashboard_until_the_township_answers() {
+    use chrono::NaiveDate;
+    use qingfeng_workflow::FixedClock;
+    let on = |d: &str| -> std::sync::Arc<dyn qingfeng_workflow::Clock> {
+        std::sync::Arc::new(FixedClock::on(
+            NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
+        ))
+    };
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let then = app_with_clock(&db.store, [10, 0, 0, 16], on("2026-11-02")).await;
+        let inv = log_in(&then, "investigator", PASSWORD).await.ok().unwrap();
+        // A feedback day in the past is refused; the default is 30 days on.
+        let r = post(
+            &then,
+            "/work/clues/assign",
+            Some(&inv.cookie),
+            &[
+                ("fingerprint", CLUE_T2),
+                ("township", TOWNSHIP_1),
+                ("due_on", "2026-10-01"),
+                ("csrf", &inv.csrf),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("反馈期限须晚于今天"), "{}", r.body);
+        let r = post(
+            &then,
+            "/work/clues/assign",
+            Some(&inv.cookie),
+            &[
+                ("fingerprint", CLUE_T2),
+                ("township", TOWNSHIP_1),
+                ("due_on", ""),
+                ("csrf", &inv.csrf),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let dash = get(&then, "/work", Some(&inv.cookie)).await;
+        assert!(
+            dash.body.contains("id=\"hand-overs-overdue\">已逾期: 0<"),
+            "{}",
+            dash.body
+        );
+        assert!(dash.body.contains("2026-12-02"));
+        // A month later the hand-over is overdue, for the county and for the township.
+        let later = app_with_clock(&db.store, [10, 0, 0, 17], on("2026-12-03")).await;
+        let inv = log_in(&later, "investigator", PASSWORD).await.ok().unwrap();
+        let dash = get(&later, "/work", Some(&inv.cookie)).await;
+        assert!(
+            dash.body.contains("id=\"hand-overs-overdue\">已逾期: 1<"),
+            "{}",
+            dash.body
+        );
+        let sec = log_in(&later, "township_secretary", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        let dash = get(&later, "/work", Some(&sec.cookie)).await;
+        assert!(dash.body.contains("id=\"hand-overs-overdue\">已逾期: 1<"));
+        assert!(dash.body.contains(&format!("/work/clues/{CLUE_T2}")));
+        // The township answers on the clue's page; the investigator cannot answer for it.
+        let page = get(&later, &format!("/work/clues/{CLUE_T2}"), Some(&sec.cookie)).await;
+        assert!(page.body.contains("id=\"feedback\""), "{}", page.body);
+        let r = post(
+            &later,
+            &format!("/work/clues/{CLUE_T2}/feedback"),
+            Some(&inv.cookie),
+            &[("feedback", "代为反馈"), ("csrf", &inv.csrf)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = post(
+            &later,
+            &format!("/work/clues/{CLUE_T2}/feedback"),
+            Some(&sec.cookie),
+            &[("feedback", "已核实，责令退还"), ("csrf", &sec.csrf)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = get(&later, r.location(), Some(&sec.cookie)).await;
+        assert!(page.body.contains("已核实，责令退还"));
+        assert!(!page.body.contains("id=\"feedback\""), "answered once");
+        let dash = get(&later, "/work", Some(&inv.cookie)).await;
+        assert!(!dash.body.contains("id=\"hand-overs-overdue\""));
         db.drop_db().await;
     }
 }

@@ -1571,10 +1571,10 @@ async fn a_flood_of_reports_is_held_back_per_client_and_in_total() {
     }
 }
 
-/// Issue 13, item 4 (first part): the exclusion of reports applies to clues. A clue naming
-/// 张德明 is "not found" to the investigator from his household and to the director of his
-/// village's committee, who can neither open it nor decide it nor file a case from it; an
-/// unrelated investigator can.
+/// Issue 13, item 4: the exclusion of reports applies to clues. A clue naming 张德明 is "not
+/// found" to the investigator from his household and to the director of his village's
+/// committee, who neither find it in the queue or the dashboard's counts, nor open it, decide
+/// it or file a case from it; an unrelated investigator can.
 #[tokio::test]
 async fn a_clue_is_hidden_from_officials_related_to_the_persons_it_names() {
     for backend in BACKENDS {
@@ -1585,12 +1585,28 @@ async fn a_clue_is_hidden_from_officials_related_to_the_persons_it_names() {
         linked_investigator(&db, "inv_clear", None).await;
         let app = app(&db.store, [10, 0, 0, 15]).await;
         let clue = format!("/work/clues/{CLUE_T1}");
-        for (who, visible) in [
-            ("inv_household", false),
-            ("inv_serving", false),
-            ("inv_clear", true),
+        // (who, sees CLUE_T1, clues on the dashboard): 张德明 is the subject of CLUE_T1 and
+        // CLUE_T1_B; the committee director serves CLUE_T1's village only.
+        for (who, visible, counted) in [
+            ("inv_household", false, 1),
+            ("inv_serving", false, 2),
+            ("inv_clear", true, 3),
         ] {
             let s = log_in(&app, who, PASSWORD).await.ok().unwrap();
+            // The queue and the dashboard leave out what the clue's page refuses.
+            let queue = get(&app, "/work/clues", Some(&s.cookie)).await;
+            assert_eq!(queue.body.contains(CLUE_T1), visible, "{backend:?} {who}");
+            assert_eq!(
+                queue.body.contains(CLUE_T1_B),
+                who != "inv_household",
+                "{backend:?} {who}"
+            );
+            let dash = get(&app, "/work", Some(&s.cookie)).await;
+            assert!(
+                dash.body
+                    .contains(&format!("id=\"total-clues\">{counted}<")),
+                "{backend:?} {who}"
+            );
             let page = get(&app, &clue, Some(&s.cookie)).await;
             let review = post(
                 &app,
