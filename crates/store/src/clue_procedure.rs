@@ -61,9 +61,6 @@ pub enum Signed {
 #[derive(Debug, Clone)]
 pub struct HandOver {
     pub fingerprint: String,
-    pub rule_id: String,
-    pub village_code: Option<String>,
-    pub amount_at_risk_fen: i64,
     pub township_code: String,
     pub township_name: Option<String>,
     pub assigned_by: String,
@@ -72,9 +69,6 @@ pub struct HandOver {
 }
 from_row!(HandOver {
     fingerprint,
-    rule_id,
-    village_code,
-    amount_at_risk_fen,
     township_code,
     township_name,
     assigned_by,
@@ -386,10 +380,9 @@ impl Store {
             Scope::Village(_) => return Ok(Vec::new()),
         };
         let sql = format!(
-            "SELECT a.fingerprint, c.rule_id, c.village_code, c.amount_at_risk_fen, a.township_code, \
+            "SELECT a.fingerprint, a.township_code, \
              (SELECT MAX(d.name) FROM divisions d WHERE d.code = a.township_code) AS township_name, \
              a.assigned_by, a.assigned_at, a.due_on FROM clue_assignments a \
-             JOIN clues c ON c.fingerprint = a.fingerprint \
              WHERE a.feedback IS NULL AND {condition} \
              AND a.assignment_id = (SELECT MAX(b.assignment_id) FROM clue_assignments b WHERE b.fingerprint = a.fingerprint) \
              ORDER BY COALESCE(a.due_on, '9999-12-31'), a.fingerprint"

@@ -413,34 +413,16 @@ impl Store {
         let touched = self
             .divisions_touched(village_code, subjects, today)
             .await?;
-        self.exclude(candidates, subjects, &touched, true, today)
-            .await
-    }
-
-    /// The exclusion as it applies to a clue (issue 13): a person the clue names, a household
-    /// member or declared relative of one, or someone holding a post in the clue's village. Not
-    /// the township's officials nor accounts of the township: handling their township's clues
-    /// is their work (a case is what goes across townships).
-    pub async fn exclude_related_to_clue(
-        &self,
-        candidates: Vec<Candidate>,
-        village_code: Option<&str>,
-        subjects: &[String],
-        today: &str,
-    ) -> Result<(Vec<Candidate>, Vec<Exclusion>)> {
-        let village: BTreeSet<String> = village_code.into_iter().map(str::to_string).collect();
-        self.exclude(candidates, subjects, &village, false, today)
-            .await
+        self.exclude(candidates, subjects, &touched, today).await
     }
 
     /// Splits `candidates` by the registers: named, same household, declared relative, a current
-    /// post in one of `touched`, and (`by_jurisdiction`) an account over one of `touched`.
+    /// post in one of `touched`, and an account over one of `touched`.
     async fn exclude(
         &self,
         candidates: Vec<Candidate>,
         subjects: &[String],
         touched: &BTreeSet<String>,
-        by_jurisdiction: bool,
         today: &str,
     ) -> Result<(Vec<Candidate>, Vec<Exclusion>)> {
         let linked: Vec<String> = candidates
@@ -534,7 +516,7 @@ impl Store {
                         format!("在本村或本乡镇任职：{post}"),
                         format!("holds a post in the village or its township: {post}"),
                     ))
-                } else if by_jurisdiction && touched.contains(&c.jurisdiction) {
+                } else if touched.contains(&c.jurisdiction) {
                     Some((
                         "管辖本村或本乡镇".into(),
                         "works in the village's or township's own jurisdiction".into(),

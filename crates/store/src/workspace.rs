@@ -182,31 +182,54 @@ impl Related {
         self.persons.is_empty() && self.villages.is_empty()
     }
 
-    /// An SQL condition true for a clue `c` related to the official (`None`: no clue is).
+    /// Appends `values` to `binds` and returns their placeholders.
+    fn list(binds: &mut Vec<String>, values: &[String]) -> String {
+        let start = binds.len() + 1;
+        binds.extend(values.iter().cloned());
+        (start..start + values.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// An SQL condition true for a clue `c` related to the official (`None`: no clue is),
+    /// tested row by row: for a page of the queue, which reads a page of clues anyway.
     fn sql(&self, binds: &mut Vec<String>) -> Option<String> {
-        let mut list = |values: &[String]| {
-            let start = binds.len() + 1;
-            binds.extend(values.iter().cloned());
-            (start..start + values.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let mut parts = Vec::new();
         if !self.persons.is_empty() {
             parts.push(format!(
                 "EXISTS (SELECT 1 FROM clue_persons p WHERE p.fingerprint = c.fingerprint \
                  AND p.id_number IN ({}))",
-                list(&self.persons)
+                Self::list(binds, &self.persons)
             ));
         }
         if !self.villages.is_empty() {
             parts.push(format!(
                 "COALESCE(c.village_code, '') IN ({})",
-                list(&self.villages)
+                Self::list(binds, &self.villages)
             ));
         }
         (!parts.is_empty()).then(|| format!("({})", parts.join(" OR ")))
+    }
+
+    /// A query of the fingerprints of the clues related to the official (`None`: none are),
+    /// found through the persons index and the clues' village index: for counts, which must
+    /// not read every clue of a county to find the few kept from one official.
+    fn fingerprints_sql(&self, binds: &mut Vec<String>) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.persons.is_empty() {
+            parts.push(format!(
+                "SELECT p.fingerprint FROM clue_persons p WHERE p.id_number IN ({})",
+                Self::list(binds, &self.persons)
+            ));
+        }
+        if !self.villages.is_empty() {
+            parts.push(format!(
+                "SELECT v.fingerprint FROM clues v WHERE v.village_code IN ({})",
+                Self::list(binds, &self.villages)
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join(" UNION "))
     }
 }
 
@@ -860,21 +883,23 @@ impl Store {
         village_code: Option<&str>,
     ) -> Result<i64> {
         let mut binds = Vec::new();
+        let Some(hidden) = related.fingerprints_sql(&mut binds) else {
+            return Ok(0);
+        };
         let mut conds = vec![
             scope.sql("c.village_code", Some("c.assigned_township"), &mut binds),
             "c.data_state = 'current'".to_string(),
         ];
-        match related.sql(&mut binds) {
-            Some(condition) => conds.push(condition),
-            None => return Ok(0),
-        }
         for (column, value) in [("rule_id", rule_id), ("village_code", village_code)] {
             if let Some(v) = value {
                 binds.push(v.to_string());
                 conds.push(format!("c.{column} = ${}", binds.len()));
             }
         }
-        let sql = format!("SELECT COUNT(*) FROM clues c WHERE {}", conds.join(" AND "));
+        let sql = format!(
+            "SELECT COUNT(*) FROM ({hidden}) h JOIN clues c ON c.fingerprint = h.fingerprint WHERE {}",
+            conds.join(" AND ")
+        );
         let n: i64 = on_pool!(self, pool => {
             let mut q = sqlx::query_scalar(&sql);
             for b in &binds {
@@ -1059,12 +1084,12 @@ impl Store {
             ));
         }
         // Clues kept from the official are counted above; they are taken away again here.
-        if !hidden.is_empty() {
+        if let Some(related) = hidden.fingerprints_sql(&mut binds) {
             let in_scope = scope.sql("c.village_code", Some("c.assigned_township"), &mut binds);
-            let related = hidden.sql(&mut binds).unwrap_or_default();
             parts.push(format!(
-                "SELECT c.{column} AS g, -1 AS n, -c.amount_at_risk_fen AS a FROM clues c \
-                 WHERE {in_scope} AND c.data_state = 'current' AND {related}"
+                "SELECT c.{column} AS g, -1 AS n, -c.amount_at_risk_fen AS a \
+                 FROM ({related}) h JOIN clues c ON c.fingerprint = h.fingerprint \
+                 WHERE {in_scope} AND c.data_state = 'current'"
             ));
         }
         let (key, label) = match by {

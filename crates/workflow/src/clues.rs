@@ -93,10 +93,11 @@ pub fn judge(agreeing: usize, objecting: usize) -> Tally {
     }
 }
 
-/// An unanswered hand-over and whether its day has passed.
+/// An unanswered hand-over, its clue, and whether its day has passed.
 #[derive(Debug, Clone)]
 pub struct Waiting {
     pub hand_over: HandOver,
+    pub clue: QueueClue,
     pub overdue: bool,
 }
 
@@ -391,7 +392,11 @@ impl ClueDesk<'_> {
                 .due_on
                 .as_deref()
                 .is_some_and(|due| due < today.as_str());
-            out.push(Waiting { hand_over, overdue });
+            out.push(Waiting {
+                hand_over,
+                clue,
+                overdue,
+            });
         }
         Ok(out)
     }

@@ -176,7 +176,7 @@ pub async fn dashboard(
         .iter()
         .map(|w| HandOverRow {
             fingerprint: w.hand_over.fingerprint.clone(),
-            rule_id: w.hand_over.rule_id.clone(),
+            rule_id: w.clue.rule_id.clone(),
             township: w
                 .hand_over
                 .township_name
@@ -185,7 +185,7 @@ pub async fn dashboard(
             assigned_by: w.hand_over.assigned_by.clone(),
             due_on: w.hand_over.due_on.clone().unwrap_or_default(),
             overdue: w.overdue,
-            amount: yuan(w.hand_over.amount_at_risk_fen),
+            amount: yuan(w.clue.amount_at_risk_fen),
         })
         .collect();
     hand_overs.sort_by_key(|h| !h.overdue);

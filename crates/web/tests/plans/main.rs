@@ -49,6 +49,7 @@ const BIG_TABLES: &[&str] = &[
     "bids",
     "disclosures",
     "clues",
+    "clue_persons",
     "risk_scores",
 ];
 
@@ -422,6 +423,25 @@ async fn county(db: &TestDb) {
             .await
             .unwrap();
     }
+    // An investigator linked to the director of the village's committee: what is kept from
+    // them (his clues, and every clue of the village he serves) is taken away from their queue
+    // and dashboard, which must not read every clue to do it.
+    let id = db
+        .store
+        .create_user(&NewUser {
+            username: "related",
+            display_name: "related",
+            role: Role::Investigator.code(),
+            jurisdiction: "500233000000",
+            password_hash: &hash,
+            created_by: "test",
+        })
+        .await
+        .unwrap();
+    db.store
+        .set_user_id_number(id, Some("500233197001021515"), "test")
+        .await
+        .unwrap();
 }
 
 async fn app(store: &Store) -> Router {
@@ -607,6 +627,9 @@ async fn pages(app: &Router, sessions: &BTreeMap<&str, (String, String)>) -> Vec
         get(Some("leader"), "/work/clues?sort=amount_asc&page=1"),
         get(Some("township_secretary"), "/work/clues"),
         get(Some("village_supervisor"), "/work/clues"),
+        get(Some("related"), "/work"),
+        get(Some("related"), "/work/clues"),
+        get(Some("related"), "/work/clues?rule=SUB-DEAD-PAYEE"),
         get(Some("leader"), &format!("/work/clues/{CLUE}")),
         get(Some("township_secretary"), &format!("/work/clues/{CLUE}")),
         get(Some("admin"), "/work/access-log"),
@@ -639,6 +662,7 @@ async fn check_backend(backend: Backend) -> Vec<String> {
         "township_secretary",
         "village_supervisor",
         "auditor",
+        "related",
     ] {
         sessions.insert(who, log_in(&app, who).await);
     }
