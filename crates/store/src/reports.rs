@@ -754,6 +754,14 @@ impl Store {
     }
 
     /// Whether `user_id` holds a copy of the report's content key (a county report only).
+    /// A county report's summary, by id (`None` for an unknown report or one routed upward).
+    pub async fn report_summary(&self, report_id: i64) -> Result<Option<ReportSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM reports r WHERE r.report_id = $1 AND r.routing = 'county'"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(report_id).fetch_optional(pool).await)?)
+    }
+
     pub async fn holds_report_key(&self, user_id: i64, report_id: i64) -> Result<bool> {
         let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
             "SELECT COUNT(*) FROM report_keys k JOIN reports r ON r.report_id = k.report_id \

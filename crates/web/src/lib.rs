@@ -276,6 +276,15 @@ impl AppState {
         }
     }
 
+    /// The report use cases over this server's store, clock and calendar.
+    pub fn report_desk(&self) -> qingfeng_workflow::reports::ReportDesk<'_> {
+        qingfeng_workflow::reports::ReportDesk {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            calendar: &self.calendar,
+        }
+    }
+
     /// Today, by the procedure's clock (China time).
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.today()

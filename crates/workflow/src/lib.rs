@@ -7,15 +7,18 @@
 //! store below it keeps the records and applies, in SQL, the filters this crate defines.
 //!
 //! Moved here so far (issue 13): roles and their part in the procedure, the conflict-of-interest
-//! policy for clues, and every step of a clue after the check found it (review, the collective
+//! policy for clues, every step of a clue after the check found it (review, the collective
 //! decision that dismisses or closes it, hand-over to a township with its deadline and
-//! feedback). Reports and cases still hold their rules in the web crate; they move next.
+//! feedback), and a report's steps after filing (accept, extend, conclude, decide a review).
+//! Filing a report, identity requests and the case procedure still hold their rules in the web
+//! crate; they move next.
 
 mod actor;
 mod clock;
 pub mod clues;
 pub mod conflict;
 mod outcome;
+pub mod reports;
 pub mod role;
 
 pub use actor::Actor;

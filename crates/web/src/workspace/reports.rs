@@ -14,7 +14,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use qingfeng_domain::Deadline;
 use qingfeng_store::reports::{ReportEnvelope, ReportSummary, WrappedKey};
 use qingfeng_store::AuditEvent;
 use qingfeng_vault::KeyPair;
@@ -48,17 +47,13 @@ pub struct ReportTexts {
     pub approve: &'static str,
     pub refuse: &'static str,
     pub accept: &'static str,
-    pub accepted_reply_zh: &'static str,
-    pub accepted_reply_en: &'static str,
     pub no_key: &'static str,
     pub cannot_approve_own: &'static str,
     pub reason_required: &'static str,
     pub extend: &'static str,
     pub extend_days: &'static str,
-    pub extend_invalid: &'static str,
     pub conclude: &'static str,
     pub outcome: &'static str,
-    pub outcome_required: &'static str,
     pub reviews: &'static str,
     pub review_levels: [&'static str; 2],
     pub decide_review: &'static str,
@@ -98,18 +93,13 @@ pub static ZH: ReportTexts = ReportTexts {
     approve: "批准",
     refuse: "不批准",
     accept: "受理",
-    accepted_reply_zh: "您的举报已受理, 将在60日内办结并答复。",
-    accepted_reply_en:
-        "Your report has been accepted; it will be concluded and answered within 60 days.",
     no_key: "您的会话没有密钥: 请退出后重新登录。",
     cannot_approve_own: "不能批准自己的申请, 也不能在没有身份密钥时批准。",
     reason_required: "请写明理由。",
     extend: "延长办理期限(仅一次, 不超过30日)",
     extend_days: "延长天数",
-    extend_invalid: "只能延期一次, 不超过30日, 且须写明理由(将告知举报人)。",
     conclude: "办结并答复举报人",
     outcome: "办理结果(举报人凭查询码可见)",
-    outcome_required: "请写明办理结果。",
     reviews: "复查与复核",
     review_levels: ["复查", "复核"],
     decide_review: "作出决定并答复",
@@ -149,17 +139,13 @@ pub static EN: ReportTexts = ReportTexts {
     approve: "Approve",
     refuse: "Refuse",
     accept: "Accept",
-    accepted_reply_zh: "您的举报已受理, 将在60日内办结并答复。",
-    accepted_reply_en: "Your report has been accepted; it will be concluded and answered within 60 days.",
     no_key: "Your session holds no key: please log out and log in again.",
     cannot_approve_own: "You cannot approve your own request, nor approve without holding the identity key.",
     reason_required: "Please give a reason.",
     extend: "Extend the handling (once, at most 30 days)",
     extend_days: "Days",
-    extend_invalid: "One extension only, of at most 30 days, with a reason (the reporter is told).",
     conclude: "Conclude and answer the reporter",
     outcome: "Outcome (the reporter reads it with the receipt code)",
-    outcome_required: "Please write the outcome.",
     reviews: "Reviews",
     review_levels: ["Review", "Second review"],
     decide_review: "Decide and answer",
@@ -649,6 +635,39 @@ where
     }
 }
 
+/// Renders the outcome of a report use case: back to the report when it changed something,
+/// otherwise the report again with the reason (409 when it was done already, 422 when refused).
+async fn answer_report(
+    state: &Shared,
+    official: &Official,
+    uri: &Uri,
+    headers: &HeaderMap,
+    id: i64,
+    outcome: anyhow::Result<qingfeng_workflow::Outcome>,
+) -> Response {
+    use qingfeng_workflow::Outcome as Done;
+    let page = Page::new(uri, headers);
+    let wp = WorkPage::new(&page, official);
+    let (status, refusal) = match outcome {
+        Ok(Done::Changed(())) => {
+            return Redirect::to(&format!("/work/reports/{id}")).into_response()
+        }
+        Ok(Done::NotFound) => return wp.error(StatusCode::NOT_FOUND, page.t.not_found),
+        Ok(Done::AlreadyDone(r)) => (StatusCode::CONFLICT, r),
+        Ok(Done::Refused(r)) => (REFUSED, r),
+        Err(e) => return wp.failure(e),
+    };
+    render_report(
+        state,
+        official,
+        &wp,
+        id,
+        status,
+        Some(refusal.text(wp.is_zh())),
+    )
+    .await
+}
+
 const REFUSED: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 pub async fn accept(
@@ -658,29 +677,8 @@ pub async fn accept(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    act_on_report(
-        state,
-        official,
-        uri,
-        headers,
-        id,
-        |state, official, _, _, rt| async move {
-            let today = crate::intake::today();
-            let handle_due = state.calendar.due(Deadline::Handling, today);
-            state
-                .store
-                .accept_report(
-                    id,
-                    &official.user.username,
-                    &today.to_string(),
-                    &handle_due.to_string(),
-                    (rt.accepted_reply_zh, rt.accepted_reply_en),
-                )
-                .await?;
-            Ok(Ok(()))
-        },
-    )
-    .await
+    let outcome = state.report_desk().accept(&official.actor(), id).await;
+    answer_report(&state, &official, &uri, &headers, id, outcome).await
 }
 
 #[derive(serde::Deserialize)]
@@ -700,49 +698,13 @@ pub async fn extend(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<ExtendForm>,
 ) -> Response {
-    act_on_report(
-        state,
-        official,
-        uri,
-        headers,
-        id,
-        |state, official, envelope, _, rt| async move {
-            let days: Option<i64> = form
-                .days
-                .trim()
-                .parse()
-                .ok()
-                .filter(|d| (1..=30).contains(d));
-            let reason = form.reason.trim();
-            let due = envelope
-                .summary
-                .handle_due
-                .as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-            let (Some(days), Some(due), false) = (days, due, reason.is_empty()) else {
-                return Ok(Err((REFUSED, rt.extend_invalid)));
-            };
-            let new_due = due + chrono::Duration::days(days);
-            let zh = format!("办理期限延长 {days} 日, 至 {new_due}。理由: {reason}");
-            let en = format!("Handling extended by {days} days, to {new_due}. Reason: {reason}");
-            let extended = state
-                .store
-                .extend_report(
-                    id,
-                    &official.user.username,
-                    days,
-                    &new_due.to_string(),
-                    (&zh, &en),
-                )
-                .await?;
-            Ok(if extended {
-                Ok(())
-            } else {
-                Err((REFUSED, rt.extend_invalid))
-            })
-        },
-    )
-    .await
+    // Not a number: as out of range (the use case names the limit).
+    let days = form.days.trim().parse().unwrap_or(0);
+    let outcome = state
+        .report_desk()
+        .extend(&official.actor(), id, days, &form.reason)
+        .await;
+    answer_report(&state, &official, &uri, &headers, id, outcome).await
 }
 
 #[derive(serde::Deserialize)]
@@ -759,28 +721,11 @@ pub async fn conclude(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<ConcludeForm>,
 ) -> Response {
-    act_on_report(
-        state,
-        official,
-        uri,
-        headers,
-        id,
-        |state, official, _, _, rt| async move {
-            let outcome = form.outcome.trim();
-            if outcome.is_empty() {
-                return Ok(Err((REFUSED, rt.outcome_required)));
-            }
-            let zh = format!("办理结果: {outcome}");
-            let en = format!("Outcome: {outcome}");
-            let today = crate::intake::today().to_string();
-            state
-                .store
-                .conclude_report(id, &official.user.username, &today, (&zh, &en))
-                .await?;
-            Ok(Ok(()))
-        },
-    )
-    .await
+    let outcome = state
+        .report_desk()
+        .conclude(&official.actor(), id, &form.outcome)
+        .await;
+    answer_report(&state, &official, &uri, &headers, id, outcome).await
 }
 
 /// Decides a review or second review requested by the reporter, answering them.
@@ -792,47 +737,11 @@ pub async fn decide_review(
     Path((id, review_id)): Path<(i64, i64)>,
     axum::Form(form): axum::Form<ConcludeForm>,
 ) -> Response {
-    let not_found = Page::new(&uri, &headers).t.not_found;
-    act_on_report(
-        state,
-        official,
-        uri,
-        headers,
-        id,
-        |state, official, _, _, rt| async move {
-            let pending = state
-                .store
-                .reviews_of(id)
-                .await?
-                .into_iter()
-                .find(|r| r.review_id == review_id && r.decided_on.is_none());
-            let Some(review) = pending else {
-                return Ok(Err((StatusCode::NOT_FOUND, not_found)));
-            };
-            let outcome = form.outcome.trim();
-            if outcome.is_empty() {
-                return Ok(Err((REFUSED, rt.outcome_required)));
-            }
-            let (zh, en) = if review.level == 1 {
-                (
-                    format!("复查结论: {outcome}"),
-                    format!("Review decision: {outcome}"),
-                )
-            } else {
-                (
-                    format!("复核结论(最终): {outcome}"),
-                    format!("Second review decision (final): {outcome}"),
-                )
-            };
-            let today = crate::intake::today().to_string();
-            state
-                .store
-                .decide_review(review_id, &official.user.username, &today, (&zh, &en))
-                .await?;
-            Ok(Ok(()))
-        },
-    )
-    .await
+    let outcome = state
+        .report_desk()
+        .decide_review(&official.actor(), id, review_id, &form.outcome)
+        .await;
+    answer_report(&state, &official, &uri, &headers, id, outcome).await
 }
 
 #[derive(serde::Deserialize)]

@@ -485,6 +485,17 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
                 "{backend:?}: the database links the matter"
             );
         }
+        // Concluding before accepting is refused with the reason (it used to answer as if it
+        // had worked, changing nothing).
+        let early = post(
+            &app,
+            "/work/reports/2/conclude",
+            Some(&leader.cookie),
+            &[("csrf", &leader.csrf), ("outcome", "已处理")],
+        )
+        .await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.body.contains("须先受理才能办结"), "{}", early.body);
         let accept = post(
             &app,
             "/work/reports/2/accept",
@@ -493,6 +504,20 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
         )
         .await;
         assert_eq!(accept.status, StatusCode::SEE_OTHER, "{}", accept.body);
+        // A second click says it was done already, and when.
+        let again = post(
+            &app,
+            "/work/reports/2/accept",
+            Some(&leader.cookie),
+            &[("csrf", &leader.csrf)],
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        assert!(
+            again.body.contains(&format!("该举报已于{today}受理")),
+            "{}",
+            again.body
+        );
         let handle = (today + chrono::Duration::days(60)).to_string();
         let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
         assert!(follow.body.contains(&handle), "{}", follow.body);
@@ -516,13 +541,13 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
                 .await
             }
         };
-        assert_eq!(extend("31").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let too_long = extend("31").await;
+        assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(too_long.body.contains("延期不超过30日"));
         assert_eq!(extend("20").await.status, StatusCode::SEE_OTHER);
-        assert_eq!(
-            extend("5").await.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "only once"
-        );
+        let twice = extend("5").await;
+        assert_eq!(twice.status, StatusCode::CONFLICT, "only once");
+        assert!(twice.body.contains("依法只能延期一次"));
         let extended = (today + chrono::Duration::days(80)).to_string();
         let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
         assert!(follow.body.contains(&extended), "{}", follow.body);
@@ -539,6 +564,15 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
         )
         .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let again = post(
+            &app,
+            "/work/reports/2/conclude",
+            Some(&leader.cookie),
+            &[("csrf", &leader.csrf), ("outcome", "再次办结")],
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        assert!(again.body.contains("办结"));
         let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
         assert!(
             follow.body.contains("id=\"status\">已办结<"),
@@ -873,10 +907,12 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
             decide("1", "维持原结论").await.status,
             StatusCode::SEE_OTHER
         );
+        let again = decide("1", "again").await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "decided once");
+        assert!(again.body.contains("作出决定"), "{}", again.body);
         assert_eq!(
-            decide("1", "again").await.status,
-            StatusCode::NOT_FOUND,
-            "decided once"
+            decide("9", "no such review").await.status,
+            StatusCode::NOT_FOUND
         );
         let page = follow().await;
         assert!(page.contains("复查结论: 维持原结论"), "{page}");

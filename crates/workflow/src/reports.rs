@@ -1,0 +1,269 @@
+//! A report after it was filed: accepting it (受理), extending its handling once, concluding it
+//! with the reply the reporter reads, and deciding the reporter's review or second review.
+//!
+//! Rules, from 《信访工作条例》 and 《纪检监察机关处理检举控告工作规则》 (see `domain.md`):
+//! - only an official holding the report's key acts on it (the conflict-of-interest exclusion
+//!   decided who got a key when the report was filed); to anyone else it does not exist;
+//! - a received report is accepted once, and its handling is due 60 days later;
+//! - an accepted report may be extended once, by at most 30 days, with a reason the reporter
+//!   is told;
+//! - only an accepted report is concluded, with its outcome;
+//! - a review is decided once, with its conclusion.
+//!
+//! Every refusal says why; nothing is dropped silently (before, accepting or concluding a
+//! report in the wrong state answered as if it had worked).
+
+use crate::outcome::require;
+use crate::{Actor, Clock, Outcome};
+use anyhow::Result;
+use qingfeng_domain::calendar::{Deadline, WorkCalendar};
+use qingfeng_store::reports::ReportSummary;
+use qingfeng_store::Store;
+
+/// At most this many days of extension, once.
+pub const MAX_EXTENSION_DAYS: i64 = 30;
+
+/// The report use cases, over one store, clock and calendar.
+pub struct ReportDesk<'a> {
+    pub store: &'a Store,
+    pub clock: &'a dyn Clock,
+    pub calendar: &'a WorkCalendar,
+}
+
+fn status_zh(status: &str) -> &'static str {
+    match status {
+        "received" => "已登记",
+        "accepted" => "已受理",
+        "concluded" => "已办结",
+        "transferred" => "已转送",
+        "review_requested" => "已申请复查",
+        "reviewed" => "已复查",
+        "second_review_requested" => "已申请复核",
+        "second_reviewed" => "已复核",
+        _ => "其他",
+    }
+}
+
+impl ReportDesk<'_> {
+    /// The report, if the actor holds its key.
+    async fn held(&self, actor: &Actor, report_id: i64) -> Result<Option<ReportSummary>> {
+        if !self
+            .store
+            .holds_report_key(actor.user_id, report_id)
+            .await?
+        {
+            return Ok(None);
+        }
+        self.store.report_summary(report_id).await
+    }
+
+    /// Accepts a received report; its handling is due 60 days on.
+    pub async fn accept(&self, actor: &Actor, report_id: i64) -> Result<Outcome> {
+        let Some(report) = self.held(actor, report_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        if report.accepted_on.is_some() {
+            return Ok(Outcome::already_done(
+                format!("该举报已于{}受理", report.accepted_on.unwrap_or_default()),
+                "this report has been accepted already",
+            ));
+        }
+        require!(
+            report.status == "received",
+            format!("该举报当前状态为“{}”，不能受理", status_zh(&report.status)),
+            format!("a report that is {} cannot be accepted", report.status),
+        );
+        let today = self.clock.today();
+        let due = self.calendar.due(Deadline::Handling, today);
+        let accepted = self
+            .store
+            .accept_report(
+                report_id,
+                &actor.username,
+                &today.to_string(),
+                &due.to_string(),
+                (
+                    "您的举报已受理, 将在60日内办结并答复。",
+                    "Your report has been accepted; it will be handled and answered within 60 days.",
+                ),
+            )
+            .await?;
+        Ok(if accepted {
+            Outcome::Changed(())
+        } else {
+            Outcome::already_done(
+                "该举报刚被他人受理",
+                "someone has just accepted this report",
+            )
+        })
+    }
+
+    /// Extends the handling once, by `days` (1 to 30), telling the reporter `reason`.
+    pub async fn extend(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        days: i64,
+        reason: &str,
+    ) -> Result<Outcome> {
+        let Some(report) = self.held(actor, report_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        if self.store.report_extended(report_id).await? {
+            return Ok(Outcome::already_done(
+                "该举报已延期一次，依法只能延期一次",
+                "this report has been extended once already, the most the law allows",
+            ));
+        }
+        require!(
+            report.status == "accepted",
+            "只有已受理、未办结的举报可以延期",
+            "only an accepted report not yet concluded can be extended",
+        );
+        require!(
+            (1..=MAX_EXTENSION_DAYS).contains(&days),
+            "延期不超过30日",
+            "an extension is of at most 30 days",
+        );
+        let reason = reason.trim();
+        require!(
+            !reason.is_empty(),
+            "请写明延期理由（将告知举报人）",
+            "write the reason for the extension (the reporter is told)",
+        );
+        let Some(due) = report
+            .handle_due
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        else {
+            return Ok(Outcome::refused(
+                "该举报没有办理期限，不能延期",
+                "this report has no handling deadline to extend",
+            ));
+        };
+        let new_due = due + chrono::Duration::days(days);
+        let zh = format!("办理期限延长 {days} 日, 至 {new_due}。理由: {reason}");
+        let en = format!("Handling extended by {days} days, to {new_due}. Reason: {reason}");
+        let extended = self
+            .store
+            .extend_report(
+                report_id,
+                &actor.username,
+                days,
+                &new_due.to_string(),
+                (&zh, &en),
+            )
+            .await?;
+        Ok(if extended {
+            Outcome::Changed(())
+        } else {
+            Outcome::already_done(
+                "该举报刚被他人延期",
+                "someone has just extended this report",
+            )
+        })
+    }
+
+    /// Concludes an accepted report with its outcome, which the reporter reads.
+    pub async fn conclude(&self, actor: &Actor, report_id: i64, outcome: &str) -> Result<Outcome> {
+        let Some(report) = self.held(actor, report_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        if report.closed_on.is_some() {
+            return Ok(Outcome::already_done(
+                format!("该举报已于{}办结", report.closed_on.unwrap_or_default()),
+                "this report has been concluded already",
+            ));
+        }
+        require!(
+            report.status == "accepted",
+            format!(
+                "该举报当前状态为“{}”，须先受理才能办结",
+                status_zh(&report.status)
+            ),
+            format!(
+                "a report that is {} must be accepted before it is concluded",
+                report.status
+            ),
+        );
+        let outcome = outcome.trim();
+        require!(
+            !outcome.is_empty(),
+            "请写明办理结果。",
+            "Please write the outcome."
+        );
+        let zh = format!("办理结果: {outcome}");
+        let en = format!("Outcome: {outcome}");
+        let today = self.clock.today().to_string();
+        let concluded = self
+            .store
+            .conclude_report(report_id, &actor.username, &today, (&zh, &en))
+            .await?;
+        Ok(if concluded {
+            Outcome::Changed(())
+        } else {
+            Outcome::already_done(
+                "该举报刚被他人办结",
+                "someone has just concluded this report",
+            )
+        })
+    }
+
+    /// Decides the reporter's review (复查, level 1) or second review (复核, level 2).
+    pub async fn decide_review(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        review_id: i64,
+        outcome: &str,
+    ) -> Result<Outcome> {
+        if self.held(actor, report_id).await?.is_none() {
+            return Ok(Outcome::NotFound);
+        }
+        let Some(review) = self
+            .store
+            .reviews_of(report_id)
+            .await?
+            .into_iter()
+            .find(|r| r.review_id == review_id)
+        else {
+            return Ok(Outcome::NotFound);
+        };
+        if let Some(on) = &review.decided_on {
+            return Ok(Outcome::already_done(
+                format!("该复查（复核）已于{on}作出决定"),
+                "this review has been decided already",
+            ));
+        }
+        let outcome = outcome.trim();
+        require!(
+            !outcome.is_empty(),
+            "请写明办理结果。",
+            "Please write the outcome."
+        );
+        let (zh, en) = if review.level == 1 {
+            (
+                format!("复查结论: {outcome}"),
+                format!("Review decision: {outcome}"),
+            )
+        } else {
+            (
+                format!("复核结论(最终): {outcome}"),
+                format!("Second review decision (final): {outcome}"),
+            )
+        };
+        let today = self.clock.today().to_string();
+        let decided = self
+            .store
+            .decide_review(review_id, &actor.username, &today, (&zh, &en))
+            .await?;
+        Ok(if decided {
+            Outcome::Changed(())
+        } else {
+            Outcome::already_done(
+                "该复查（复核）刚被他人决定",
+                "someone has just decided this review",
+            )
+        })
+    }
+}
