@@ -632,6 +632,11 @@ pub static TABLES: &[Table] = &[
             req("voters_total", &["应到人数"], Count),
             req("voters_present", &["实到人数"], Count),
             req("voters_approve", &["赞成人数"], Count),
+            // A villagers' meeting is also quorate with two thirds of the households
+            // represented (村民委员会组织法 art. 22); where these are absent, the person counts
+            // above decide.
+            opt("households_total", &["应到户数"], Count),
+            opt("households_present", &["到会户数"], Count),
             opt("resolution_published_on", &["决议公开日期"], Date),
             opt("result_published_on", &["结果公开日期"], Date),
         ],

@@ -8,44 +8,18 @@
 -- amount: the decision's recorded amount (0 when none is recorded)
 -- explain.zh: {village_name}决策"{subject}"({votes_zh})程序无效: {defects_zh}
 -- explain.en: Decision "{subject}" of {village_name} ({votes_en}) is not valid: {defects_en}
-WITH checked AS (
-    SELECT
-        d.decision_id,
-        d.village_code,
-        d.subject,
-        d.amount,
-        d.villager_meeting_on,
-        d.meeting_kind,
-        d.voters_total,
-        d.voters_present,
-        d.voters_approve,
-        d.party_members_total,
-        d.party_members_present,
-        d.party_members_approve,
-        d.resolution_published_on,
-        -- A villagers' meeting needs more than half present; a representatives' meeting at least
-        -- two thirds (an empty meeting_kind is a villagers' meeting, the contract's default).
-        CASE WHEN d.meeting_kind = 'representatives'
-             THEN 3 * d.voters_present < 2 * d.voters_total
-             ELSE 2 * d.voters_present <= d.voters_total END AS no_quorum,
-        2 * d.voters_approve <= d.voters_present AS no_majority,
-        (d.voters_approve > d.voters_present OR d.voters_present > d.voters_total) AS counts_contradict,
-        -- "Where recorded": the party members' meeting is judged only when all three of its
-        -- counts are given; many villages file the villagers' meeting alone.
-        (d.party_members_total IS NOT NULL AND d.party_members_present IS NOT NULL
-         AND d.party_members_approve IS NOT NULL) AS party_recorded,
-        d.resolution_published_on IS NULL AS unpublished
+WITH flagged AS (
+    -- Validity by the one shared definition (the view decision_validity; the portal judges
+    -- decisions by the same SQL), with the decision's counts for the explanation.
+    SELECT d.decision_id, d.village_code, d.subject, d.amount, d.villager_meeting_on, d.meeting_kind,
+           d.voters_total, d.voters_present, d.voters_approve, d.households_total, d.households_present,
+           d.party_members_total, d.party_members_present, d.party_members_approve,
+           d.resolution_published_on,
+           (d.households_total IS NOT NULL AND d.households_present IS NOT NULL) AS households_recorded,
+           v.no_quorum, v.no_majority, v.counts_contradict, v.party_recorded, v.party_no_quorum,
+           v.party_no_majority, v.party_contradict, v.unpublished, v.defect
     FROM decisions d
-),
-flagged AS (
-    SELECT
-        c.*,
-        (c.party_recorded AND 3 * c.party_members_present < 2 * c.party_members_total) AS party_no_quorum,
-        -- The party majority is of all members, not of those present.
-        (c.party_recorded AND 2 * c.party_members_approve <= c.party_members_total) AS party_no_majority,
-        (c.party_recorded AND (c.party_members_approve > c.party_members_present
-                               OR c.party_members_present > c.party_members_total)) AS party_contradict
-    FROM checked c
+    JOIN decision_validity v ON v.decision_id = d.decision_id
 )
 SELECT
     f.decision_id AS record_ids,
@@ -67,6 +41,10 @@ SELECT
         || CASE WHEN f.meeting_kind = 'representatives' THEN '村民代表会议' ELSE '村民会议' END
         || '应到' || CAST(f.voters_total AS VARCHAR) || '人、实到' || CAST(f.voters_present AS VARCHAR)
         || '人、赞成' || CAST(f.voters_approve AS VARCHAR) || '人'
+        || CASE WHEN f.households_recorded
+                THEN '(应到' || CAST(f.households_total AS VARCHAR) || '户、到会'
+                     || CAST(f.households_present AS VARCHAR) || '户)'
+                ELSE '' END
         || CASE WHEN f.party_recorded
                 THEN '; 党员大会应到' || CAST(f.party_members_total AS VARCHAR) || '人、实到'
                      || CAST(f.party_members_present AS VARCHAR) || '人、赞成'
@@ -78,6 +56,10 @@ SELECT
         || ' on ' || CAST(f.villager_meeting_on AS VARCHAR) || ': '
         || CAST(f.voters_present AS VARCHAR) || ' of ' || CAST(f.voters_total AS VARCHAR) || ' present, '
         || CAST(f.voters_approve AS VARCHAR) || ' in favour'
+        || CASE WHEN f.households_recorded
+                THEN ' (' || CAST(f.households_present AS VARCHAR) || ' of '
+                     || CAST(f.households_total AS VARCHAR) || ' households)'
+                ELSE '' END
         || CASE WHEN f.party_recorded
                 THEN '; party members'' meeting: ' || CAST(f.party_members_present AS VARCHAR) || ' of '
                      || CAST(f.party_members_total AS VARCHAR) || ' present, '
@@ -87,7 +69,9 @@ SELECT
                 ELSE '; resolution published ' || CAST(f.resolution_published_on AS VARCHAR) END AS votes_en,
     rtrim(
         CASE WHEN f.no_quorum THEN
-            CASE WHEN f.meeting_kind = 'representatives' THEN '到会不足三分之二; ' ELSE '到会未过半数; ' END
+            CASE WHEN f.meeting_kind = 'representatives' THEN '到会不足三分之二; '
+                 WHEN f.households_recorded THEN '到会人数未过半数且到会户数不足三分之二; '
+                 ELSE '到会未过半数; ' END
             ELSE '' END
         || CASE WHEN f.no_majority THEN '赞成未过到会人数半数; ' ELSE '' END
         || CASE WHEN f.counts_contradict THEN '表决人数自相矛盾(赞成多于实到或实到多于应到); ' ELSE '' END
@@ -99,6 +83,7 @@ SELECT
     rtrim(
         CASE WHEN f.no_quorum THEN
             CASE WHEN f.meeting_kind = 'representatives' THEN 'fewer than two thirds present; '
+                 WHEN f.households_recorded THEN 'not more than half of the villagers nor two thirds of the households present; '
                  ELSE 'not more than half present; ' END
             ELSE '' END
         || CASE WHEN f.no_majority THEN 'approvals not above half of those present; ' ELSE '' END
@@ -110,6 +95,4 @@ SELECT
         '; ') AS defects_en
 FROM flagged f
 LEFT JOIN divisions v ON v.code = f.village_code
-WHERE f.no_quorum OR f.no_majority OR f.counts_contradict
-   OR f.party_no_quorum OR f.party_no_majority OR f.party_contradict
-   OR f.unpublished
+WHERE f.defect IS NOT NULL

@@ -10,30 +10,12 @@
 -- explain.en: On {date} {village_name} paid {amount_at_risk_fen|yuan} yuan to {counterparty_name|name} (voucher {record_ids}, {description}); expenses of {decision_threshold_fen|yuan} yuan or more need a democratic decision, but {problem_en}
 -- param: decision_threshold = 50000  expense, in yuan, from which a villagers' (representatives') meeting decision is required
 WITH decision_check AS (
-    -- Validity exactly as DEC-INVALID: quorum, majority, party members' meeting where recorded,
-    -- consistent counts, published resolution. Kept inline so this rule stands on its own.
-    SELECT
-        d.decision_id,
-        d.villager_meeting_on,
-        CASE
-            WHEN d.voters_approve > d.voters_present OR d.voters_present > d.voters_total
-                THEN 'counts'
-            WHEN (d.meeting_kind = 'representatives' AND 3 * d.voters_present < 2 * d.voters_total)
-              OR (COALESCE(d.meeting_kind, 'villagers') <> 'representatives'
-                  AND 2 * d.voters_present <= d.voters_total)
-                THEN 'quorum'
-            WHEN 2 * d.voters_approve <= d.voters_present THEN 'majority'
-            WHEN d.party_members_total IS NOT NULL AND d.party_members_present IS NOT NULL
-              AND d.party_members_approve IS NOT NULL
-              AND (3 * d.party_members_present < 2 * d.party_members_total
-                   OR 2 * d.party_members_approve <= d.party_members_total
-                   OR d.party_members_approve > d.party_members_present
-                   OR d.party_members_present > d.party_members_total)
-                THEN 'party'
-            WHEN d.resolution_published_on IS NULL THEN 'unpublished'
-            ELSE NULL
-        END AS defect
+    -- Validity by the one shared definition (the view decision_validity: quorum of persons or
+    -- households, majority, party members' meeting where recorded, consistent counts,
+    -- published resolution), as DEC-INVALID and the portal judge it.
+    SELECT d.decision_id, d.villager_meeting_on, v.defect
     FROM decisions d
+    JOIN decision_validity v ON v.decision_id = d.decision_id
 ),
 judged AS (
     SELECT

@@ -9,27 +9,12 @@
 -- param: decision_threshold = 50000  budget in yuan from which a project needs a villagers' decision
 -- explain.zh: {village_name}"{project_name}"预算{budget|yuan}元, 达到{decision_threshold_fen|yuan}元须经"四议两公开", 但{defect_zh}; 该项目于{awarded_on}以{amount_at_risk_fen|yuan}元发包给{winner_name}
 -- explain.en: Project "{project_name}" of {village_name} has a budget of {budget|yuan} yuan, at or above the {decision_threshold_fen|yuan} yuan that require a villagers' decision, but {defect_en}; it was awarded to {winner_name} on {awarded_on} for {amount_at_risk_fen|yuan} yuan
-WITH decision_validity AS (
-    -- Validity exactly as DEC-INVALID defines it (kept here so that this rule stands alone).
-    SELECT
-        d.decision_id,
-        d.villager_meeting_on,
-        NOT (
-            (CASE WHEN d.meeting_kind = 'representatives'
-                  THEN 3 * d.voters_present < 2 * d.voters_total
-                  ELSE 2 * d.voters_present <= d.voters_total END)
-            OR 2 * d.voters_approve <= d.voters_present
-            OR d.voters_approve > d.voters_present
-            OR d.voters_present > d.voters_total
-            OR (d.party_members_total IS NOT NULL AND d.party_members_present IS NOT NULL
-                AND d.party_members_approve IS NOT NULL
-                AND (3 * d.party_members_present < 2 * d.party_members_total
-                     OR 2 * d.party_members_approve <= d.party_members_total
-                     OR d.party_members_approve > d.party_members_present
-                     OR d.party_members_present > d.party_members_total))
-            OR d.resolution_published_on IS NULL
-        ) AS is_valid
+WITH decision_check AS (
+    -- Validity by the one shared definition (the view decision_validity), as DEC-INVALID and
+    -- the portal judge it.
+    SELECT d.decision_id, d.villager_meeting_on, v.defect IS NULL AS is_valid
     FROM decisions d
+    JOIN decision_validity v ON v.decision_id = d.decision_id
 ),
 judged AS (
     SELECT
@@ -45,7 +30,7 @@ judged AS (
             WHEN dv.villager_meeting_on >= p.awarded_on THEN 'after'
             ELSE 'ok' END AS defect
     FROM projects p
-    LEFT JOIN decision_validity dv ON dv.decision_id = p.decision_id
+    LEFT JOIN decision_check dv ON dv.decision_id = p.decision_id
     WHERE p.budget >= {{decision_threshold}} * 100
 )
 SELECT

@@ -9,30 +9,12 @@
 -- explain.zh: {village_name}于{signed_on}签订合同{contract_id}({kind_zh}, 对方{counterparty_name|name}, 年租金{annual_rent_fen|yuan}元, {start_date}至{end_date}), 但{problem_zh}
 -- explain.en: {village_name} signed contract {contract_id} ({kind}, with {counterparty_name|name}, {annual_rent_fen|yuan} yuan a year, {start_date} to {end_date}) on {signed_on}, but {problem_en}
 WITH decision_check AS (
-    -- Validity exactly as DEC-INVALID: quorum, majority, party members' meeting where recorded,
-    -- consistent counts, published resolution. Kept inline so this rule stands on its own.
-    SELECT
-        d.decision_id,
-        d.villager_meeting_on,
-        CASE
-            WHEN d.voters_approve > d.voters_present OR d.voters_present > d.voters_total
-                THEN 'counts'
-            WHEN (d.meeting_kind = 'representatives' AND 3 * d.voters_present < 2 * d.voters_total)
-              OR (COALESCE(d.meeting_kind, 'villagers') <> 'representatives'
-                  AND 2 * d.voters_present <= d.voters_total)
-                THEN 'quorum'
-            WHEN 2 * d.voters_approve <= d.voters_present THEN 'majority'
-            WHEN d.party_members_total IS NOT NULL AND d.party_members_present IS NOT NULL
-              AND d.party_members_approve IS NOT NULL
-              AND (3 * d.party_members_present < 2 * d.party_members_total
-                   OR 2 * d.party_members_approve <= d.party_members_total
-                   OR d.party_members_approve > d.party_members_present
-                   OR d.party_members_present > d.party_members_total)
-                THEN 'party'
-            WHEN d.resolution_published_on IS NULL THEN 'unpublished'
-            ELSE NULL
-        END AS defect
+    -- Validity by the one shared definition (the view decision_validity: quorum of persons or
+    -- households, majority, party members' meeting where recorded, consistent counts,
+    -- published resolution), as DEC-INVALID and the portal judge it.
+    SELECT d.decision_id, d.villager_meeting_on, v.defect
     FROM decisions d
+    JOIN decision_validity v ON v.decision_id = d.decision_id
 ),
 judged AS (
     SELECT

@@ -70,12 +70,30 @@ pub fn new_context() -> SessionContext {
     SessionContext::new_with_config(config)
 }
 
+/// A short hash of every table's columns and their kinds.
+fn contract_shape() -> String {
+    let mut h = blake3::Hasher::new();
+    for t in TABLES {
+        h.update(t.name.as_bytes());
+        for c in t.columns {
+            h.update(b"\x1f");
+            h.update(c.name.as_bytes());
+            h.update(format!("{:?}", c.kind).as_bytes());
+        }
+        h.update(b"\x1e");
+    }
+    h.finalize().to_hex()[..8].to_string()
+}
+
 /// Loads the registers of `store`, using (or writing) a snapshot under `cache_dir`.
 pub async fn load(store: &Store, cache_dir: Option<&Path>) -> Result<Registers> {
     let state = import_state(store).await?;
     let ctx = new_context();
     let mut counts = BTreeMap::new();
-    let snapshot = cache_dir.map(|d| d.join(state.replace(' ', "-")));
+    // Keyed by the contract's columns too: a snapshot written before a column was added has
+    // the old shape and must not be read as the new one.
+    let snapshot =
+        cache_dir.map(|d| d.join(format!("{}-{}", state.replace(' ', "-"), contract_shape())));
     let from_snapshot = snapshot
         .as_ref()
         .is_some_and(|d| d.join("complete").exists());
@@ -122,6 +140,7 @@ pub async fn load(store: &Store, cache_dir: Option<&Path>) -> Result<Registers> 
                 .with_context(|| format!("publishing snapshot {}", dir.display()))?;
         }
     }
+    register_views(&ctx).await?;
     ctx.sql(
         "CREATE VIEW data_window AS SELECT MIN(d) AS first_date, MAX(d) AS last_date FROM (\
            SELECT paid_on AS d FROM payments UNION ALL SELECT date FROM vouchers \
@@ -137,6 +156,20 @@ pub async fn load(store: &Store, cache_dir: Option<&Path>) -> Result<Registers> 
         state,
         from_snapshot,
     })
+}
+
+/// The views every rule may read besides the registers: the validity of village decisions, by
+/// the one definition the portal uses too (`qingfeng_domain::decision`).
+pub async fn register_views(ctx: &SessionContext) -> Result<()> {
+    ctx.sql(&format!(
+        "CREATE VIEW {} AS {}",
+        qingfeng_domain::decision::VALIDITY_VIEW,
+        qingfeng_domain::decision::VALIDITY_SQL
+    ))
+    .await?
+    .collect()
+    .await?;
+    Ok(())
 }
 
 /// The import state a snapshot belongs to: the newest batch (batches are never edited, so a

@@ -275,5 +275,8 @@ async fn empty_context() -> SessionContext {
         .sql("CREATE VIEW data_window AS SELECT CAST(NULL AS DATE) AS first_date, CAST(NULL AS DATE) AS last_date")
         .await
         .map_err(|e| anyhow!(e));
+    crate::load::register_views(&ctx)
+        .await
+        .expect("the shared views plan over empty registers");
     ctx
 }

@@ -85,6 +85,63 @@ async fn run_case(
     Ok(())
 }
 
+/// The portal's "passed / not validly passed" and the DEC-INVALID rule answer alike for every
+/// decision of every DEC-INVALID case: they are one definition (issue 13).
+async fn portal_agrees_with_the_rule(cat: &Catalogue, backend: Backend) -> Result<(), Failed> {
+    for (rule, case) in cases() {
+        if rule != "DEC-INVALID" {
+            continue;
+        }
+        let db = TestDb::new(backend).await;
+        let reports = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let opts = ImportOptions {
+            report_dir: reports.path().to_path_buf(),
+            progress: false,
+        };
+        import(&db.store, &case, &opts)
+            .await
+            .map_err(|e| format!("{e:#}"))?;
+        let regs = load(&db.store, None).await.map_err(|e| format!("{e:#}"))?;
+        let outcomes = run_rules(&regs, cat, std::slice::from_ref(&rule), |_| {})
+            .await
+            .map_err(|e| format!("{e:#}"))?;
+        let flagged: BTreeSet<String> = outcomes[0]
+            .clues
+            .iter()
+            .map(|c| c.record_ids.clone())
+            .collect();
+        let mut portal = BTreeSet::new();
+        let mut seen = 0;
+        let villages: Vec<String> = csv::Reader::from_path(case.join("divisions.csv"))
+            .map_err(|e| e.to_string())?
+            .records()
+            .map(|r| r.expect("row")[0].to_string())
+            .collect();
+        for village in villages {
+            let records = db
+                .store
+                .village_records(&village, "2026-12-01")
+                .await
+                .map_err(|e| format!("{e:#}"))?;
+            for d in records.decisions {
+                seen += 1;
+                if d.defect.is_some() {
+                    portal.insert(d.decision_id);
+                }
+            }
+        }
+        db.drop_db().await;
+        if seen == 0 || portal != flagged {
+            return Err(format!(
+                "{}: the portal finds {portal:?} not validly passed, the rule {flagged:?}",
+                case.display()
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
 fn cases() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/fixtures");
     let mut out = Vec::new();
@@ -134,6 +191,20 @@ fn main() {
                 rt.block_on(run_case(&cat, &rule, &case, backend))
             }));
         }
+    }
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let cat = cat.clone();
+        trials.push(Trial::test(
+            format!("dec-invalid/the-portal-agrees-with-the-rule/{backend:?}").to_lowercase(),
+            move || {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(portal_agrees_with_the_rule(&cat, backend))
+            },
+        ));
     }
     // Each rule of the catalogue has its docs page and at least one positive and one negative case.
     trials.push(Trial::test(

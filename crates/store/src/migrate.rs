@@ -69,6 +69,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_clue_procedure.sql"),
         postgres: include_str!("../migrations/postgres/0009_clue_procedure.sql"),
     },
+    Migration {
+        version: 10,
+        name: "decision_households",
+        sqlite: include_str!("../migrations/sqlite/0010_decision_households.sql"),
+        postgres: include_str!("../migrations/postgres/0010_decision_households.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

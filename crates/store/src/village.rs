@@ -89,6 +89,9 @@ pub struct Decision {
     pub voters_approve: i64,
     pub resolution_published_on: Option<String>,
     pub result_published_on: Option<String>,
+    /// Why the decision is not valid (`counts`, `quorum`, `majority`, `party`, `unpublished`),
+    /// by the one definition the DEC-INVALID rule uses; `None` for a valid decision.
+    pub defect: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +220,18 @@ impl Store {
         .bind(village)
         .fetch_all(pool)
         .await)?;
+        // The validity of the village's decisions, by the definition the rules use.
+        let validity_sql = format!(
+            "SELECT v.decision_id, v.defect FROM ({}\nWHERE d.village_code = $1) v",
+            qingfeng_domain::decision::VALIDITY_SQL
+        );
+        let defects: std::collections::HashMap<String, Option<String>> =
+            on_pool!(self, pool => sqlx::query_as::<_, (String, Option<String>)>(&validity_sql)
+            .bind(village)
+            .fetch_all(pool)
+            .await)?
+            .into_iter()
+            .collect();
         let roster: Vec<(String, Option<String>, String, String, String, i64)> = on_pool!(self, pool => sqlx::query_as(
             // The latest period of each program is found once per program (a grouped read of
             // the village's entries in entitlements_by_village), not once per roster line: the
@@ -309,6 +324,7 @@ impl Store {
             decisions: decisions
                 .into_iter()
                 .map(|r| Decision {
+                    defect: defects.get(&r.0).cloned().flatten(),
                     decision_id: r.0,
                     subject: r.1,
                     amount: r.2,

@@ -137,10 +137,33 @@ async fn migrated_template(admin: &str, conn: &mut sqlx::PgConnection) -> String
         let base = admin.rsplit_once('/').unwrap().0;
         let store = Store::open(&format!("{base}/{building}")).await.unwrap();
         store.close().await;
-        sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+        // A database in use cannot be renamed, and a session of the closed pool was seen to
+        // linger (idle after its last COMMIT) until the rename gave up: the database is this
+        // builder's alone, so whatever is still connected to it is ended first.
+        let mut attempt = 0;
+        loop {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(&building)
             .execute(&mut *conn)
             .await
             .unwrap();
+            match sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+                .execute(&mut *conn)
+                .await
+            {
+                Ok(_) => break,
+                Err(e)
+                    if attempt < 20 && e.to_string().contains("being accessed by other users") =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(e) => panic!("renaming the template {building}: {e}"),
+            }
+        }
         // Templates of earlier schemas are of no further use.
         let old: Vec<String> = sqlx::query_scalar(
             "SELECT datname FROM pg_database WHERE datname LIKE 'qf\\_template\\_%' AND datname <> $1",

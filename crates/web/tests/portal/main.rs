@@ -477,3 +477,59 @@ async fn my_village_shows_books_contracts_projects_decisions_and_masked_rosters(
         db.drop_db().await;
     }
 }
+
+/// Issue 13: the portal says "passed" only of a decision the DEC-INVALID rule holds valid (one
+/// definition, `qingfeng_domain::decision`). Before, it judged a representatives' meeting by the
+/// villagers' quorum, ignored an unpublished resolution, and knew nothing of households.
+#[tokio::test]
+async fn a_decision_is_shown_passed_only_when_it_was_validly_taken() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let dir = qingfeng_test_support::copy_fixture("good");
+        let header = "decision_id,village_code,subject,amount,proposed_on,committees_on,party_meeting_on,party_members_total,party_members_present,party_members_approve,villager_meeting_on,meeting_kind,voters_total,voters_present,voters_approve,households_total,households_present,resolution_published_on,result_published_on";
+        std::fs::write(
+            dir.path().join("decisions.csv"),
+            format!(
+                "{header}\n\
+                 D-001,500233101001,村道硬化工程,180000.00,2024-02-01,2024-02-05,2024-02-10,30,25,22,2024-02-20,representatives,45,38,35,,,2024-02-21,2024-03-01\n\
+                 D-002,500233101001,代表到会不足,,2024-03-01,,,,,,2024-03-10,representatives,45,25,20,,,2024-03-11,\n\
+                 D-003,500233101001,按户到会,,2024-03-01,,,,,,2024-03-12,villagers,300,140,100,90,60,2024-03-13,\n\
+                 D-004,500233101001,决议未公开,,2024-03-01,,,,,,2024-03-14,villagers,300,200,150,,,,\n"
+            ),
+        )
+        .unwrap();
+        let reports = tempfile::tempdir().unwrap();
+        let outcome = import(
+            &db.store,
+            dir.path(),
+            &ImportOptions {
+                report_dir: reports.path().to_path_buf(),
+                progress: false,
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(outcome.status, Status::Imported { .. }),
+            "{:?}",
+            outcome.problems
+        );
+        let state = AppState::new(db.store.clone(), &Options::default())
+            .await
+            .unwrap();
+        let app = router(state).layer(MockConnectInfo(SocketAddr::from(([10, 1, 2, 4], 40000))));
+        let page = get(&app, "/village/500233101001", None).await;
+        let decisions = section(&page.body, "decisions");
+        let verdict = |id: &str| {
+            let at = decisions.find(id).unwrap_or_else(|| panic!("{id} shown"));
+            let rest = &decisions[at..];
+            let v = rest.find("decision-validity\">").unwrap() + "decision-validity\">".len();
+            rest[v..v + rest[v..].find('<').unwrap()].to_string()
+        };
+        assert_eq!(verdict("D-001"), "通过", "{backend:?}");
+        assert_eq!(verdict("D-002"), "未有效通过: 到会人数不足法定人数");
+        assert_eq!(verdict("D-003"), "通过", "two thirds of the households");
+        assert_eq!(verdict("D-004"), "未有效通过: 决议未公开");
+        db.drop_db().await;
+    }
+}

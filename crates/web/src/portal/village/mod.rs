@@ -137,6 +137,8 @@ struct DecisionRow {
     amount: String,
     steps: Vec<Step>,
     passed: bool,
+    /// Why the decision is not valid, in the reader's language.
+    defect: String,
 }
 
 struct RosterGroup {
@@ -379,8 +381,12 @@ fn build(v: &'static VillageTexts, r: &VillageRecords, vouchers: &[VoucherLine])
                 decision_id: d.decision_id.clone(),
                 subject: d.subject.clone(),
                 amount: d.amount.map(yuan).unwrap_or_default(),
-                passed: d.voters_present * 2 > d.voters_total
-                    && d.voters_approve * 2 > d.voters_present,
+                passed: d.defect.is_none(),
+                defect: d
+                    .defect
+                    .as_deref()
+                    .map(|code| v.defect(code).to_string())
+                    .unwrap_or_default(),
                 steps: vec![
                     Step {
                         label: v.step_proposed,

@@ -48,6 +48,8 @@ pub struct VillageTexts {
     pub subject: &'static str,
     pub passed: &'static str,
     pub not_passed: &'static str,
+    /// Why a decision is not validly passed, by defect code (as DEC-INVALID finds it).
+    pub defects: &'static [(&'static str, &'static str)],
     pub step_proposed: &'static str,
     pub step_committees: &'static str,
     pub step_party: &'static str,
@@ -85,6 +87,14 @@ pub struct VillageTexts {
 }
 
 impl VillageTexts {
+    /// The reader's words for a decision's defect.
+    pub fn defect(&self, code: &str) -> &'static str {
+        self.defects
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or("", |(_, text)| *text)
+    }
+
     pub fn of(lang: Lang) -> &'static VillageTexts {
         match lang {
             Lang::Zh => &ZH,
@@ -137,6 +147,13 @@ static ZH: VillageTexts = VillageTexts {
     subject: "事项",
     passed: "通过",
     not_passed: "未有效通过",
+    defects: &[
+        ("counts", "表决人数自相矛盾"),
+        ("quorum", "到会人数不足法定人数"),
+        ("majority", "赞成未过到会人数半数"),
+        ("party", "党员大会到会或赞成人数不足"),
+        ("unpublished", "决议未公开"),
+    ],
     step_proposed: "党支部提议",
     step_committees: "两委商议",
     step_party: "党员大会审议",
@@ -249,6 +266,13 @@ static EN: VillageTexts = VillageTexts {
     subject: "Subject",
     passed: "Passed",
     not_passed: "Not validly passed",
+    defects: &[
+        ("counts", "the vote counts contradict each other"),
+        ("quorum", "the meeting lacked its quorum"),
+        ("majority", "not approved by more than half of those present"),
+        ("party", "the party members' meeting lacked its quorum or majority"),
+        ("unpublished", "the resolution was never published"),
+    ],
     step_proposed: "Party branch proposal",
     step_committees: "Two committees",
     step_party: "Party members' meeting",
