@@ -155,6 +155,7 @@ const PLAN: &[(&str, Unit, u32)] = &[
     ("RES-UNDERPRICED", Unit::Contracts, 2),
     ("RES-RELATED-PARTY", Unit::Contracts, 3),
     ("RES-OVERLONG-TERM", Unit::Contracts, 3),
+    ("RES-OUTSIDER-CONSENT", Unit::Contracts, 2),
     ("DEC-INVALID", Unit::Decisions, 7),
     ("OFF-UNDECLARED-RELATIVE", Unit::Officials, 2),
     ("decoy:arrears_after_death", Unit::Streams, 2),
@@ -194,6 +195,8 @@ const PLAN: &[(&str, Unit, u32)] = &[
     ("decoy:contract_publicity_7_days", Unit::Contracts, 2),
     ("decoy:rent_within_tolerance", Unit::Contracts, 2),
     ("decoy:ex_cadre_counterparty", Unit::Contracts, 2),
+    ("decoy:outsider_exactly_two_thirds", Unit::Contracts, 2),
+    ("decoy:member_simple_majority", Unit::Contracts, 2),
     ("decoy:decision_at_quorum_boundary", Unit::Decisions, 10),
 ];
 

@@ -245,6 +245,9 @@ pub fn write(w: &mut World, r: &mut Registers, dir: &Path) -> Result<Vec<(&'stat
             d.total.to_string().as_str(),
             d.present.to_string().as_str(),
             d.approve.to_string().as_str(),
+            // Households (optional in the contract): the generated meetings count persons.
+            "",
+            "",
             d.resolution.map(fmt).unwrap_or_default().as_str(),
             d.result.map(fmt).unwrap_or_default().as_str(),
         ])?;

@@ -14,6 +14,7 @@ use crate::registers::{Contract, Registers};
 use crate::world::World;
 use chrono::Datelike;
 use rand::Rng;
+use std::collections::HashMap;
 
 /// Kind, base rent per mu and year (fen), area range (centi-mu), term range (years).
 type KindSpec = (&'static str, i64, (i64, i64), (i64, i64));
@@ -153,6 +154,8 @@ pub fn build(w: &mut World, r: &mut Registers) {
     }
     // Plants need a signing before the window's end with room for dated steps.
     let plant_years = (first_year, end_year - 1);
+    // Contracts whose decision's consent the final pass sets (see `consent`).
+    let mut consent: HashMap<usize, Consent> = HashMap::new();
     for v in 0..w.villages.len() as u32 {
         let t = w.villages[v as usize].township as usize;
         let base = bases[t];
@@ -190,6 +193,50 @@ pub fn build(w: &mut World, r: &mut Registers) {
             };
             w.truth
                 .one("RES-NO-DECISION", "contract", &r.contracts[i].id);
+            consent.insert(i, Consent::AsDecided);
+        }
+        // RES-OUTSIDER-CONSENT: land to a company on a valid decision one vote short of two
+        // thirds of all members; decoys exactly at two thirds, and a resident of the village
+        // on a simple majority (enough for a member).
+        for _ in 0..w.plan.count("RES-OUTSIDER-CONSENT", v) {
+            let s = plant(w, 0);
+            let i = contract(w, r, v, s, base);
+            let (cp_id, cp_name) = farm(w, t as u32);
+            r.contracts[i].cp_id = cp_id;
+            r.contracts[i].cp_name = cp_name;
+            consent.insert(i, Consent::OneShort);
+            w.truth
+                .one("RES-OUTSIDER-CONSENT", "contract", &r.contracts[i].id);
+        }
+        for _ in 0..w.plan.count("decoy:outsider_exactly_two_thirds", v) {
+            let s = plant(w, 0);
+            let i = contract(w, r, v, s, base);
+            let (cp_id, cp_name) = farm(w, t as u32);
+            r.contracts[i].cp_id = cp_id;
+            r.contracts[i].cp_name = cp_name;
+            consent.insert(i, Consent::Exactly);
+            w.decoys.add(
+                "outsider_exactly_two_thirds",
+                "contract",
+                [r.contracts[i].id.clone()],
+                "RES-OUTSIDER-CONSENT",
+            );
+        }
+        for _ in 0..w.plan.count("decoy:member_simple_majority", v) {
+            let Some(p) = w.clean_adult(v, 30, 65) else {
+                continue;
+            };
+            let s = plant(w, 0);
+            let i = contract(w, r, v, s, base);
+            r.contracts[i].cp_id = w.persons[p as usize].id.clone();
+            r.contracts[i].cp_name = w.persons[p as usize].name.clone();
+            consent.insert(i, Consent::OneShort);
+            w.decoys.add(
+                "member_simple_majority",
+                "contract",
+                [r.contracts[i].id.clone()],
+                "RES-OUTSIDER-CONSENT",
+            );
         }
         // RES-SHORT-PUBLICITY: none, 3 days, or still running at signing.
         for _ in 0..w.plan.count("RES-SHORT-PUBLICITY", v) {
@@ -339,6 +386,59 @@ pub fn build(w: &mut World, r: &mut Registers) {
                 [r.contracts[i].id.clone()],
                 "RES-RELATED-PARTY",
             );
+        }
+    }
+    settle_consent(w, r, &consent);
+}
+
+/// How the final pass sets a land or forest contract's consent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Consent {
+    /// Left as the decision was made (RES-NO-DECISION's plants: no decision, an invalid one, or
+    /// one taken after the signing).
+    AsDecided,
+    /// One agreement short of two thirds of all members (a plant for an outsider, a decoy for
+    /// a resident of the village).
+    OneShort,
+    /// Exactly two thirds (a decoy).
+    Exactly,
+}
+
+/// 农村土地承包法 art. 52: land or forest contracted to anyone who is not a resident of the
+/// village needs two thirds of all members agreeing. Every such contract gets it, except the
+/// plants and decoys in `consent`, which get what they are planted for. Run after every
+/// counterparty is chosen (RES-RELATED-PARTY changes some).
+fn settle_consent(w: &World, r: &mut Registers, consent: &HashMap<usize, Consent>) {
+    let village_of: HashMap<&str, u32> = w
+        .persons
+        .iter()
+        .map(|p| (p.id.as_str(), p.village))
+        .collect();
+    let decision_at: HashMap<String, usize> = r
+        .decisions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.clone(), i))
+        .collect();
+    for (i, c) in r.contracts.iter().enumerate() {
+        if !matches!(c.kind, "land_transfer" | "forest_transfer") {
+            continue;
+        }
+        let Some(&at) = c.decision.as_ref().and_then(|id| decision_at.get(id)) else {
+            continue;
+        };
+        let d = &mut r.decisions[at];
+        let two_thirds = (2 * d.total).div_ceil(3);
+        match consent.get(&i) {
+            Some(Consent::AsDecided) => {}
+            // Still above half of those present (at least three quarters attend), so valid.
+            Some(Consent::OneShort) => d.approve = two_thirds - 1,
+            Some(Consent::Exactly) => d.approve = two_thirds,
+            None => {
+                if village_of.get(c.cp_id.as_str()) != Some(&c.village) {
+                    d.approve = d.approve.max(two_thirds);
+                }
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use std::path::Path;
 
 /// Rule ids of rules-v1.md, in catalogue order.
-pub const RULES: [&str; 33] = [
+pub const RULES: [&str; 34] = [
     "SUB-DECEASED",
     "SUB-GHOST",
     "SUB-NO-ENTITLEMENT",
@@ -40,6 +40,7 @@ pub const RULES: [&str; 33] = [
     "RES-UNDERPRICED",
     "RES-RELATED-PARTY",
     "RES-OVERLONG-TERM",
+    "RES-OUTSIDER-CONSENT",
     "DEC-INVALID",
     "OFF-UNDECLARED-RELATIVE",
 ];

@@ -358,6 +358,8 @@ pub fn check(dir: &Path) -> Report {
     // ---- Decisions
     let decisions = load(dir, "decisions");
     let mut dec_valid: HashMap<String, bool> = HashMap::new();
+    // (members entitled, agreeing) of each decision, for the two-thirds consent of art. 52.
+    let mut dec_votes: HashMap<String, (i64, i64)> = HashMap::new();
     let mut dec_dates: HashMap<String, (NaiveDate, NaiveDate)> = HashMap::new();
     for x in &decisions {
         let n = |k: &str| x[k].parse::<i64>().ok();
@@ -384,6 +386,7 @@ pub fn check(dir: &Path) -> Report {
             fire("DEC-INVALID", "decision", x["decision_id"].clone());
         }
         dec_valid.insert(x["decision_id"].clone(), !bad);
+        dec_votes.insert(x["decision_id"].clone(), (t, a));
         let dates: Vec<NaiveDate> = [
             "proposed_on",
             "committees_on",
@@ -528,6 +531,16 @@ pub fn check(dir: &Path) -> Report {
         let dec = c["decision_id"].as_str();
         if dec.is_empty() || !dec_valid[dec] || dated_after(dec, signed, "RES-NO-DECISION") {
             fire("RES-NO-DECISION", "contract", id.clone());
+        } else if matches!(c["kind"].as_str(), "land_transfer" | "forest_transfer") {
+            // 农村土地承包法 art. 52: to someone who is not a resident of the village, two
+            // thirds of all members must agree.
+            let member = person
+                .get(&c["counterparty_id"])
+                .is_some_and(|p| p.2 == c["village_code"]);
+            let (total, agreeing) = dec_votes[dec];
+            if !member && 3 * agreeing < 2 * total {
+                fire("RES-OUTSIDER-CONSENT", "contract", id.clone());
+            }
         }
         match (d(&c["publicity_start"]), d(&c["publicity_end"])) {
             (Some(s), Some(e)) => {
