@@ -664,6 +664,7 @@ fn reports_for_the_level_above_are_written_sealed_to_its_key_and_marked_sent() {
                     },
                     keys: Vec::new(),
                     attachments: vec![(name, body)],
+                    not_accepted: None,
                 },
                 "portal",
             )

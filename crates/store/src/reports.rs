@@ -76,6 +76,9 @@ pub struct SealedReport<'a> {
     pub keys: Vec<WrappedKey>,
     /// (sealed file name, sealed bytes)
     pub attachments: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Filed but not accepted, with the reply the reporter reads (zh, en): the workflow's
+    /// decision (a matter closed by a final review).
+    pub not_accepted: Option<(&'a str, &'a str)>,
 }
 
 /// What filing returns.
@@ -312,7 +315,13 @@ impl Store {
             .bind(r.village_code)
             .bind(r.category)
             .bind(r.anonymous)
-            .bind(if r.routing == "upward" { "routed_upward" } else { "received" })
+            .bind(if r.routing == "upward" {
+                "routed_upward"
+            } else if r.not_accepted.is_some() {
+                "not_accepted"
+            } else {
+                "received"
+            })
             .bind(r.sealed_content)
             .bind(r.sealed_reporter)
             .bind(r.routing)
@@ -354,6 +363,9 @@ impl Store {
                 .bind(r.filed_at)
                 .execute(&mut *tx)
                 .await?;
+            }
+            if let Some(reply) = r.not_accepted {
+                reply_in!(tx, report_id, r.filed_at, "not_accepted", reply);
             }
             let detail = format!(
                 "channel={} routing={} repeat={} keys={} attachments={}",
@@ -754,6 +766,18 @@ impl Store {
     }
 
     /// Whether `user_id` holds a copy of the report's content key (a county report only).
+    /// The day a second review (复核) of a report on the matter `matter_hash` was decided, if one
+    /// was: after it, the same facts are not accepted again.
+    pub async fn matter_finally_reviewed(&self, matter_hash: &str) -> Result<Option<String>> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT MIN(v.decided_on) FROM report_reviews v JOIN reports r ON r.report_id = v.report_id \
+             WHERE r.matter_hash = $1 AND v.level = 2 AND v.decided_on IS NOT NULL",
+        )
+        .bind(matter_hash)
+        .fetch_one(pool)
+        .await)?)
+    }
+
     /// A county report's summary, by id (`None` for an unknown report or one routed upward).
     pub async fn report_summary(&self, report_id: i64) -> Result<Option<ReportSummary>> {
         let sql = format!(

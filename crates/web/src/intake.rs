@@ -302,6 +302,13 @@ impl AppState {
             ));
         }
         let matter_hash = self.matter_hash(&plain, &ids);
+        let barred = if upward {
+            None
+        } else {
+            self.report_desk()
+                .barred_by_final_review(matter_hash.as_deref())
+                .await?
+        };
         let filed = self
             .store
             .file_sealed_report(
@@ -322,6 +329,7 @@ impl AppState {
                     deadlines,
                     keys,
                     attachments,
+                    not_accepted: barred.as_ref().map(|(zh, en)| (zh.as_str(), en.as_str())),
                 },
                 plain.entered_by.as_deref().unwrap_or("portal"),
             )

@@ -45,6 +45,32 @@ fn status_zh(status: &str) -> &'static str {
 }
 
 impl ReportDesk<'_> {
+    /// Whether a new report on the matter `matter_hash` is not accepted: a second review (复核)
+    /// of the same facts has been decided, after which they are not accepted again
+    /// (《信访工作条例》 art. 35). Returns the reply the reporter reads (zh, en).
+    pub async fn barred_by_final_review(
+        &self,
+        matter_hash: Option<&str>,
+    ) -> Result<Option<(String, String)>> {
+        let Some(matter) = matter_hash else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .matter_finally_reviewed(matter)
+            .await?
+            .map(|on| {
+                (
+                    format!(
+                        "同一事实和理由已于{on}复核终结，依《信访工作条例》第三十五条不再受理。"
+                    ),
+                    format!(
+                        "The same facts were finally decided on second review on {on}; under art. 35 of the Regulations on Letters and Visits they are not accepted again."
+                    ),
+                )
+            }))
+    }
+
     /// The report, if the actor holds its key.
     async fn held(&self, actor: &Actor, report_id: i64) -> Result<Option<ReportSummary>> {
         if !self

@@ -820,6 +820,7 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
             &[
                 ("category", "village_finance"),
                 ("village", VILLAGE_2),
+                ("subject", "赵文华"),
                 ("content", "账目不清"),
             ],
         )
@@ -927,6 +928,46 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
         assert!(page.contains("同一事实不再受理"), "{page}");
         assert!(!page.contains("action=\"/report/review\""));
         assert!(ask("2", "third time").await.contains("现在不能申请"));
+        // The same facts reported again after the final review: filed, counted as a repeat, and
+        // answered "not accepted" with the reason (《信访工作条例》 art. 35); before, it started
+        // over as a new report.
+        let again = file_portal_report(
+            &app,
+            &[
+                ("category", "village_finance"),
+                ("village", VILLAGE_2),
+                ("subject", "赵文华"),
+                ("content", "账目还是不清"),
+            ],
+        )
+        .await;
+        let at = again.body.find(needle).unwrap() + needle.len();
+        let code2: String = again.body[at..].chars().take_while(|c| *c != '<').collect();
+        let page = post(&app, "/report/follow", None, &[("code", &code2)])
+            .await
+            .body;
+        assert!(
+            page.contains("id=\"status\">不予受理<"),
+            "{backend:?}: {page}"
+        );
+        assert!(page.contains("复核终结"), "{page}");
+        // A different matter (another person) is accepted as usual.
+        let other = file_portal_report(
+            &app,
+            &[
+                ("category", "village_finance"),
+                ("village", VILLAGE_2),
+                ("content", "另一件事"),
+            ],
+        )
+        .await;
+        assert!(other.body.contains("id=\"receipt\">"));
+        // (Read from the database: the receipt look-ups of this test have used up the
+        // client's allowance.)
+        let statuses: Vec<(String,)> =
+            fetch(&db, "SELECT status FROM reports ORDER BY report_id").await;
+        let statuses: Vec<&str> = statuses.iter().map(|s| s.0.as_str()).collect();
+        assert_eq!(statuses[1..], ["not_accepted", "received"], "{backend:?}");
         db.drop_db().await;
     }
 }
