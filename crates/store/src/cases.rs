@@ -722,6 +722,53 @@ impl Store {
         })
     }
 
+    /// The current post of `id_number` on the villagers' committee (村民委员会) of `village`, if
+    /// any: the only posts a recall (罢免) can end.
+    pub async fn village_committee_post(
+        &self,
+        id_number: &str,
+        village: &str,
+        today: &str,
+    ) -> Result<Option<String>> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT MIN(org_name || ' ' || position) FROM officials WHERE id_number = $1 AND division_code = $2 \
+             AND start_date <= $3 AND (end_date IS NULL OR end_date = '' OR end_date >= $3) \
+             AND (org_name LIKE '%村委会%' OR org_name LIKE '%村民委员会%')",
+        )
+        .bind(id_number)
+        .bind(village)
+        .bind(today)
+        .fetch_one(pool)
+        .await)?)
+    }
+
+    /// The registered voters of `village`: residents born on or before `born_by` (18 years
+    /// before the day) and not registered dead. Residents without a birth date are not counted.
+    pub async fn registered_voters(&self, village: &str, born_by: &str) -> Result<i64> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM persons p WHERE p.village_code = $1 AND p.birth_date <= $2 \
+             AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.id_number = p.id_number)",
+        )
+        .bind(village)
+        .bind(born_by)
+        .fetch_one(pool)
+        .await)?)
+    }
+
+    /// The days recalls of `id_number` failed, in any case against them.
+    pub async fn failed_recalls_against(&self, id_number: &str) -> Result<Vec<String>> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT r.updated_on FROM remedies r JOIN cases c ON c.case_id = r.case_id \
+             WHERE r.kind = 'recall' AND r.status = 'failed' \
+             AND (c.subject_id_number = $1 \
+                  OR EXISTS (SELECT 1 FROM case_subjects s WHERE s.case_id = c.case_id AND s.id_number = $1)) \
+             ORDER BY r.updated_on",
+        )
+        .bind(id_number)
+        .fetch_all(pool)
+        .await)?)
+    }
+
     pub async fn remedies_of(&self, case_id: i64) -> Result<Vec<Remedy>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
             "SELECT remedy_id, case_id, kind, amount_fen, recovered_fen, payment_ids, detail, status, opened_on, \

@@ -285,6 +285,14 @@ impl AppState {
         }
     }
 
+    /// The recall rules over this server's store and clock.
+    pub fn recall_desk(&self) -> qingfeng_workflow::recall::RecallDesk<'_> {
+        qingfeng_workflow::recall::RecallDesk {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+        }
+    }
+
     /// Today, by the procedure's clock (China time).
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.today()

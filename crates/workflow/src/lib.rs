@@ -18,6 +18,7 @@ mod clock;
 pub mod clues;
 pub mod conflict;
 mod outcome;
+pub mod recall;
 pub mod reports;
 pub mod role;
 

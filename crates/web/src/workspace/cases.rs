@@ -14,9 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use qingfeng_domain::case::{
-    recall_may_be_proposed, recall_passes, same_recall_barred_until, transition, Checklist, Stage,
-};
+use qingfeng_domain::case::{transition, Checklist, Stage};
 use qingfeng_domain::sanction::{SanctionKind, SANCTIONS};
 use qingfeng_domain::{Deadline, Money};
 use qingfeng_store::cases::{CaseRecord, NewCase, NewDisposition, WAYS};
@@ -1270,8 +1268,6 @@ pub struct RemedyForm {
     #[serde(default)]
     detail: String,
     #[serde(default)]
-    voters: String,
-    #[serde(default)]
     voter_signatures: String,
     #[serde(default)]
     representatives: String,
@@ -1291,96 +1287,106 @@ pub async fn remedy(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<RemedyForm>,
 ) -> Response {
-    act_on_case(state, official, uri, headers, id, |state, official, case, c| async move {
-        if !REMEDY_KINDS.contains(&form.kind.as_str()) {
-            return Ok(Err(c.choose_remedy.to_string()));
-        }
-        let today = crate::intake::today();
-        let existing = state.store.remedies_of(case.case_id).await?;
-        let mut amount = match some(&form.amount) {
-            Some(a) => match Money::parse_yuan(&a, false) {
-                Ok(m) => Some(m.fen()),
-                Err(_) => return Ok(Err(c.bad_amount.to_string())),
-            },
-            None => None,
-        };
-        let mut detail = some(&form.detail).unwrap_or_default();
-        let mut payment_ids = None;
-        match form.kind.as_str() {
-            // Money goes back to the villagers it was taken from: named by their payments.
-            "refund" => {
-                let ids = crate::intake::names_in(&form.payment_ids.replace(['，', '、'], ","));
-                // Only payments to villagers of the villages and townships the case touches.
-                let subjects = subjects_of(&state, &case).await?;
-                let within = state
-                    .store
-                    .divisions_touched(case.village_code.as_deref(), &subjects, &today.to_string())
-                    .await?;
-                let found = state.store.payments_named(&ids, &within).await?;
-                if ids.is_empty() || found.len() != ids.len() {
-                    return Ok(Err(c.payments_required.to_string()));
-                }
-                let total: i64 = found.iter().map(|p| p.3).sum();
-                amount = Some(amount.unwrap_or(total));
-                let who: Vec<String> = found
-                    .iter()
-                    .map(|p| format!("{} {} {}", p.0, p.2, yuan(p.3)))
-                    .collect();
-                detail = format!("{} {detail}", who.join("; ")).trim().to_string();
-                payment_ids = Some(found.iter().map(|p| p.0.clone()).collect::<Vec<_>>().join(","));
+    act_on_case(
+        state,
+        official,
+        uri,
+        headers,
+        id,
+        |state, official, case, c| async move {
+            if !REMEDY_KINDS.contains(&form.kind.as_str()) {
+                return Ok(Err(c.choose_remedy.to_string()));
             }
-            // Wages are docked through the township only after compensation was refused.
-            "wage_deduction"
-                if !existing
-                    .iter()
-                    .any(|r| r.kind == "compensation" && r.status == "refused") =>
-            {
-                return Ok(Err(c.wage_needs_refusal.to_string()));
-            }
-            "recall" => {
-                let (v, vs, r, rs) = (
-                    number(&form.voters),
-                    number(&form.voter_signatures),
-                    number(&form.representatives),
-                    number(&form.representative_signatures),
-                );
-                if !recall_may_be_proposed(vs, v, rs, r) {
-                    return Ok(Err(c.recall_threshold.to_string()));
+            let today = crate::intake::today();
+            let existing = state.store.remedies_of(case.case_id).await?;
+            let mut amount = match some(&form.amount) {
+                Some(a) => match Money::parse_yuan(&a, false) {
+                    Ok(m) => Some(m.fen()),
+                    Err(_) => return Ok(Err(c.bad_amount.to_string())),
+                },
+                None => None,
+            };
+            let mut detail = some(&form.detail).unwrap_or_default();
+            let mut payment_ids = None;
+            match form.kind.as_str() {
+                // Money goes back to the villagers it was taken from: named by their payments.
+                "refund" => {
+                    let ids = crate::intake::names_in(&form.payment_ids.replace(['，', '、'], ","));
+                    // Only payments to villagers of the villages and townships the case touches.
+                    let subjects = subjects_of(&state, &case).await?;
+                    let within = state
+                        .store
+                        .divisions_touched(
+                            case.village_code.as_deref(),
+                            &subjects,
+                            &today.to_string(),
+                        )
+                        .await?;
+                    let found = state.store.payments_named(&ids, &within).await?;
+                    if ids.is_empty() || found.len() != ids.len() {
+                        return Ok(Err(c.payments_required.to_string()));
+                    }
+                    let total: i64 = found.iter().map(|p| p.3).sum();
+                    amount = Some(amount.unwrap_or(total));
+                    let who: Vec<String> = found
+                        .iter()
+                        .map(|p| format!("{} {} {}", p.0, p.2, yuan(p.3)))
+                        .collect();
+                    detail = format!("{} {detail}", who.join("; ")).trim().to_string();
+                    payment_ids = Some(
+                        found
+                            .iter()
+                            .map(|p| p.0.clone())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    );
                 }
-                // The same recall failed less than 6 months ago: barred.
-                for earlier in existing.iter().filter(|r| r.kind == "recall" && r.status == "failed") {
-                    if let Some(failed) = date(&earlier.updated_on) {
-                        let until = same_recall_barred_until(failed);
-                        if today < until {
-                            return Ok(Err(format!("{} {until}", c.recall_barred)));
+                // Wages are docked through the township only after compensation was refused.
+                "wage_deduction"
+                    if !existing
+                        .iter()
+                        .any(|r| r.kind == "compensation" && r.status == "refused") =>
+                {
+                    return Ok(Err(c.wage_needs_refusal.to_string()));
+                }
+                // The rules of a recall (who, how many, why, the six-month bar) are the workflow's.
+                "recall" => {
+                    let proposal = qingfeng_workflow::recall::RecallProposal {
+                        voter_signatures: number(&form.voter_signatures),
+                        representatives: number(&form.representatives),
+                        representative_signatures: number(&form.representative_signatures),
+                        reasons: form.detail.clone(),
+                    };
+                    match state.recall_desk().propose(&case, &proposal).await? {
+                        qingfeng_workflow::Outcome::Changed(recorded) => detail = recorded,
+                        other => {
+                            let refusal = other
+                                .refusal()
+                                .unwrap_or_else(|| qingfeng_workflow::Refusal::new("", ""));
+                            return Ok(Err(refusal.text(c.zh).to_string()));
                         }
                     }
                 }
-                detail = format!(
-                    "voters={v} voter_signatures={vs} representatives={r} representative_signatures={rs} {detail}"
-                )
-                .trim()
-                .to_string();
+                _ => {}
             }
-            _ => {}
-        }
-        if detail.is_empty() {
-            return Ok(Err(c.all_fields.to_string()));
-        }
-        state
-            .store
-            .open_remedy(
-                case.case_id,
-                &form.kind,
-                amount,
-                payment_ids.as_deref(),
-                &detail,
-                &today.to_string(),
-                &official.user.username,
-            )
-            .await?;
-        Ok(Ok(()))
-    })
+            if detail.is_empty() {
+                return Ok(Err(c.all_fields.to_string()));
+            }
+            state
+                .store
+                .open_remedy(
+                    case.case_id,
+                    &form.kind,
+                    amount,
+                    payment_ids.as_deref(),
+                    &detail,
+                    &today.to_string(),
+                    &official.user.username,
+                )
+                .await?;
+            Ok(Ok(()))
+        },
+    )
     .await
 }
 
@@ -1396,6 +1402,9 @@ pub struct RemedyUpdateForm {
     votes_cast: String,
     #[serde(default)]
     approve: String,
+    /// The recalled member's defence, or that they declined to give one.
+    #[serde(default)]
+    defence: String,
 }
 
 pub async fn update_remedy(
@@ -1430,26 +1439,24 @@ pub async fn update_remedy(
             let mut status = form.status.clone();
             let mut note = some(&form.note).unwrap_or_default();
             if r.kind == "recall" && matches!(status.as_str(), "done" | "failed") {
-                // The vote decides, not the clerk: more than half of voters voting, more than half
-                // of votes approving.
-                let voters = r
-                    .detail
-                    .split_whitespace()
-                    .find_map(|kv| kv.strip_prefix("voters="))
-                    .map(number)
-                    .unwrap_or(0);
-                let (cast, approve) = (number(&form.votes_cast), number(&form.approve));
-                if cast == 0 || approve > cast || cast > voters {
-                    return Ok(Err(c.recall_votes.to_string()));
+                // The vote decides, not the clerk (see `qingfeng_workflow::recall`).
+                match state.recall_desk().vote(
+                    &r.detail,
+                    &form.defence,
+                    number(&form.votes_cast),
+                    number(&form.approve),
+                ) {
+                    qingfeng_workflow::Outcome::Changed((decided, recorded)) => {
+                        status = decided.to_string();
+                        note = format!("{recorded} {note}").trim().to_string();
+                    }
+                    other => {
+                        let refusal = other
+                            .refusal()
+                            .unwrap_or_else(|| qingfeng_workflow::Refusal::new("", ""));
+                        return Ok(Err(refusal.text(c.zh).to_string()));
+                    }
                 }
-                status = if recall_passes(voters, cast, approve) {
-                    "done".into()
-                } else {
-                    "failed".into()
-                };
-                note = format!("votes_cast={cast} approve={approve} {note}")
-                    .trim()
-                    .to_string();
             }
             if !matches!(
                 status.as_str(),
