@@ -696,6 +696,20 @@ fn reports_for_the_level_above_are_written_sealed_to_its_key_and_marked_sent() {
             .arg(&db),
     );
     assert!(again.contains("0 件转送上级"), "{again}");
+    // Sent: the county's database keeps no more of it than that it went up, and when.
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite:{}", db.display()))
+            .await
+            .unwrap();
+        let left: (Option<Vec<u8>>, String, i64) = sqlx::query_as(
+            "SELECT sealed_content, status, (SELECT COUNT(*) FROM report_attachments) FROM reports",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(left, (None, "sent_upward".to_string(), 0));
+    });
     let audit = run_ok(qingfeng().args(["audit", "--database"]).arg(&db));
     assert!(audit.contains("intact: 2 rows"), "{audit}");
     // The head printed is what an official writes down; later it is checked against the trail.

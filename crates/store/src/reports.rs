@@ -1336,18 +1336,26 @@ impl Store {
         .await)?)
     }
 
-    /// Marks a report as handed to the level above.
+    /// Marks a report as handed to the level above, deleting the sealed report from the county's
+    /// database.
     pub async fn mark_sent_upward(&self, report_id: i64, actor: &str) -> Result<()> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         on_pool!(self, pool => {
             let mut tx = begin_audited!(self, pool);
+            // Sent: the county keeps no more of it than that it went up, and when. The sealed
+            // content, the sealed identity and the attachments are deleted.
             sqlx::query(
-                "UPDATE reports SET status = 'sent_upward', closed_on = $1 WHERE report_id = $2 AND routing = 'upward'",
+                "UPDATE reports SET status = 'sent_upward', closed_on = $1, sealed_content = NULL, \
+                 sealed_reporter = NULL WHERE report_id = $2 AND routing = 'upward'",
             )
             .bind(&now[..10])
             .bind(report_id)
             .execute(&mut *tx)
             .await?;
+            sqlx::query("DELETE FROM report_attachments WHERE report_id = $1")
+                .bind(report_id)
+                .execute(&mut *tx)
+                .await?;
             reply_in!(
                 tx,
                 report_id,

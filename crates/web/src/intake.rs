@@ -143,6 +143,9 @@ pub fn names_in(text: &str) -> Vec<String> {
     names
 }
 
+/// The category stored for a report for the level above: its own is inside the sealed content.
+pub const UPWARD_CATEGORY: &str = "sealed_for_the_level_above";
+
 impl AppState {
     pub async fn file_report(&self, plain: PlainReport) -> Result<Filed> {
         let today = plain.received_on.to_string();
@@ -301,7 +304,11 @@ impl AppState {
                 seal_to(&[&content_recipient], body)?,
             ));
         }
-        let matter_hash = self.matter_hash(&plain, &ids);
+        let matter_hash = if upward {
+            None
+        } else {
+            self.matter_hash(&plain, &ids)
+        };
         let barred = if upward {
             None
         } else {
@@ -317,9 +324,22 @@ impl AppState {
                     filed_at: &plain.filed_at,
                     received_on: &today,
                     channel: &plain.channel,
-                    village_code: plain.village_code.as_deref(),
-                    category: &plain.category,
-                    anonymous: plain.reporter.is_none(),
+                    // A report for the level above is not entered into the county's system
+                    // (纪检监察机关处理检举控告工作规则): the county keeps what the hand-over
+                    // needs — that there is one, when it came and when it must go up — and the
+                    // sealed report until it is sent. Village, category, whether the reporter
+                    // named themselves and the matter stay inside the sealed content.
+                    village_code: if upward {
+                        None
+                    } else {
+                        plain.village_code.as_deref()
+                    },
+                    category: if upward {
+                        UPWARD_CATEGORY
+                    } else {
+                        &plain.category
+                    },
+                    anonymous: upward || plain.reporter.is_none(),
                     sealed_content: &sealed_content,
                     sealed_reporter: sealed_reporter.as_deref(),
                     recipient: &content_recipient,

@@ -267,12 +267,26 @@ async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
             &app,
             &[
                 ("category", "attitude"),
+                ("village", VILLAGE_1),
                 ("subject", "周正清"),
                 ("content", "县长收受工程老板礼金 (upward 91c2)"),
             ],
         )
         .await;
         assert!(receipt.body.contains("上一级纪委监委"), "{}", receipt.body);
+        // Not entered into the county's system: the row says that a report waits to go up and
+        // by when, not where it is from, what it is about or who it concerns (before, village,
+        // category and the matter's hash were stored in the clear).
+        let stored: Vec<(Option<String>, String, Option<String>)> = fetch(
+            &db,
+            "SELECT village_code, category, matter_hash FROM reports WHERE routing = 'upward'",
+        )
+        .await;
+        assert_eq!(
+            stored,
+            vec![(None, "sealed_for_the_level_above".to_string(), None)],
+            "{backend:?}"
+        );
         // The reporter sees by when it goes up (5 working days).
         let upward_due = qingfeng_web::default_calendar().due(
             qingfeng_domain::Deadline::UpwardTransfer,
