@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_decision_households.sql"),
         postgres: include_str!("../migrations/postgres/0010_decision_households.sql"),
     },
+    Migration {
+        version: 11,
+        name: "result_notice",
+        sqlite: include_str!("../migrations/sqlite/0011_result_notice.sql"),
+        postgres: include_str!("../migrations/postgres/0011_result_notice.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

@@ -137,6 +137,9 @@ pub struct ReportSummary {
     pub acceptance_notice_due: Option<String>,
     pub accepted_on: Option<String>,
     pub closed_on: Option<String>,
+    /// A real-name reporter is told of the result by this day (set at the closing).
+    pub result_notice_due: Option<String>,
+    pub result_notified_on: Option<String>,
 }
 from_row!(ReportSummary {
     report_id,
@@ -153,7 +156,9 @@ from_row!(ReportSummary {
     handle_due,
     acceptance_notice_due,
     accepted_on,
-    closed_on
+    closed_on,
+    result_notice_due,
+    result_notified_on
 });
 
 /// One report opened by an official: the sealed parts and the official's key copies.
@@ -267,7 +272,8 @@ from_row!(NamedPerson {
 
 const SUMMARY_COLUMNS: &str = "r.report_id, r.filed_at, r.received_on, r.channel, r.village_code, \
      r.category, r.anonymous, r.status, r.repeat_number, r.first_report_id, r.transfer_due, \
-     r.handle_due, r.acceptance_notice_due, r.accepted_on, r.closed_on";
+     r.handle_due, r.acceptance_notice_due, r.accepted_on, r.closed_on, r.result_notice_due, \
+     r.result_notified_on";
 
 fn placeholders(start: usize, n: usize) -> String {
     (start..start + n)
@@ -1130,23 +1136,26 @@ impl Store {
         })
     }
 
-    /// Concludes an accepted report with the reply the reporter reads.
+    /// Concludes an accepted report with the reply the reporter reads, and the day a real-name
+    /// reporter must be told of the result by.
     pub async fn conclude_report(
         &self,
         report_id: i64,
         actor: &str,
         closed_on: &str,
+        result_notice_due: Option<&str>,
         reply: (&str, &str),
     ) -> Result<bool> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         on_pool!(self, pool => {
             let mut tx = begin_audited!(self, pool);
             let n = sqlx::query(
-                "UPDATE reports SET status = 'concluded', closed_on = $1 \
+                "UPDATE reports SET status = 'concluded', closed_on = $1, result_notice_due = $3 \
                  WHERE report_id = $2 AND status = 'accepted'",
             )
             .bind(closed_on)
             .bind(report_id)
+            .bind(result_notice_due)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -1161,6 +1170,42 @@ impl Store {
                 subject_kind: "report",
                 subject_id: &id,
                 detail: "status accepted -> concluded",
+            });
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Records that the real-name reporter was told of the result (`how`: by telephone, letter,
+    /// in person); `false` when there is no notice waiting.
+    pub async fn record_result_notice(
+        &self,
+        report_id: i64,
+        actor: &str,
+        on: &str,
+        how: &str,
+    ) -> Result<bool> {
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let n = sqlx::query(
+                "UPDATE reports SET result_notified_on = $1 WHERE report_id = $2 \
+                 AND result_notice_due IS NOT NULL AND result_notified_on IS NULL",
+            )
+            .bind(on)
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            let id = report_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "report.result_notified",
+                subject_kind: "report",
+                subject_id: &id,
+                detail: how,
             });
             tx.commit().await?;
             Ok(true)

@@ -434,6 +434,10 @@ fn routes() -> Routes {
         .post("/work/reports/{id}/extend", workspace::reports::extend)
         .post("/work/reports/{id}/conclude", workspace::reports::conclude)
         .post(
+            "/work/reports/{id}/result-notice",
+            workspace::reports::record_result_notice,
+        )
+        .post(
             "/work/reports/{id}/reviews/{review}",
             workspace::reports::decide_review,
         )

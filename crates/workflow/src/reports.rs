@@ -7,7 +7,8 @@
 //! - a received report is accepted once, and its handling is due 60 days later;
 //! - an accepted report may be extended once, by at most 30 days, with a reason the reporter
 //!   is told;
-//! - only an accepted report is concluded, with its outcome;
+//! - only an accepted report is concluded, with its outcome; a real-name reporter is told of the
+//!   result within 15 working days of the closing, and when and how is recorded;
 //! - a review is decided once, with its conclusion.
 //!
 //! Every refusal says why; nothing is dropped silently (before, accepting or concluding a
@@ -220,10 +221,19 @@ impl ReportDesk<'_> {
         );
         let zh = format!("办理结果: {outcome}");
         let en = format!("Outcome: {outcome}");
-        let today = self.clock.today().to_string();
+        let today = self.clock.today();
+        // A real-name reporter is told of the result within 15 working days of the closing.
+        let notice_due = (!report.anonymous)
+            .then(|| self.calendar.due(Deadline::ResultNotice, today).to_string());
         let concluded = self
             .store
-            .conclude_report(report_id, &actor.username, &today, (&zh, &en))
+            .conclude_report(
+                report_id,
+                &actor.username,
+                &today.to_string(),
+                notice_due.as_deref(),
+                (&zh, &en),
+            )
             .await?;
         Ok(if concluded {
             Outcome::Changed(())
@@ -233,6 +243,55 @@ impl ReportDesk<'_> {
                 "someone has just concluded this report",
             )
         })
+    }
+
+    /// Records that the real-name reporter was told of the result, and how.
+    pub async fn record_result_notice(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+        how: &str,
+    ) -> Result<Outcome> {
+        let Some(report) = self.held(actor, report_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        require!(
+            !report.anonymous,
+            "匿名举报人凭查询码查看办理结果，无需另行告知",
+            "an anonymous reporter reads the result with the receipt code; there is no one to tell",
+        );
+        if let Some(on) = &report.result_notified_on {
+            return Ok(Outcome::already_done(
+                format!("已于{on}告知举报人办理结果"),
+                format!("the reporter was told of the result on {on}"),
+            ));
+        }
+        require!(
+            report.result_notice_due.is_some(),
+            "举报尚未办结，还没有结果可以告知",
+            "the report is not concluded: there is no result to tell yet",
+        );
+        let how = how.trim();
+        require!(
+            !how.is_empty(),
+            "请写明告知方式（电话、书面或当面）",
+            "say how the reporter was told (telephone, letter or in person)",
+        );
+        let today = self.clock.today().to_string();
+        Ok(
+            if self
+                .store
+                .record_result_notice(report_id, &actor.username, &today, how)
+                .await?
+            {
+                Outcome::Changed(())
+            } else {
+                Outcome::already_done(
+                    "刚有他人记录了结果告知",
+                    "someone has just recorded the notice",
+                )
+            },
+        )
     }
 
     /// Decides the reporter's review (复查, level 1) or second review (复核, level 2).

@@ -95,6 +95,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/work/reports/{id}/accept", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/extend", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/conclude", REPORT_HANDLERS),
+    ("POST", "/work/reports/{id}/result-notice", REPORT_HANDLERS),
     (
         "POST",
         "/work/reports/{id}/reviews/{review}",

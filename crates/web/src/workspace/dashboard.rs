@@ -91,7 +91,11 @@ pub async fn dashboard(
         } else {
             (0, None)
         };
-        reports.retain(|r| r.closed_on.is_none());
+        // Open, or concluded with the real-name reporter not yet told of the result.
+        reports.retain(|r| {
+            r.closed_on.is_none()
+                || (r.result_notice_due.is_some() && r.result_notified_on.is_none())
+        });
         anyhow::Ok((
             by_rule, by_village, by_month, villages, officials, reports, upward, waiting,
         ))

@@ -53,6 +53,8 @@ pub struct ReportTexts {
     pub extend: &'static str,
     pub extend_days: &'static str,
     pub conclude: &'static str,
+    pub notify_result: &'static str,
+    pub notify_how: &'static str,
     pub outcome: &'static str,
     pub reviews: &'static str,
     pub review_levels: [&'static str; 2],
@@ -99,6 +101,8 @@ pub static ZH: ReportTexts = ReportTexts {
     extend: "延长办理期限(仅一次, 不超过30日)",
     extend_days: "延长天数",
     conclude: "办结并答复举报人",
+    notify_result: "已告知实名举报人办理结果",
+    notify_how: "告知方式(电话、书面或当面)",
     outcome: "办理结果(举报人凭查询码可见)",
     reviews: "复查与复核",
     review_levels: ["复查", "复核"],
@@ -145,6 +149,8 @@ pub static EN: ReportTexts = ReportTexts {
     extend: "Extend the handling (once, at most 30 days)",
     extend_days: "Days",
     conclude: "Conclude and answer the reporter",
+    notify_result: "The real-name reporter was told of the result",
+    notify_how: "How (telephone, letter or in person)",
     outcome: "Outcome (the reporter reads it with the receipt code)",
     reviews: "Reviews",
     review_levels: ["Review", "Second review"],
@@ -189,6 +195,11 @@ pub fn deadlines(
         (t.transfer_due, &r.transfer_due, accepted),
         (t.acceptance_notice_due, &r.acceptance_notice_due, accepted),
         (t.handle_due, &r.handle_due, closed),
+        (
+            t.result_notice_due,
+            &r.result_notice_due,
+            r.result_notified_on.is_some(),
+        ),
     ]
     .into_iter()
     .filter_map(|(label, due, met)| {
@@ -316,6 +327,8 @@ struct ShowPage<'a> {
     can_accept: bool,
     can_extend: bool,
     can_conclude: bool,
+    /// Concluded, real-name, and the reporter not yet told of the result.
+    can_notify_result: bool,
     holders: Vec<String>,
     reviews: Vec<ReviewView>,
     attachments: Vec<(i64, String)>,
@@ -495,6 +508,8 @@ async fn render_report(
         can_accept: envelope.summary.status == "received",
         can_extend: envelope.summary.status == "accepted" && !extended,
         can_conclude: envelope.summary.status == "accepted",
+        can_notify_result: envelope.summary.result_notice_due.is_some()
+            && envelope.summary.result_notified_on.is_none(),
         anonymous: envelope.summary.anonymous,
         row,
         content,
@@ -724,6 +739,28 @@ pub async fn conclude(
     let outcome = state
         .report_desk()
         .conclude(&official.actor(), id, &form.outcome)
+        .await;
+    answer_report(&state, &official, &uri, &headers, id, outcome).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResultNoticeForm {
+    #[serde(default)]
+    how: String,
+}
+
+/// Records that the real-name reporter was told of the result.
+pub async fn record_result_notice(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<ResultNoticeForm>,
+) -> Response {
+    let outcome = state
+        .report_desk()
+        .record_result_notice(&official.actor(), id, &form.how)
         .await;
     answer_report(&state, &official, &uri, &headers, id, outcome).await
 }

@@ -371,6 +371,7 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ("POST", "/work/reports/{id}/accept", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/extend", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/conclude", Some(HANDLERS)),
+        ("POST", "/work/reports/{id}/result-notice", Some(HANDLERS)),
         (
             "POST",
             "/work/reports/{id}/reviews/{review}",
@@ -453,6 +454,7 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         ],
         p if p.ends_with("/extend") => vec![("days", "10"), ("reason", "需调取银行流水")],
         p if p.ends_with("/conclude") => vec![("outcome", "经查属实, 已责令退还")],
+        p if p.ends_with("/result-notice") => vec![("how", "电话告知")],
         p if p.ends_with("/move") => vec![("to", "investigation"), ("reason", "按程序")],
         _ => vec![],
     };

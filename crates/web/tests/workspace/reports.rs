@@ -1730,3 +1730,106 @@ async fn a_clue_is_hidden_from_officials_related_to_the_persons_it_names() {
         db.drop_db().await;
     }
 }
+
+/// Issue 13: a real-name reporter is told of the result within 15 working days of the closing
+/// (纪检监察机关处理检举控告工作规则). The deadline is set at the closing, keeps the report on the
+/// dashboard until the notice is recorded, and an anonymous report has none. Before, nothing
+/// marked it: a concluded report left every list.
+#[tokio::test]
+async fn a_real_name_reporter_is_told_of_the_result_within_15_working_days() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 21]).await;
+        let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
+        file_real_name_report(&app).await;
+        file_portal_report(
+            &app,
+            &[
+                ("category", "village_finance"),
+                ("village", VILLAGE_2),
+                ("content", "匿名: 账目不公开"),
+            ],
+        )
+        .await;
+        async fn act(app: &Router, s: &Session, path: &str, fields: &[(&str, &str)]) -> Reply {
+            let mut all = fields.to_vec();
+            all.push(("csrf", &s.csrf));
+            post(app, path, Some(&s.cookie), &all).await
+        }
+        for id in [1, 2] {
+            let r = act(&app, &leader, &format!("/work/reports/{id}/accept"), &[]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            let r = act(
+                &app,
+                &leader,
+                &format!("/work/reports/{id}/conclude"),
+                &[("outcome", "账目已张榜公开")],
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        }
+        let today = qingfeng_web::intake::today();
+        let due = qingfeng_web::default_calendar()
+            .due(qingfeng_domain::Deadline::ResultNotice, today)
+            .to_string();
+        // The real-name report: the deadline on its page and on the dashboard.
+        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        assert!(
+            page.body
+                .contains(&format!("实名举报结果告知期限(办结后15个工作日内): {due}")),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("id=\"result-notice\""));
+        let dash = get(&app, "/work", Some(&leader.cookie)).await;
+        assert!(
+            dash.body.contains("href=\"/work/reports/1\""),
+            "{}",
+            dash.body
+        );
+        assert!(!dash.body.contains("href=\"/work/reports/2\""));
+        // The anonymous one has nobody to tell.
+        let r = act(
+            &app,
+            &leader,
+            "/work/reports/2/result-notice",
+            &[("how", "电话告知")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("无需另行告知"), "{}", r.body);
+        // How it was done is required; recorded once.
+        let r = act(
+            &app,
+            &leader,
+            "/work/reports/1/result-notice",
+            &[("how", " ")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = act(
+            &app,
+            &leader,
+            "/work/reports/1/result-notice",
+            &[("how", "电话告知王实名")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = act(
+            &app,
+            &leader,
+            "/work/reports/1/result-notice",
+            &[("how", "电话告知王实名")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let dash = get(&app, "/work", Some(&leader.cookie)).await;
+        assert!(!dash.body.contains("href=\"/work/reports/1\""));
+        let trail = db.store.audit_of("report", "1").await.unwrap();
+        assert!(trail
+            .iter()
+            .any(|r| r.action == "report.result_notified" && r.detail == "电话告知王实名"));
+        db.drop_db().await;
+    }
+}
