@@ -138,6 +138,31 @@ impl ClueDesk<'_> {
         self.store.clue_tally(&actor.scope, &related, by).await
     }
 
+    /// The highest risk scores of `kind` (village / official) the actor may see: a village they
+    /// serve and an official they are related to are left out, as their clues are (a score is
+    /// the count and amount of the clues about them).
+    pub async fn top_scores(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        limit: u32,
+    ) -> Result<Vec<qingfeng_store::Score>> {
+        let related = self.related(actor).await?;
+        // Read a few more than shown, so that leaving some out still fills the list.
+        let extra = (related.persons.len() + related.villages.len()) as u32;
+        let mut scores = self
+            .store
+            .top_scores(&actor.scope, kind, limit + extra)
+            .await?;
+        scores.retain(|s| match s.kind.as_str() {
+            "official" => !related.persons.contains(&s.subject),
+            "village" => !related.villages.contains(&s.subject),
+            _ => true,
+        });
+        scores.truncate(limit as usize);
+        Ok(scores)
+    }
+
     /// A reviewer's own decision; `recovered_fen` records money already recovered.
     pub async fn review(
         &self,

@@ -55,6 +55,17 @@ fn clue(fp: &str, village: &str, subject: &str, evidence: &str, fen: i64) -> Clu
     }
 }
 
+fn score(kind: &str, subject: &str, score: f64) -> qingfeng_store::Score {
+    qingfeng_store::Score {
+        kind: kind.into(),
+        subject: subject.into(),
+        label: None,
+        score,
+        clues: 1,
+        amount_at_risk_fen: 1_000,
+    }
+}
+
 /// The fixture county, three clues, and the accounts: unlinked investigators `a`…`d`, and
 /// officials linked to persons of the registers.
 async fn county(db: &TestDb) {
@@ -114,7 +125,12 @@ async fn county(db: &TestDb) {
             }],
             rules_ran: &["SUB-DEAD-PAYEE".to_string()],
             clues: &clues,
-            scores: &[],
+            scores: &[
+                score("village", GUIHUA, 9.0),
+                score("village", SHILING, 5.0),
+                score("official", LI_JIANGUO, 8.0),
+                score("official", CHEN, 4.0),
+            ],
         })
         .await
         .unwrap();
@@ -262,8 +278,32 @@ async fn an_official_related_to_a_clue_finds_it_nowhere_and_can_do_nothing_with_
                 }
             }
         }
-        // A proposal on the husband's clue cannot be signed by the wife either.
+        // Nor do the risk scores tell them: the director sees neither his own score nor his
+        // village's; an unrelated investigator sees all.
+        let director = actor(&db.store, "director").await;
         let a = actor(&db.store, "a").await;
+        let subjects = |scores: Vec<qingfeng_store::Score>| -> Vec<String> {
+            scores.into_iter().map(|s| s.subject).collect()
+        };
+        assert_eq!(
+            subjects(desk.top_scores(&a, "village", 10).await.unwrap()),
+            vec![GUIHUA.to_string(), SHILING.to_string()]
+        );
+        assert_eq!(
+            subjects(desk.top_scores(&director, "village", 10).await.unwrap()),
+            vec![SHILING.to_string()]
+        );
+        let chen = actor(&db.store, "chen").await;
+        assert_eq!(
+            subjects(desk.top_scores(&chen, "official", 10).await.unwrap()),
+            vec![LI_JIANGUO.to_string()],
+            "{backend:?}: his own score is kept from him"
+        );
+        assert_eq!(
+            subjects(desk.top_scores(&a, "official", 10).await.unwrap()),
+            vec![LI_JIANGUO.to_string(), CHEN.to_string()]
+        );
+        // A proposal on the husband's clue cannot be signed by the wife either.
         let id = desk
             .propose(&a, CLUE_ZHANG, &proposal(Ending::Dismiss))
             .await

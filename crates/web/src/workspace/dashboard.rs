@@ -82,8 +82,8 @@ pub async fn dashboard(
         let by_village = desk.tally(&actor, "village").await?;
         let by_month = desk.tally(&actor, "month").await?;
         let waiting = desk.waiting(&actor).await?;
-        let villages = state.store.top_scores(scope, "village", 10).await?;
-        let officials = state.store.top_scores(scope, "official", 10).await?;
+        let villages = desk.top_scores(&actor, "village", 10).await?;
+        let officials = desk.top_scores(&actor, "official", 10).await?;
         // The open reports this official holds a key to (no other report is listed).
         let mut reports = state.store.reports_of(official.user.user_id).await?;
         let upward = if matches!(official.role, super::Role::Leader | super::Role::Admin) {
