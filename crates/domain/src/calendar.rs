@@ -23,6 +23,8 @@ pub struct WorkCalendar {
 pub enum Limit {
     CalendarDays(u32),
     WorkingDays(u32),
+    /// Calendar months (the same day of the month, or the month's last day).
+    Months(u32),
 }
 
 /// The deadlines of the procedure, with their legal limits.
@@ -48,6 +50,8 @@ pub enum Deadline {
     ForwardedAcceptance,
     /// 谈话函询: the written reply within 15 working days.
     InquiryReply,
+    /// 谈话函询: the handling department's report on the inquiry within one month.
+    InquiryReport,
     /// A clue handed to a township (交办) is answered within 30 days. Not a national text:
     /// commissions set their own period, and the official handing over may set an earlier day.
     HandOverFeedback,
@@ -66,6 +70,7 @@ impl Deadline {
             Deadline::UpwardTransfer => Limit::WorkingDays(5),
             Deadline::ForwardedAcceptance => Limit::WorkingDays(5),
             Deadline::InquiryReply => Limit::WorkingDays(15),
+            Deadline::InquiryReport => Limit::Months(1),
             Deadline::HandOverFeedback => Limit::CalendarDays(30),
         }
     }
@@ -162,6 +167,9 @@ impl WorkCalendar {
         match deadline.limit() {
             Limit::CalendarDays(n) => start + Duration::days(i64::from(n)),
             Limit::WorkingDays(n) => self.add_working_days(start, n),
+            Limit::Months(n) => start
+                .checked_add_months(chrono::Months::new(n))
+                .unwrap_or(NaiveDate::MAX),
         }
     }
 }

@@ -28,6 +28,8 @@ pub struct NewDisposition<'a> {
     pub decision: &'a str,
     /// For a talk or letter of inquiry: the written reply's deadline.
     pub reply_due: Option<&'a str>,
+    /// 谈话函询: the department's report on the inquiry is due by this day.
+    pub report_due: Option<&'a str>,
     /// For `file_case`: the case to open.
     pub case: Option<NewCase<'a>>,
 }
@@ -48,26 +50,40 @@ pub struct NewCase<'a> {
 #[derive(Debug, Clone)]
 pub struct Disposition {
     pub disposition_id: i64,
+    pub source_kind: String,
+    pub source_id: String,
     pub way: String,
     pub meeting_on: String,
     pub participants: String,
     pub decision: String,
     pub reply_due: Option<String>,
+    pub report_due: Option<String>,
+    pub replied_on: Option<String>,
+    pub reported_on: Option<String>,
     pub case_id: Option<i64>,
     pub recorded_by: String,
     pub recorded_at: String,
 }
 from_row!(Disposition {
     disposition_id,
+    source_kind,
+    source_id,
     way,
     meeting_on,
     participants,
     decision,
     reply_due,
+    report_due,
+    replied_on,
+    reported_on,
     case_id,
     recorded_by,
     recorded_at
 });
+
+const DISPOSITION_COLUMNS: &str =
+    "disposition_id, source_kind, source_id, way, meeting_on, participants, \
+     decision, reply_due, report_due, replied_on, reported_on, case_id, recorded_by, recorded_at";
 
 #[derive(Debug, Clone)]
 pub struct CaseRecord {
@@ -279,7 +295,8 @@ impl Store {
             }
             sqlx::query(
                 "INSERT INTO dispositions (source_kind, source_id, way, meeting_on, participants, decision, \
-                 reply_due, case_id, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 reply_due, case_id, recorded_by, recorded_at, report_due) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(d.source_kind)
             .bind(d.source_id)
@@ -291,6 +308,7 @@ impl Store {
             .bind(case_id)
             .bind(actor)
             .bind(&at)
+            .bind(d.report_due)
             .execute(&mut *tx)
             .await?;
             let detail = format!("way={} meeting_on={} participants={}", d.way, d.meeting_on, d.participants);
@@ -331,14 +349,75 @@ impl Store {
         source_kind: &str,
         source_id: &str,
     ) -> Result<Vec<Disposition>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT disposition_id, way, meeting_on, participants, decision, reply_due, case_id, recorded_by, \
-             recorded_at FROM dispositions WHERE source_kind = $1 AND source_id = $2 ORDER BY disposition_id",
-        )
+        let sql = format!(
+            "SELECT {DISPOSITION_COLUMNS} FROM dispositions WHERE source_kind = $1 AND source_id = $2 \
+             ORDER BY disposition_id"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(source_kind)
         .bind(source_id)
         .fetch_all(pool)
         .await)?)
+    }
+
+    pub async fn disposition(&self, disposition_id: i64) -> Result<Option<Disposition>> {
+        let sql =
+            format!("SELECT {DISPOSITION_COLUMNS} FROM dispositions WHERE disposition_id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
+        .bind(disposition_id)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// Inquiries (谈话函询) still waiting for their reply or their report, oldest first.
+    pub async fn open_inquiries(&self) -> Result<Vec<Disposition>> {
+        let sql = format!(
+            "SELECT {DISPOSITION_COLUMNS} FROM dispositions \
+             WHERE way = 'inquiry' AND (replied_on IS NULL OR reported_on IS NULL) ORDER BY disposition_id"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
+    }
+
+    /// Records the inquiry's written reply (`reply`) or the department's report (`report`) as
+    /// come on `on`; `false` when it was recorded already.
+    pub async fn record_inquiry_step(
+        &self,
+        disposition_id: i64,
+        step: &str,
+        on: &str,
+        actor: &str,
+    ) -> Result<bool> {
+        let column = match step {
+            "reply" => "replied_on",
+            "report" => "reported_on",
+            other => anyhow::bail!("unknown inquiry step {other}"),
+        };
+        let sql = format!(
+            "UPDATE dispositions SET {column} = $1 WHERE disposition_id = $2 AND way = 'inquiry' \
+             AND {column} IS NULL"
+        );
+        on_pool!(self, pool => {
+            let mut tx = begin_audited!(self, pool);
+            let n = sqlx::query(&sql)
+                .bind(on)
+                .bind(disposition_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            let id = disposition_id.to_string();
+            append_audit!(tx, &AuditEvent {
+                actor,
+                action: "disposition.inquiry_step",
+                subject_kind: "disposition",
+                subject_id: &id,
+                detail: step,
+            });
+            tx.commit().await?;
+            Ok(true)
+        })
     }
 
     /// Cases, newest first: all of them (`assigned_to` None, county roles), or those assigned

@@ -81,6 +81,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_result_notice.sql"),
         postgres: include_str!("../migrations/postgres/0011_result_notice.sql"),
     },
+    Migration {
+        version: 12,
+        name: "inquiries",
+        sqlite: include_str!("../migrations/sqlite/0012_inquiries.sql"),
+        postgres: include_str!("../migrations/postgres/0012_inquiries.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

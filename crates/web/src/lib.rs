@@ -293,6 +293,11 @@ impl AppState {
         }
     }
 
+    /// The procedure's clock.
+    pub fn clock(&self) -> &dyn qingfeng_workflow::Clock {
+        self.clock.as_ref()
+    }
+
     /// Today, by the procedure's clock (China time).
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.today()
@@ -454,6 +459,10 @@ fn routes() -> Routes {
         .get("/work/statistics.xlsx", workspace::statistics::xlsx)
         .get("/work/dispose", workspace::cases::dispose_form)
         .post("/work/dispose", workspace::cases::dispose)
+        .post(
+            "/work/dispositions/{id}/inquiry",
+            workspace::cases::record_inquiry_step,
+        )
         .get("/work/cases", workspace::cases::list)
         .get("/work/cases/{id}", workspace::cases::show)
         .post("/work/cases/{id}/move", workspace::cases::move_case)

@@ -17,6 +17,7 @@ mod actor;
 mod clock;
 pub mod clues;
 pub mod conflict;
+pub mod inquiries;
 mod outcome;
 pub mod recall;
 pub mod reports;

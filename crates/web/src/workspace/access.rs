@@ -108,6 +108,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/work/statistics.xlsx", STATISTICS_READERS),
     ("GET", "/work/dispose", DISPOSERS),
     ("POST", "/work/dispose", DISPOSERS),
+    ("POST", "/work/dispositions/{id}/inquiry", DISPOSERS),
     ("GET", "/work/cases", CASE_READERS),
     ("GET", "/work/cases/{id}", CASE_READERS),
     ("POST", "/work/cases/{id}/move", CASE_HANDLERS),

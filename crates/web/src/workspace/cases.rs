@@ -288,6 +288,8 @@ struct DisposePage<'a> {
     ways: Vec<(&'static str, &'static str)>,
     form: DisposeForm,
     earlier: Vec<qingfeng_store::cases::Disposition>,
+    /// Per earlier disposition: (reply overdue, report overdue).
+    overdue: Vec<(bool, bool)>,
     message: Option<String>,
 }
 
@@ -309,9 +311,18 @@ async fn dispose_page(
         Ok(e) => e,
         Err(e) => return wp.failure(e),
     };
+    let today = state.today().to_string();
+    let overdue = earlier
+        .iter()
+        .map(|d| {
+            let o = qingfeng_workflow::inquiries::overdue(d, &today);
+            (o.reply, o.report)
+        })
+        .collect();
     let page = DisposePage {
         wp,
         ct,
+        overdue,
         kind: form.kind.clone(),
         id: form.id.clone(),
         source_title: source.title,
@@ -396,6 +407,12 @@ pub async fn dispose(
             .due(Deadline::InquiryReply, meeting)
             .to_string()
     });
+    let report_due = (form.way == "inquiry").then(|| {
+        state
+            .calendar
+            .due(Deadline::InquiryReport, meeting)
+            .to_string()
+    });
     let recorded = state
         .store
         .dispose(
@@ -407,6 +424,7 @@ pub async fn dispose(
                 participants: form.participants.trim(),
                 decision: form.decision.trim(),
                 reply_due: reply_due.as_deref(),
+                report_due: report_due.as_deref(),
                 case: (form.way == "file_case").then(|| NewCase {
                     title: &title,
                     village_code: source.village.as_deref(),
@@ -428,6 +446,84 @@ pub async fn dispose(
             form_urlencoded::byte_serialize(form.id.as_bytes()).collect::<String>()
         ))
         .into_response(),
+        Err(e) => wp.failure(e),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct InquiryForm {
+    #[serde(default)]
+    step: String,
+}
+
+/// Records the reply or the report of a talk or letter of inquiry (谈话函询), on the disposal
+/// page of its clue or report (whose visibility decides who may).
+pub async fn record_inquiry_step(
+    State(state): State<Shared>,
+    official: Official,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(disposition_id): Path<i64>,
+    axum::Form(form): axum::Form<InquiryForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let wp = WorkPage::new(&page, &official);
+    let found = async {
+        let Some(d) = state.store.disposition(disposition_id).await? else {
+            return anyhow::Ok(None);
+        };
+        let visible = source_of(&state, &official, &d.source_kind, &d.source_id)
+            .await?
+            .is_some();
+        Ok(visible.then_some(d))
+    }
+    .await;
+    let d = match found {
+        Ok(Some(d)) => d,
+        Ok(None) => return wp.error(StatusCode::NOT_FOUND, page.t.not_found),
+        Err(e) => return wp.failure(e),
+    };
+    let back = DisposeForm {
+        kind: d.source_kind.clone(),
+        id: d.source_id.clone(),
+        meeting_on: state.today().to_string(),
+        ..Default::default()
+    };
+    let Some(step) = qingfeng_workflow::inquiries::InquiryStep::parse(&form.step) else {
+        let message = ct(&wp).inquiry_step.to_string();
+        return dispose_page(
+            &state,
+            &official,
+            &wp,
+            back,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(message),
+        )
+        .await;
+    };
+    let desk = qingfeng_workflow::inquiries::InquiryDesk {
+        store: &state.store,
+        clock: state.clock(),
+    };
+    match desk.record(&official.user.username, &d, step).await {
+        Ok(qingfeng_workflow::Outcome::Changed(())) => Redirect::to(&format!(
+            "/work/dispose?kind={}&id={}",
+            d.source_kind,
+            form_urlencoded::byte_serialize(d.source_id.as_bytes()).collect::<String>()
+        ))
+        .into_response(),
+        Ok(other) => {
+            let status = match other {
+                qingfeng_workflow::Outcome::AlreadyDone(_) => StatusCode::CONFLICT,
+                qingfeng_workflow::Outcome::NotFound => StatusCode::NOT_FOUND,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let message = other
+                .refusal()
+                .map(|r| r.text(wp.is_zh()).to_string())
+                .unwrap_or_default();
+            dispose_page(&state, &official, &wp, back, status, Some(message)).await
+        }
         Err(e) => wp.failure(e),
     }
 }

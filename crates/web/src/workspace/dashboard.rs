@@ -74,7 +74,6 @@ pub async fn dashboard(
 ) -> Response {
     let page = Page::new(&uri, &headers);
     let wp = WorkPage::new(&page, &official);
-    let scope = &official.scope;
     let actor = official.actor();
     let desk = state.clue_desk();
     let figures = async {

@@ -691,3 +691,115 @@ async fn a_recall_follows_the_organic_law() {
         db.drop_db().await;
     }
 }
+
+/// Issue 13: a talk or letter of inquiry (谈话函询) has its written reply due in 15 working days
+/// and the department's report in one month; each is recorded once, the report after the reply,
+/// and an unmet one past its day is marked overdue. Before, only the reply's day was shown and
+/// nothing could be recorded against it.
+#[tokio::test]
+async fn an_inquiry_reply_and_report_are_due_recorded_in_order_and_marked_overdue() {
+    use chrono::NaiveDate;
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let today = qingfeng_web::intake::today();
+        let app = app(&db.store, [10, 0, 1, 11]).await;
+        let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        let r = post(
+            &app,
+            "/work/dispose",
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("kind", "clue"),
+                ("id", CLUE_T2),
+                ("way", "inquiry"),
+                ("meeting_on", &today.to_string()),
+                ("participants", "李书记, 王委员, 赵委员"),
+                ("decision", "对赵文华函询"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let calendar = qingfeng_web::default_calendar();
+        let reply_due = calendar.due(qingfeng_domain::Deadline::InquiryReply, today);
+        let report_due = today.checked_add_months(chrono::Months::new(1)).unwrap();
+        let page_path = format!("/work/dispose?kind=clue&id={CLUE_T2}");
+        let page = get(&app, &page_path, Some(&s.cookie)).await;
+        assert!(
+            page.body
+                .contains(&format!("书面回复期限(15个工作日): {reply_due}")),
+            "{}",
+            page.body
+        );
+        assert!(page
+            .body
+            .contains(&format!("函询情况报告期限(1个月): {report_due}")));
+        assert!(!page.body.contains("已逾期"));
+        // Two months on, both are overdue.
+        let later_day: NaiveDate = today.checked_add_months(chrono::Months::new(2)).unwrap();
+        let later = app_with_clock(
+            &db.store,
+            [10, 0, 1, 12],
+            std::sync::Arc::new(qingfeng_workflow::FixedClock::on(later_day)),
+        )
+        .await;
+        let l = log_in(&later, "investigator", PASSWORD).await.ok().unwrap();
+        let page = get(&later, &page_path, Some(&l.cookie)).await;
+        assert_eq!(
+            page.body.matches("<strong>已逾期</strong>").count(),
+            2,
+            "{}",
+            page.body
+        );
+        let id = db
+            .store
+            .dispositions_of("clue", CLUE_T2)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap()
+            .disposition_id;
+        let step = |which: &'static str| {
+            let (app, cookie, csrf) = (later.clone(), l.cookie.clone(), l.csrf.clone());
+            async move {
+                post(
+                    &app,
+                    &format!("/work/dispositions/{id}/inquiry"),
+                    Some(&cookie),
+                    &[("csrf", &csrf), ("step", which)],
+                )
+                .await
+            }
+        };
+        // The report before the reply: refused.
+        let r = step("report").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("须先收到被函询人的书面回复"), "{}", r.body);
+        assert_eq!(step("reply").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(step("reply").await.status, StatusCode::CONFLICT);
+        assert_eq!(step("report").await.status, StatusCode::SEE_OTHER);
+        let page = get(&later, &page_path, Some(&l.cookie)).await;
+        assert!(
+            !page.body.contains("<strong>已逾期</strong>"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains(&format!("(已报告函询情况 {later_day})")));
+        assert!(!page.body.contains("class=\"inline inquiry\""));
+        // A township secretary cannot record on the county's disposal (the gate refuses).
+        let sec = log_in(&later, "township_secretary", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        let r = post(
+            &later,
+            &format!("/work/dispositions/{id}/inquiry"),
+            Some(&sec.cookie),
+            &[("csrf", &sec.csrf), ("step", "reply")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        db.drop_db().await;
+    }
+}

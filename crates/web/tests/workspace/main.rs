@@ -396,6 +396,11 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ),
         ("GET", "/work/dispose", Some(&[Leader, Investigator])),
         ("POST", "/work/dispose", Some(&[Leader, Investigator])),
+        (
+            "POST",
+            "/work/dispositions/{id}/inquiry",
+            Some(&[Leader, Investigator]),
+        ),
         ("GET", "/work/cases", Some(CASE_READERS)),
         ("GET", "/work/cases/{id}", Some(CASE_READERS)),
         ("POST", "/work/cases/{id}/move", Some(HANDLERS)),
@@ -455,6 +460,7 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         p if p.ends_with("/extend") => vec![("days", "10"), ("reason", "需调取银行流水")],
         p if p.ends_with("/conclude") => vec![("outcome", "经查属实, 已责令退还")],
         p if p.ends_with("/result-notice") => vec![("how", "电话告知")],
+        p if p.ends_with("/inquiry") => vec![("step", "reply")],
         p if p.ends_with("/move") => vec![("to", "investigation"), ("reason", "按程序")],
         _ => vec![],
     };
