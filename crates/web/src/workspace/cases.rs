@@ -31,6 +31,11 @@ fn ct(wp: &WorkPage<'_>) -> &'static CaseTexts {
     }
 }
 
+/// The case texts in the page's language (for the dashboard's inquiries).
+pub(super) fn texts_of(wp: &WorkPage<'_>) -> &'static CaseTexts {
+    ct(wp)
+}
+
 fn some(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_string())
@@ -195,14 +200,14 @@ pub struct DisposeForm {
 }
 
 /// What is being disposed of, as far as the official may see it.
-struct Source {
+pub(super) struct Source {
     title: String,
     village: Option<String>,
     /// Every person it names (ID number, name as found in the registers), its subject first.
     subjects: Vec<(String, String)>,
 }
 
-async fn source_of(
+pub(super) async fn source_of(
     state: &Shared,
     official: &Official,
     kind: &str,

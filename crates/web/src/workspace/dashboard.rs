@@ -38,6 +38,19 @@ struct Dashboard<'a> {
     hand_overs: Vec<HandOverRow>,
     hand_overs_overdue: usize,
     ct: &'static super::clues::ClueTexts,
+    /// Talks or letters of inquiry still waiting for their reply or report (disposers only).
+    inquiries: Vec<InquiryRow>,
+    inquiries_overdue: usize,
+    cst: &'static super::cases::CaseTexts,
+}
+
+struct InquiryRow {
+    href: String,
+    decision: String,
+    reply_due: String,
+    reply_overdue: bool,
+    report_due: String,
+    report_overdue: bool,
 }
 
 struct HandOverRow {
@@ -81,6 +94,18 @@ pub async fn dashboard(
         let by_village = desk.tally(&actor, "village").await?;
         let by_month = desk.tally(&actor, "month").await?;
         let waiting = desk.waiting(&actor).await?;
+        // Inquiries, for those who dispose: each only if its clue or report is theirs to see.
+        let mut inquiries = Vec::new();
+        if wp.can_dispose {
+            for d in state.store.open_inquiries().await? {
+                if super::cases::source_of(&state, &official, &d.source_kind, &d.source_id)
+                    .await?
+                    .is_some()
+                {
+                    inquiries.push(d);
+                }
+            }
+        }
         let villages = desk.top_scores(&actor, "village", 10).await?;
         let officials = desk.top_scores(&actor, "official", 10).await?;
         // The open reports this official holds a key to (no other report is listed).
@@ -96,15 +121,24 @@ pub async fn dashboard(
                 || (r.result_notice_due.is_some() && r.result_notified_on.is_none())
         });
         anyhow::Ok((
-            by_rule, by_village, by_month, villages, officials, reports, upward, waiting,
+            by_rule, by_village, by_month, villages, officials, reports, upward, waiting, inquiries,
         ))
     }
     .await;
-    let (by_rule, mut by_village, by_month, villages, officials, reports, upward, waiting) =
-        match figures {
-            Ok(f) => f,
-            Err(e) => return wp.failure(e),
-        };
+    let (
+        by_rule,
+        mut by_village,
+        by_month,
+        villages,
+        officials,
+        reports,
+        upward,
+        waiting,
+        inquiries,
+    ) = match figures {
+        Ok(f) => f,
+        Err(e) => return wp.failure(e),
+    };
     let total_clues = by_rule.iter().map(|t| t.clues).sum();
     let total_amount = yuan(by_rule.iter().map(|t| t.amount_at_risk_fen).sum());
 
@@ -192,6 +226,29 @@ pub async fn dashboard(
         })
         .collect();
     hand_overs.sort_by_key(|h| !h.overdue);
+    let today_text = today.to_string();
+    let inquiries: Vec<InquiryRow> = inquiries
+        .iter()
+        .map(|d| {
+            let late = qingfeng_workflow::inquiries::overdue(d, &today_text);
+            InquiryRow {
+                href: format!(
+                    "/work/dispose?kind={}&id={}",
+                    d.source_kind,
+                    form_urlencoded::byte_serialize(d.source_id.as_bytes()).collect::<String>()
+                ),
+                decision: d.decision.clone(),
+                reply_due: d.reply_due.clone().unwrap_or_default(),
+                reply_overdue: late.reply,
+                report_due: d.report_due.clone().unwrap_or_default(),
+                report_overdue: late.report,
+            }
+        })
+        .collect();
+    let inquiries_overdue = inquiries
+        .iter()
+        .filter(|i| i.reply_overdue || i.report_overdue)
+        .count();
     let hand_overs_overdue = hand_overs.iter().filter(|h| h.overdue).count();
     page.render(
         StatusCode::OK,
@@ -219,6 +276,9 @@ pub async fn dashboard(
             } else {
                 &super::clues::texts::EN
             },
+            inquiries,
+            inquiries_overdue,
+            cst: super::cases::texts_of(&wp),
         },
     )
 }

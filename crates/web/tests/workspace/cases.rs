@@ -752,6 +752,13 @@ async fn an_inquiry_reply_and_report_are_due_recorded_in_order_and_marked_overdu
             "{}",
             page.body
         );
+        // …and on the dashboard of those who dispose.
+        let dash = get(&later, "/work", Some(&l.cookie)).await;
+        assert!(
+            dash.body.contains("id=\"inquiries-overdue\">已逾期: 1<"),
+            "{}",
+            dash.body
+        );
         let id = db
             .store
             .dispositions_of("clue", CLUE_T2)
@@ -787,6 +794,8 @@ async fn an_inquiry_reply_and_report_are_due_recorded_in_order_and_marked_overdu
         );
         assert!(page.body.contains(&format!("(已报告函询情况 {later_day})")));
         assert!(!page.body.contains("class=\"inline inquiry\""));
+        let dash = get(&later, "/work", Some(&l.cookie)).await;
+        assert!(!dash.body.contains("id=\"inquiries\""));
         // A township secretary cannot record on the county's disposal (the gate refuses).
         let sec = log_in(&later, "township_secretary", PASSWORD)
             .await
