@@ -80,6 +80,125 @@ impl Stage {
     }
 }
 
+/// How a clue or report is disposed of (处置): the four ways of 监督执纪工作规则 art. 21, or
+/// filing a case. Each is decided collectively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Way {
+    /// 谈话函询: a talk or letter of inquiry, with a written reply and a report on it.
+    Inquiry,
+    /// 初步核实
+    PreliminaryVerification,
+    /// 暂存待查
+    Hold,
+    /// 予以了结
+    Close,
+    /// 立案审查调查: a case is opened at its first stage.
+    FileCase,
+}
+
+impl Way {
+    pub const ALL: [Way; 5] = [
+        Way::Inquiry,
+        Way::PreliminaryVerification,
+        Way::Hold,
+        Way::Close,
+        Way::FileCase,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Way::Inquiry => "inquiry",
+            Way::PreliminaryVerification => "preliminary_verification",
+            Way::Hold => "hold",
+            Way::Close => "close",
+            Way::FileCase => "file_case",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Way> {
+        Way::ALL.into_iter().find(|w| w.code() == code)
+    }
+}
+
+/// A remedy ordered in a case: the money back, or the office ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RemedyKind {
+    /// 退还: the money goes back to the villagers it was taken from, named by their payments.
+    Refund,
+    /// 赔偿
+    Compensation,
+    /// 扣减工资: only after compensation was ordered and refused.
+    WageDeduction,
+    /// 提起民事诉讼
+    CivilSuit,
+    /// 罢免 (村民委员会组织法 art. 16)
+    Recall,
+}
+
+impl RemedyKind {
+    pub const ALL: [RemedyKind; 5] = [
+        RemedyKind::Refund,
+        RemedyKind::Compensation,
+        RemedyKind::WageDeduction,
+        RemedyKind::CivilSuit,
+        RemedyKind::Recall,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RemedyKind::Refund => "refund",
+            RemedyKind::Compensation => "compensation",
+            RemedyKind::WageDeduction => "wage_deduction",
+            RemedyKind::CivilSuit => "civil_suit",
+            RemedyKind::Recall => "recall",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<RemedyKind> {
+        RemedyKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// Where a remedy stands: open (`Ordered`, `InProgress`) or ended (`Done`, `Refused`, `Failed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RemedyStatus {
+    Ordered,
+    InProgress,
+    Done,
+    /// The person refused (compensation refused opens the way to a wage deduction).
+    Refused,
+    /// It could not be achieved (a recall vote that did not pass, a suit lost).
+    Failed,
+}
+
+impl RemedyStatus {
+    pub const ALL: [RemedyStatus; 5] = [
+        RemedyStatus::Ordered,
+        RemedyStatus::InProgress,
+        RemedyStatus::Done,
+        RemedyStatus::Refused,
+        RemedyStatus::Failed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RemedyStatus::Ordered => "ordered",
+            RemedyStatus::InProgress => "in_progress",
+            RemedyStatus::Done => "done",
+            RemedyStatus::Refused => "refused",
+            RemedyStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<RemedyStatus> {
+        RemedyStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn is_open(self) -> bool {
+        matches!(self, RemedyStatus::Ordered | RemedyStatus::InProgress)
+    }
+}
+
 /// The four things a case needs before it closes (四不放过), each with its evidence.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Checklist {

@@ -192,6 +192,59 @@ macro_rules! begin_appending {
 }
 pub(crate) use begin_appending;
 
+/// An event a write records in the audit trail, owning its identifiers and detail so that a
+/// write's body can build it from values it computed.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub subject_kind: &'a str,
+    pub subject_id: String,
+    pub detail: String,
+}
+
+impl<'a> Entry<'a> {
+    pub fn new(
+        action: &'a str,
+        subject_kind: &'a str,
+        subject_id: impl ToString,
+        detail: impl Into<String>,
+    ) -> Entry<'a> {
+        Entry {
+            action,
+            subject_kind,
+            subject_id: subject_id.to_string(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// One audited write: runs `$body` in a transaction begun with [`begin_audited!`] (the body
+/// sees it as `$tx`, with the pool's concrete type, and may `return` early, which rolls back),
+/// appends the entries the body returns with its value, `(value, [Entry, …])`, as `$actor`,
+/// and commits; evaluates to `Ok(value)`. The one place a store write meets the audit trail,
+/// so that no write forgets its entry or commits before appending it.
+macro_rules! audited {
+    ($store:expr, $actor:expr, $tx:ident => $body:block) => {
+        $crate::on_pool!($store, pool => {
+            let mut $tx = $crate::audit::begin_audited!($store, pool);
+            let (value, entries) = $body;
+            for entry in entries {
+                let entry: $crate::audit::Entry<'_> = entry;
+                $crate::audit::append_audit!($tx, &$crate::audit::AuditEvent {
+                    actor: $actor,
+                    action: entry.action,
+                    subject_kind: entry.subject_kind,
+                    subject_id: &entry.subject_id,
+                    detail: &entry.detail,
+                });
+            }
+            $tx.commit().await?;
+            Ok(value)
+        })
+    };
+}
+pub(crate) use audited;
+
 impl Store {
     /// Appends one event in a transaction of its own.
     pub async fn audit(&self, event: &AuditEvent<'_>) -> Result<()> {

@@ -2,19 +2,12 @@
 //! what closing needs, which sanction lasts how long) live in the domain crate; this module
 //! stores, and appends every change to the audit trail in the same transaction.
 
-use crate::audit::{append_audit, begin_audited, AuditEvent};
-use crate::row::from_row;
+use crate::audit::{audited, Entry};
+use crate::row::{from_row, optional};
 use crate::{on_pool, Store};
-use anyhow::{Context, Result};
-
-/// The four ways of disposing of a clue, and filing a case.
-pub const WAYS: &[&str] = &[
-    "inquiry",
-    "preliminary_verification",
-    "hold",
-    "close",
-    "file_case",
-];
+use anyhow::Result;
+use qingfeng_domain::case::{RemedyKind, RemedyStatus, Stage, Way};
+use qingfeng_domain::sanction::SanctionKind;
 
 /// A disposal decided collectively.
 #[derive(Debug, Clone)]
@@ -22,7 +15,7 @@ pub struct NewDisposition<'a> {
     /// `clue` (fingerprint) or `report` (report id).
     pub source_kind: &'a str,
     pub source_id: &'a str,
-    pub way: &'a str,
+    pub way: Way,
     pub meeting_on: &'a str,
     pub participants: &'a str,
     pub decision: &'a str,
@@ -52,7 +45,7 @@ pub struct Disposition {
     pub disposition_id: i64,
     pub source_kind: String,
     pub source_id: String,
-    pub way: String,
+    pub way: Way,
     pub meeting_on: String,
     pub participants: String,
     pub decision: String,
@@ -68,7 +61,7 @@ from_row!(Disposition {
     disposition_id,
     source_kind,
     source_id,
-    way,
+    way => Way::parse,
     meeting_on,
     participants,
     decision,
@@ -94,7 +87,7 @@ pub struct CaseRecord {
     pub subject_name: Option<String>,
     pub source_kind: String,
     pub source_id: String,
-    pub stage: String,
+    pub stage: Stage,
     pub important: bool,
     pub filed_on: String,
     pub filed_by: String,
@@ -112,7 +105,7 @@ from_row!(CaseRecord {
     subject_name,
     source_kind,
     source_id,
-    stage,
+    stage => Stage::parse,
     important,
     filed_on,
     filed_by,
@@ -125,15 +118,15 @@ from_row!(CaseRecord {
 
 #[derive(Debug, Clone)]
 pub struct Transition {
-    pub from_stage: Option<String>,
-    pub to_stage: String,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Stage,
     pub at: String,
     pub by_user: String,
     pub reason: String,
 }
 from_row!(Transition {
-    from_stage,
-    to_stage,
+    from_stage => optional(Stage::parse),
+    to_stage => Stage::parse,
     at,
     by_user,
     reason
@@ -183,7 +176,7 @@ pub struct SanctionRecord {
     pub case_id: i64,
     pub id_number: String,
     pub name: String,
-    pub kind: String,
+    pub kind: SanctionKind,
     pub decided_on: String,
     pub effective_until: Option<String>,
     pub recorded_by: String,
@@ -193,7 +186,7 @@ from_row!(SanctionRecord {
     case_id,
     id_number,
     name,
-    kind,
+    kind => SanctionKind::parse,
     decided_on,
     effective_until,
     recorded_by
@@ -203,24 +196,24 @@ from_row!(SanctionRecord {
 pub struct Remedy {
     pub remedy_id: i64,
     pub case_id: i64,
-    pub kind: String,
+    pub kind: RemedyKind,
     pub amount_fen: Option<i64>,
     pub recovered_fen: i64,
     pub payment_ids: Option<String>,
     pub detail: String,
-    pub status: String,
+    pub status: RemedyStatus,
     pub opened_on: String,
     pub updated_on: String,
 }
 from_row!(Remedy {
     remedy_id,
     case_id,
-    kind,
+    kind => RemedyKind::parse,
     amount_fen,
     recovered_fen,
     payment_ids,
     detail,
-    status,
+    status => RemedyStatus::parse,
     opened_on,
     updated_on
 });
@@ -230,7 +223,7 @@ pub struct RemedyEvent {
     pub remedy_id: i64,
     pub at: String,
     pub by_user: String,
-    pub status: String,
+    pub status: RemedyStatus,
     pub recovered_fen: i64,
     pub note: String,
 }
@@ -238,7 +231,7 @@ from_row!(RemedyEvent {
     remedy_id,
     at,
     by_user,
-    status,
+    status => RemedyStatus::parse,
     recovered_fen,
     note
 });
@@ -257,8 +250,7 @@ impl Store {
     /// case's id if one was opened.
     pub async fn dispose(&self, d: &NewDisposition<'_>, actor: &str) -> Result<Option<i64>> {
         let at = now();
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let case_id: Option<i64> = match &d.case {
                 Some(c) => Some(
                     sqlx::query_scalar(
@@ -300,7 +292,7 @@ impl Store {
             )
             .bind(d.source_kind)
             .bind(d.source_id)
-            .bind(d.way)
+            .bind(d.way.code())
             .bind(d.meeting_on)
             .bind(d.participants)
             .bind(d.decision)
@@ -311,14 +303,12 @@ impl Store {
             .bind(d.report_due)
             .execute(&mut *tx)
             .await?;
-            let detail = format!("way={} meeting_on={} participants={}", d.way, d.meeting_on, d.participants);
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "disposition.recorded",
-                subject_kind: d.source_kind,
-                subject_id: d.source_id,
-                detail: &detail,
-            });
+            let mut entries = vec![Entry::new(
+                "disposition.recorded",
+                d.source_kind,
+                d.source_id,
+                format!("way={} meeting_on={} participants={}", d.way.code(), d.meeting_on, d.participants),
+            )];
             if let Some(id) = case_id {
                 sqlx::query(
                     "INSERT INTO case_transitions (case_id, from_stage, to_stage, at, by_user, reason) \
@@ -330,17 +320,9 @@ impl Store {
                 .bind(d.decision)
                 .execute(&mut *tx)
                 .await?;
-                let case = id.to_string();
-                append_audit!(tx, &AuditEvent {
-                    actor,
-                    action: "case.filed",
-                    subject_kind: "case",
-                    subject_id: &case,
-                    detail: &format!("from {} {}", d.source_kind, d.source_id),
-                });
+                entries.push(Entry::new("case.filed", "case", id, format!("from {} {}", d.source_kind, d.source_id)));
             }
-            tx.commit().await?;
-            Ok(case_id)
+            (case_id, entries)
         })
     }
 
@@ -396,8 +378,7 @@ impl Store {
             "UPDATE dispositions SET {column} = $1 WHERE disposition_id = $2 AND way = 'inquiry' \
              AND {column} IS NULL"
         );
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let n = sqlx::query(&sql)
                 .bind(on)
                 .bind(disposition_id)
@@ -407,16 +388,7 @@ impl Store {
             if n == 0 {
                 return Ok(false);
             }
-            let id = disposition_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "disposition.inquiry_step",
-                subject_kind: "disposition",
-                subject_id: &id,
-                detail: step,
-            });
-            tx.commit().await?;
-            Ok(true)
+            (true, [Entry::new("disposition.inquiry_step", "disposition", disposition_id, step.to_string())])
         })
     }
 
@@ -454,22 +426,21 @@ impl Store {
     pub async fn move_case(
         &self,
         case_id: i64,
-        from: &str,
-        to: &str,
+        from: Stage,
+        to: Stage,
         reason: &str,
         actor: &str,
         closed_on: Option<&str>,
     ) -> Result<bool> {
         let at = now();
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let n = sqlx::query(
                 "UPDATE cases SET stage = $1, closed_on = $2 WHERE case_id = $3 AND stage = $4",
             )
-            .bind(to)
+            .bind(to.code())
             .bind(closed_on)
             .bind(case_id)
-            .bind(from)
+            .bind(from.code())
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -481,24 +452,15 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(case_id)
-            .bind(from)
-            .bind(to)
+            .bind(from.code())
+            .bind(to.code())
             .bind(&at)
             .bind(actor)
             .bind(reason)
             .execute(&mut *tx)
             .await?;
-            let id = case_id.to_string();
-            let detail = format!("{from} -> {to}: {reason}");
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "case.moved",
-                subject_kind: "case",
-                subject_id: &id,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(true)
+            let detail = format!("{} -> {}: {reason}", from.code(), to.code());
+            (true, [Entry::new("case.moved", "case", case_id, detail)])
         })
     }
 
@@ -519,8 +481,7 @@ impl Store {
         items: [Option<&str>; 4],
         actor: &str,
     ) -> Result<()> {
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             sqlx::query(
                 "UPDATE cases SET cause_analysed = $1, responsibility_handled = $2, people_educated = $3, \
                  prevention_in_place = $4 WHERE case_id = $5",
@@ -532,17 +493,8 @@ impl Store {
             .bind(case_id)
             .execute(&mut *tx)
             .await?;
-            let id = case_id.to_string();
             let filled = items.iter().filter(|i| i.is_some()).count();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "case.checklist",
-                subject_kind: "case",
-                subject_id: &id,
-                detail: &format!("{filled}/4 items with evidence"),
-            });
-            tx.commit().await?;
-            Ok(())
+            ((), [Entry::new("case.checklist", "case", case_id, format!("{filled}/4 items with evidence"))])
         })
     }
 
@@ -554,8 +506,7 @@ impl Store {
         actor: &str,
     ) -> Result<()> {
         let at = now();
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             sqlx::query(
                 "INSERT INTO case_assignments (case_id, user_id, explanation, assigned_by, assigned_at) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id, user_id) DO NOTHING",
@@ -567,16 +518,7 @@ impl Store {
             .bind(&at)
             .execute(&mut *tx)
             .await?;
-            let id = case_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "case.assigned",
-                subject_kind: "case",
-                subject_id: &id,
-                detail: &format!("user={user_id}: {explanation}"),
-            });
-            tx.commit().await?;
-            Ok(())
+            ((), [Entry::new("case.assigned", "case", case_id, format!("user={user_id}: {explanation}"))])
         })
     }
 
@@ -612,8 +554,7 @@ impl Store {
         decision: &str,
         actor: &str,
     ) -> Result<()> {
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             sqlx::query(
                 "INSERT INTO joint_discussions (case_id, held_on, participants, units, minutes, decision, recorded_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -627,16 +568,7 @@ impl Store {
             .bind(actor)
             .execute(&mut *tx)
             .await?;
-            let id = case_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "case.joint_discussion",
-                subject_kind: "case",
-                subject_id: &id,
-                detail: &format!("held_on={held_on} units={units}"),
-            });
-            tx.commit().await?;
-            Ok(())
+            ((), [Entry::new("case.joint_discussion", "case", case_id, format!("held_on={held_on} units={units}"))])
         })
     }
 
@@ -656,13 +588,12 @@ impl Store {
         case_id: i64,
         id_number: &str,
         name: &str,
-        kind: &str,
+        kind: SanctionKind,
         decided_on: &str,
         effective_until: Option<&str>,
         actor: &str,
     ) -> Result<()> {
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             sqlx::query(
                 "INSERT INTO sanctions (case_id, id_number, name, kind, decided_on, effective_until, recorded_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -670,22 +601,13 @@ impl Store {
             .bind(case_id)
             .bind(id_number)
             .bind(name)
-            .bind(kind)
+            .bind(kind.code)
             .bind(decided_on)
             .bind(effective_until)
             .bind(actor)
             .execute(&mut *tx)
             .await?;
-            let id = case_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "case.sanction",
-                subject_kind: "case",
-                subject_id: &id,
-                detail: &format!("{kind} decided_on={decided_on}"),
-            });
-            tx.commit().await?;
-            Ok(())
+            ((), [Entry::new("case.sanction", "case", case_id, format!("{} decided_on={decided_on}", kind.code))])
         })
     }
 
@@ -707,7 +629,7 @@ impl Store {
     pub async fn open_remedy(
         &self,
         case_id: i64,
-        kind: &str,
+        kind: RemedyKind,
         amount_fen: Option<i64>,
         payment_ids: Option<&str>,
         detail: &str,
@@ -715,14 +637,13 @@ impl Store {
         actor: &str,
     ) -> Result<i64> {
         let at = now();
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let remedy_id: i64 = sqlx::query_scalar(
                 "INSERT INTO remedies (case_id, kind, amount_fen, payment_ids, detail, status, opened_on, updated_on) \
                  VALUES ($1, $2, $3, $4, $5, 'ordered', $6, $6) RETURNING remedy_id",
             )
             .bind(case_id)
-            .bind(kind)
+            .bind(kind.code())
             .bind(amount_fen)
             .bind(payment_ids)
             .bind(detail)
@@ -739,43 +660,36 @@ impl Store {
             .bind(detail)
             .execute(&mut *tx)
             .await?;
-            let id = case_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "case.remedy_opened",
-                subject_kind: "case",
-                subject_id: &id,
-                detail: &format!("remedy={remedy_id} {kind}"),
-            });
-            tx.commit().await?;
-            Ok(remedy_id)
+            (remedy_id, [Entry::new("case.remedy_opened", "case", case_id, format!("remedy={remedy_id} {}", kind.code()))])
         })
     }
 
-    /// Records progress on a remedy: its new status and the money recovered so far.
+    /// Records progress on an open remedy: its new status and the money recovered so far;
+    /// `false` when the remedy is no longer open (another official ended it meanwhile).
     pub async fn update_remedy(
         &self,
         remedy_id: i64,
-        status: &str,
+        status: RemedyStatus,
         recovered_fen: i64,
         note: &str,
         on: &str,
         actor: &str,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let at = now();
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
-            let case_id: i64 = sqlx::query_scalar(
+        audited!(self, actor, tx => {
+            let case_id: Option<i64> = sqlx::query_scalar(
                 "UPDATE remedies SET status = $1, recovered_fen = $2, updated_on = $3 WHERE remedy_id = $4 \
-                 RETURNING case_id",
+                 AND status IN ('ordered', 'in_progress') RETURNING case_id",
             )
-            .bind(status)
+            .bind(status.code())
             .bind(recovered_fen)
             .bind(on)
             .bind(remedy_id)
             .fetch_optional(&mut *tx)
-            .await?
-            .context("no such remedy / 无此整改追缴事项")?;
+            .await?;
+            let Some(case_id) = case_id else {
+                return Ok(false);
+            };
             sqlx::query(
                 "INSERT INTO remedy_events (remedy_id, at, by_user, status, recovered_fen, note) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -783,21 +697,13 @@ impl Store {
             .bind(remedy_id)
             .bind(&at)
             .bind(actor)
-            .bind(status)
+            .bind(status.code())
             .bind(recovered_fen)
             .bind(note)
             .execute(&mut *tx)
             .await?;
-            let id = case_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "case.remedy_updated",
-                subject_kind: "case",
-                subject_id: &id,
-                detail: &format!("remedy={remedy_id} {status} recovered_fen={recovered_fen}"),
-            });
-            tx.commit().await?;
-            Ok(())
+            let detail = format!("remedy={remedy_id} {} recovered_fen={recovered_fen}", status.code());
+            (true, [Entry::new("case.remedy_updated", "case", case_id, detail)])
         })
     }
 

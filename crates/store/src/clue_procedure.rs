@@ -6,7 +6,7 @@
 //! policy; this module stores what it decided, each change with its audit event in the same
 //! transaction.
 
-use crate::audit::{append_audit, begin_audited};
+use crate::audit::{append_audit, audited, begin_audited, Entry};
 use crate::row::from_row;
 use crate::{on_pool, AuditEvent, Scope, Store};
 use anyhow::{bail, Result};
@@ -150,8 +150,7 @@ impl Store {
         proposer: &str,
     ) -> Result<i64> {
         let at = now();
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, proposer, tx => {
             let updated = sqlx::query("UPDATE clues SET review_status = 'proposed' WHERE fingerprint = $1")
                 .bind(fingerprint)
                 .execute(&mut *tx)
@@ -186,15 +185,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let detail = format!("proposal {id}: {outcome}, meeting {meeting_on}: {reason}");
-            append_audit!(tx, &AuditEvent {
-                actor: proposer,
-                action: "clue.outcome_proposed",
-                subject_kind: "clue",
-                subject_id: fingerprint,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(id)
+
+            (id, [Entry::new("clue.outcome_proposed", "clue", fingerprint, detail)])
         })
     }
 
@@ -338,8 +330,7 @@ impl Store {
         by: &str,
     ) -> Result<bool> {
         let at = now();
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, by, tx => {
             let open: Option<i64> = sqlx::query_scalar(
                 "SELECT MAX(assignment_id) FROM clue_assignments \
                  WHERE fingerprint = $1 AND township_code = $2 AND feedback IS NULL",
@@ -358,15 +349,8 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            append_audit!(tx, &AuditEvent {
-                actor: by,
-                action: "clue.hand_over_answered",
-                subject_kind: "clue",
-                subject_id: fingerprint,
-                detail: feedback,
-            });
-            tx.commit().await?;
-            Ok(true)
+
+            (true, [Entry::new("clue.hand_over_answered", "clue", fingerprint, feedback.to_string())])
         })
     }
 

@@ -1,6 +1,7 @@
 //! Clues in the store: recording a check run (new clues added, known ones kept with their
 //! reviews, vanished ones marked resolved by data — never deleted), reviews, and statistics.
 
+use crate::audit::{audited, Entry};
 use crate::{on_pool, Store};
 use anyhow::{bail, Result};
 use sqlx::Connection;
@@ -398,8 +399,7 @@ impl Store {
             bail!("unknown review action {action} (confirmed, corrected)");
         }
         let now = chrono::Utc::now().to_rfc3339();
-        on_pool!(self, pool => {
-            let mut tx = crate::audit::begin_audited!(self, pool);
+        audited!(self, reviewer, tx => {
             let updated = sqlx::query("UPDATE clues SET review_status = $1 WHERE fingerprint = $2")
                 .bind(action)
                 .bind(fingerprint)
@@ -428,15 +428,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let detail = format!("{action}: {}", reason.unwrap_or(""));
-            crate::audit::append_audit!(tx, &crate::AuditEvent {
-                actor: reviewer,
-                action: "clue.reviewed",
-                subject_kind: "clue",
-                subject_id: fingerprint,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(())
+
+            ((), [Entry::new("clue.reviewed", "clue", fingerprint, detail)])
         })
     }
 

@@ -4,7 +4,7 @@
 //! This module stores and finds; it never sees a plaintext report. Sealing and opening happen in
 //! the caller with the vault crate, so the database holds only ciphertext and wrapped keys.
 
-use crate::audit::{append_audit, begin_audited, AuditEvent};
+use crate::audit::{audited, Entry};
 use crate::row::from_row;
 use crate::{on_pool, Store};
 use anyhow::{Context, Result};
@@ -295,8 +295,7 @@ impl Store {
         r: &SealedReport<'_>,
         actor: &str,
     ) -> Result<FiledReport> {
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let earlier: (Option<i64>, i64) = match r.matter_hash {
                 Some(h) => sqlx::query_as(
                     "SELECT MIN(report_id), COUNT(*) FROM reports WHERE matter_hash = $1",
@@ -381,20 +380,11 @@ impl Store {
                 r.keys.len(),
                 r.attachments.len()
             );
-            let id = report_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "report.filed",
-                subject_kind: "report",
-                subject_id: &id,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(FiledReport {
+            (FiledReport {
                 report_id,
                 repeat_number,
                 first_report_id: earlier.0.unwrap_or(report_id),
-            })
+            }, [Entry::new("report.filed", "report", report_id.to_string(), detail)])
         })
     }
 
@@ -835,8 +825,7 @@ impl Store {
         why: &str,
     ) -> Result<()> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, granted_by, tx => {
             sqlx::query(
                 "INSERT INTO report_keys (report_id, user_id, purpose, wrapped_key, granted_by, granted_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (report_id, user_id, purpose) DO NOTHING",
@@ -851,15 +840,8 @@ impl Store {
             .await?;
             let id = report_id.to_string();
             let detail = format!("purpose={} to_user={} {why}", key.purpose, key.user_id);
-            append_audit!(tx, &AuditEvent {
-                actor: granted_by,
-                action: "report.key_granted",
-                subject_kind: "report",
-                subject_id: &id,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(())
+
+            ((), [Entry::new("report.key_granted", "report", id, detail)])
         })
     }
 
@@ -872,8 +854,7 @@ impl Store {
         sealed_reason: &[u8],
     ) -> Result<i64> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, username, tx => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO identity_requests (report_id, requested_by, reason, sealed_reason, requested_at) \
                  VALUES ($1, $2, '', $3, $4) RETURNING request_id",
@@ -887,15 +868,8 @@ impl Store {
             let rid = report_id.to_string();
             // The reason is sealed with the report: not repeated here in clear.
             let detail = format!("request={id}");
-            append_audit!(tx, &AuditEvent {
-                actor: username,
-                action: "report.identity_requested",
-                subject_kind: "report",
-                subject_id: &rid,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(id)
+
+            (id, [Entry::new("report.identity_requested", "report", rid, detail)])
         })
     }
 
@@ -921,8 +895,7 @@ impl Store {
         key: Option<&WrappedKey>,
     ) -> Result<()> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, decided_by_name, tx => {
             let report_id: i64 = sqlx::query_scalar(
                 "UPDATE identity_requests SET decided_by = $1, decided_at = $2, approved = $3 \
                  WHERE request_id = $4 AND decided_at IS NULL RETURNING report_id",
@@ -950,15 +923,8 @@ impl Store {
             }
             let rid = report_id.to_string();
             let detail = format!("request={request_id}");
-            append_audit!(tx, &AuditEvent {
-                actor: decided_by_name,
-                action: if key.is_some() { "report.identity_approved" } else { "report.identity_refused" },
-                subject_kind: "report",
-                subject_id: &rid,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(())
+
+            ((), [Entry::new(if key.is_some() { "report.identity_approved" } else { "report.identity_refused" }, "report", rid, detail)])
         })
     }
 
@@ -1009,8 +975,7 @@ impl Store {
         id_number: Option<&str>,
         actor: &str,
     ) -> Result<()> {
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let username: Option<String> = sqlx::query_scalar(
                 "UPDATE users SET id_number = $1 WHERE user_id = $2 RETURNING username",
             )
@@ -1021,15 +986,8 @@ impl Store {
             let Some(username) = username else {
                 anyhow::bail!("no account {user_id} / 无此账户");
             };
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "account.id_number_set",
-                subject_kind: "account",
-                subject_id: &username,
-                detail: if id_number.is_some() { "linked to an ID number" } else { "unlinked" },
-            });
-            tx.commit().await?;
-            Ok(())
+
+            ((), [Entry::new("account.id_number_set", "account", username, if id_number.is_some() { "linked to an ID number" } else { "unlinked" }.to_string())])
         })
     }
 
@@ -1065,8 +1023,7 @@ impl Store {
         reply: (&str, &str),
     ) -> Result<bool> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let n = sqlx::query(
                 "UPDATE reports SET status = 'accepted', accepted_on = $1, handle_due = $2 \
                  WHERE report_id = $3 AND status = 'received' AND routing = 'county'",
@@ -1083,15 +1040,8 @@ impl Store {
             reply_in!(tx, report_id, &now, "accepted", reply);
             let id = report_id.to_string();
             let detail = format!("status received -> accepted, handle_due={handle_due}");
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "report.accepted",
-                subject_kind: "report",
-                subject_id: &id,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(true)
+
+            (true, [Entry::new("report.accepted", "report", id, detail)])
         })
     }
 
@@ -1105,8 +1055,7 @@ impl Store {
         reply: (&str, &str),
     ) -> Result<bool> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let n = sqlx::query(
                 "UPDATE reports SET extension_days = $1, extension_reason = $2, handle_due = $3 \
                  WHERE report_id = $4 AND status = 'accepted' AND extension_days IS NULL",
@@ -1124,15 +1073,8 @@ impl Store {
             reply_in!(tx, report_id, &now, "extended", reply);
             let id = report_id.to_string();
             let detail = format!("handle_due -> {new_due} (+{days} days)");
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "report.extended",
-                subject_kind: "report",
-                subject_id: &id,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(true)
+
+            (true, [Entry::new("report.extended", "report", id, detail)])
         })
     }
 
@@ -1147,8 +1089,7 @@ impl Store {
         reply: (&str, &str),
     ) -> Result<bool> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let n = sqlx::query(
                 "UPDATE reports SET status = 'concluded', closed_on = $1, result_notice_due = $3 \
                  WHERE report_id = $2 AND status = 'accepted'",
@@ -1163,16 +1104,7 @@ impl Store {
                 return Ok(false);
             }
             reply_in!(tx, report_id, &now, "concluded", reply);
-            let id = report_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "report.concluded",
-                subject_kind: "report",
-                subject_id: &id,
-                detail: "status accepted -> concluded",
-            });
-            tx.commit().await?;
-            Ok(true)
+            (true, [Entry::new("report.concluded", "report", report_id.to_string(), "status accepted -> concluded".to_string())])
         })
     }
 
@@ -1185,8 +1117,7 @@ impl Store {
         on: &str,
         how: &str,
     ) -> Result<bool> {
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let n = sqlx::query(
                 "UPDATE reports SET result_notified_on = $1 WHERE report_id = $2 \
                  AND result_notice_due IS NOT NULL AND result_notified_on IS NULL",
@@ -1199,16 +1130,7 @@ impl Store {
             if n == 0 {
                 return Ok(false);
             }
-            let id = report_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "report.result_notified",
-                subject_kind: "report",
-                subject_id: &id,
-                detail: how,
-            });
-            tx.commit().await?;
-            Ok(true)
+            (true, [Entry::new("report.result_notified", "report", report_id.to_string(), how.to_string())])
         })
     }
 
@@ -1260,8 +1182,7 @@ impl Store {
         } else {
             "second_review_requested"
         };
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, "reporter", tx => {
             sqlx::query(
                 "INSERT INTO report_reviews (report_id, level, requested_on, sealed_reason, decision_due) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -1281,15 +1202,8 @@ impl Store {
             reply_in!(tx, report_id, &now, status, reply);
             let id = report_id.to_string();
             let detail = format!("level={level} decision_due={decision_due}");
-            append_audit!(tx, &AuditEvent {
-                actor: "reporter",
-                action: "report.review_requested",
-                subject_kind: "report",
-                subject_id: &id,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(())
+
+            ((), [Entry::new("report.review_requested", "report", id, detail)])
         })
     }
 
@@ -1302,8 +1216,7 @@ impl Store {
         reply: (&str, &str),
     ) -> Result<bool> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let row: Option<(i64, i64)> = sqlx::query_as(
                 "UPDATE report_reviews SET decided_on = $1, decided_by = $2 \
                  WHERE review_id = $3 AND decided_on IS NULL RETURNING report_id, level",
@@ -1325,15 +1238,8 @@ impl Store {
             reply_in!(tx, report_id, &now, status, reply);
             let id = report_id.to_string();
             let detail = format!("review={review_id} level={level}");
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "report.review_decided",
-                subject_kind: "report",
-                subject_id: &id,
-                detail: &detail,
-            });
-            tx.commit().await?;
-            Ok(true)
+
+            (true, [Entry::new("report.review_decided", "report", id, detail)])
         })
     }
 
@@ -1385,8 +1291,7 @@ impl Store {
     /// database.
     pub async fn mark_sent_upward(&self, report_id: i64, actor: &str) -> Result<()> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             // Sent: the county keeps no more of it than that it went up, and when. The sealed
             // content, the sealed identity and the attachments are deleted.
             sqlx::query(
@@ -1411,16 +1316,7 @@ impl Store {
                     "Sent to the commission of the level above."
                 )
             );
-            let id = report_id.to_string();
-            append_audit!(tx, &AuditEvent {
-                actor,
-                action: "report.sent_upward",
-                subject_kind: "report",
-                subject_id: &id,
-                detail: "",
-            });
-            tx.commit().await?;
-            Ok(())
+            ((), [Entry::new("report.sent_upward", "report", report_id.to_string(), "".to_string())])
         })
     }
 }

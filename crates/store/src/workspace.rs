@@ -4,6 +4,7 @@
 //! Jurisdiction is passed in as a [`Scope`]; every query that returns clues or personal data
 //! applies it in SQL, so a township official's page cannot be built from another township's rows.
 
+use crate::audit::{audited, Entry};
 use crate::{check_identifier, on_pool, Store};
 use anyhow::{bail, Result};
 
@@ -421,8 +422,7 @@ impl Store {
         let sql = "INSERT INTO users (username, display_name, role, jurisdiction, password_hash, created_at, password_changed_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING user_id";
         // Account changes are audited: who may open reports depends on them.
-        on_pool!(self, pool => {
-            let mut tx = crate::audit::begin_audited!(self, pool);
+        audited!(self, u.created_by, tx => {
             let id: i64 = sqlx::query_scalar(sql)
                 .bind(u.username)
                 .bind(u.display_name)
@@ -432,15 +432,8 @@ impl Store {
                 .bind(&now)
                 .fetch_one(&mut *tx)
                 .await?;
-            crate::audit::append_audit!(tx, &crate::AuditEvent {
-                actor: u.created_by,
-                action: "account.created",
-                subject_kind: "account",
-                subject_id: u.username,
-                detail: &format!("role={} jurisdiction={}", u.role, u.jurisdiction),
-            });
-            tx.commit().await?;
-            Ok(id)
+
+            (id, [Entry::new("account.created", "account", u.username, format!("role={} jurisdiction={}", u.role, u.jurisdiction))])
         })
     }
 
@@ -465,8 +458,7 @@ impl Store {
         disabled: bool,
         actor: &str,
     ) -> Result<bool> {
-        on_pool!(self, pool => {
-            let mut tx = crate::audit::begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let n = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
                 .bind(disabled)
                 .bind(username)
@@ -480,23 +472,15 @@ impl Store {
                 .bind(username)
                 .execute(&mut *tx)
                 .await?;
-            crate::audit::append_audit!(tx, &crate::AuditEvent {
-                actor,
-                action: if disabled { "account.disabled" } else { "account.enabled" },
-                subject_kind: "account",
-                subject_id: username,
-                detail: "",
-            });
-            tx.commit().await?;
-            Ok(true)
+
+            (true, [Entry::new(if disabled { "account.disabled" } else { "account.enabled" }, "account", username, "".to_string())])
         })
     }
 
     /// Sets a new password hash, clears lock-outs and ends the account's sessions.
     pub async fn set_password_hash(&self, username: &str, hash: &str, actor: &str) -> Result<bool> {
         let now = chrono::Utc::now().to_rfc3339();
-        on_pool!(self, pool => {
-            let mut tx = crate::audit::begin_audited!(self, pool);
+        audited!(self, actor, tx => {
             let n = sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = 0 WHERE username = $3")
                 .bind(hash)
                 .bind(&now)
@@ -511,15 +495,8 @@ impl Store {
                 .bind(username)
                 .execute(&mut *tx)
                 .await?;
-            crate::audit::append_audit!(tx, &crate::AuditEvent {
-                actor,
-                action: "account.password_reset",
-                subject_kind: "account",
-                subject_id: username,
-                detail: "",
-            });
-            tx.commit().await?;
-            Ok(true)
+
+            (true, [Entry::new("account.password_reset", "account", username, "".to_string())])
         })
     }
 

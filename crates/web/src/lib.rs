@@ -285,11 +285,12 @@ impl AppState {
         }
     }
 
-    /// The recall rules over this server's store and clock.
-    pub fn recall_desk(&self) -> qingfeng_workflow::recall::RecallDesk<'_> {
-        qingfeng_workflow::recall::RecallDesk {
+    /// The case use cases over this server's store, clock and calendar.
+    pub fn case_desk(&self) -> qingfeng_workflow::cases::CaseDesk<'_> {
+        qingfeng_workflow::cases::CaseDesk {
             store: &self.store,
             clock: self.clock.as_ref(),
+            calendar: &self.calendar,
         }
     }
 
@@ -466,14 +467,23 @@ fn routes() -> Routes {
         .get("/work/cases", workspace::cases::list)
         .get("/work/cases/{id}", workspace::cases::show)
         .post("/work/cases/{id}/move", workspace::cases::move_case)
-        .post("/work/cases/{id}/checklist", workspace::cases::checklist)
+        .post(
+            "/work/cases/{id}/checklist",
+            workspace::cases::record_checklist,
+        )
         .post("/work/cases/{id}/assign", workspace::cases::assign)
-        .post("/work/cases/{id}/discussions", workspace::cases::discussion)
-        .post("/work/cases/{id}/sanctions", workspace::cases::sanction)
-        .post("/work/cases/{id}/remedies", workspace::cases::remedy)
+        .post(
+            "/work/cases/{id}/discussions",
+            workspace::cases::record_discussion,
+        )
+        .post(
+            "/work/cases/{id}/sanctions",
+            workspace::cases::record_sanction,
+        )
+        .post("/work/cases/{id}/remedies", workspace::cases::order_remedy)
         .post(
             "/work/cases/{id}/remedies/{remedy}",
-            workspace::cases::update_remedy,
+            workspace::cases::progress_remedy,
         )
 }
 

@@ -69,7 +69,7 @@ impl InquiryDesk<'_> {
         step: InquiryStep,
     ) -> Result<Outcome> {
         require!(
-            d.way == "inquiry",
+            d.way == qingfeng_domain::case::Way::Inquiry,
             "这项处置不是谈话函询",
             "this disposal is not a talk or letter of inquiry",
         );

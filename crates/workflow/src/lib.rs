@@ -9,11 +9,13 @@
 //! Moved here so far (issue 13): roles and their part in the procedure, the conflict-of-interest
 //! policy for clues, every step of a clue after the check found it (review, the collective
 //! decision that dismisses or closes it, hand-over to a township with its deadline and
-//! feedback), and a report's steps after filing (accept, extend, conclude, decide a review).
-//! Filing a report, identity requests and the case procedure still hold their rules in the web
+//! feedback), a report's steps after filing (accept, extend, conclude, decide a review), and
+//! the whole case procedure (disposal, stages, assignment, joint discussions, sanctions,
+//! remedies, closing). Filing a report and identity requests still hold their rules in the web
 //! crate; they move next.
 
 mod actor;
+pub mod cases;
 mod clock;
 pub mod clues;
 pub mod conflict;

@@ -57,6 +57,16 @@ impl<T> Outcome<T> {
         Outcome::AlreadyDone(Refusal::new(zh, en))
     }
 
+    /// The same outcome with what was made turned by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Changed(t) => Outcome::Changed(f(t)),
+            Outcome::AlreadyDone(r) => Outcome::AlreadyDone(r),
+            Outcome::Refused(r) => Outcome::Refused(r),
+            Outcome::NotFound => Outcome::NotFound,
+        }
+    }
+
     /// What was made, if the use case changed something.
     pub fn changed(self) -> Option<T> {
         match self {

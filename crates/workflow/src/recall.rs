@@ -15,7 +15,9 @@
 use crate::outcome::require;
 use crate::{Clock, Outcome};
 use anyhow::Result;
-use qingfeng_domain::case::{recall_may_be_proposed, recall_passes, same_recall_barred_until};
+use qingfeng_domain::case::{
+    recall_may_be_proposed, recall_passes, same_recall_barred_until, RemedyStatus,
+};
 use qingfeng_store::cases::CaseRecord;
 use qingfeng_store::Store;
 
@@ -104,14 +106,14 @@ impl RecallDesk<'_> {
 
     /// Judges the vote on a recall whose recorded detail is `detail`: the member's defence must
     /// be on record; the registered voters are those counted at the proposal. Returns the
-    /// remedy's new status (`done` or `failed`) and the note to record.
+    /// remedy's new status (done or failed) and the note to record.
     pub fn vote(
         &self,
         detail: &str,
         defence: &str,
         votes_cast: u32,
         approve: u32,
-    ) -> Outcome<(&'static str, String)> {
+    ) -> Outcome<(RemedyStatus, String)> {
         let defence = defence.trim();
         if defence.is_empty() {
             return Outcome::refused(
@@ -131,9 +133,9 @@ impl RecallDesk<'_> {
             );
         }
         let status = if recall_passes(voters, votes_cast, approve) {
-            "done"
+            RemedyStatus::Done
         } else {
-            "failed"
+            RemedyStatus::Failed
         };
         Outcome::Changed((
             status,

@@ -121,6 +121,17 @@ pub const CLUE_REVIEWERS: &[Role] = &[Leader, Admin, Investigator, TownshipSecre
 pub const CLUE_ASSIGNERS: &[Role] = &[Leader, Admin, Investigator];
 /// Answer a hand-over for their township.
 pub const HAND_OVER_ANSWERERS: &[Role] = &[TownshipSecretary];
+/// Dispose of a clue or report (the four ways, or filing a case) and assign cases: the county
+/// commission's collective work.
+pub const DISPOSERS: &[Role] = &[Leader, Investigator];
+/// Read cases: county roles those they are not excluded from, township secretaries those
+/// assigned to them (checked per case); auditors read.
+pub const CASE_READERS: &[Role] = &[Leader, Investigator, TownshipSecretary, Auditor];
+/// Work a case they may see: move its stages, record its discussions, sanctions and remedies.
+pub const CASE_HANDLERS: &[Role] = &[Leader, Investigator, TownshipSecretary];
+/// Roles that see every case of the county they are not excluded from (the others see only
+/// the cases assigned to them).
+pub const COUNTY_CASE_READERS: &[Role] = &[Leader, Investigator, Auditor];
 
 #[cfg(test)]
 mod tests {

@@ -40,12 +40,9 @@ const REPORT_HANDLERS: Access = Access::Roles(&[Leader, Investigator, TownshipSe
 // Staff enter reports received by letter, visit or the 12388 hotline.
 const REPORT_INTAKE: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary]);
 const SENIORS: Access = Access::Roles(&[Leader]);
-// Disposal of clues and reports, and assigning cases, is the county commission's collective work.
-const DISPOSERS: Access = Access::Roles(&[Leader, Investigator]);
-// Cases: county roles see those they are not excluded from, township secretaries those assigned
-// to them (checked per case); auditors read.
-const CASE_READERS: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary, Auditor]);
-const CASE_HANDLERS: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary]);
+const DISPOSERS: Access = Access::Roles(qingfeng_workflow::role::DISPOSERS);
+const CASE_READERS: Access = Access::Roles(qingfeng_workflow::role::CASE_READERS);
+const CASE_HANDLERS: Access = Access::Roles(qingfeng_workflow::role::CASE_HANDLERS);
 // Quarterly figures upward: the commission and the auditors.
 const STATISTICS_READERS: Access = Access::Roles(&[Leader, Admin, Investigator, Auditor]);
 // The audit trail's check: the administrator and the auditors.

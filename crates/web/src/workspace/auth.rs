@@ -276,8 +276,13 @@ pub async fn gate(State(state): State<Shared>, request: Request, next: Next) -> 
         }
         request = checked;
     }
-    request.extensions_mut().insert(official);
-    next.run(request).await
+    request.extensions_mut().insert(official.clone());
+    let response = next.run(request).await;
+    // A handler's `Failure` is rendered here, where the official and the language are known.
+    match response.extensions().get::<super::request::FailurePage>() {
+        Some(failure) => failure.render(&WorkPage::new(&page, &official)),
+        None => response,
+    }
 }
 
 #[derive(Template)]

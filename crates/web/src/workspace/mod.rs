@@ -11,6 +11,7 @@ mod data;
 mod intake;
 mod log;
 pub mod reports;
+pub mod request;
 pub mod statistics;
 pub mod texts;
 
@@ -20,6 +21,7 @@ pub(crate) use dashboard::dashboard;
 pub(crate) use data::{data, run_checks, upload};
 pub(crate) use intake::{file as intake_file, form as intake_form, MAX_INTAKE_BYTES};
 pub(crate) use log::access_log;
+pub use request::{changed, Failure, Unchanged, Work};
 
 use crate::page::Page;
 use askama::Template;

@@ -8,12 +8,40 @@ use super::*;
 use calamine::Reader;
 use qingfeng_domain::case::Stage;
 
+/// `n` more clues about 张德明 in township 1, from a check of a rule of their own (the
+/// county's clues stay): one source opens one case, so each case of a test needs its clue.
+async fn more_clues(db: &TestDb, n: usize) -> Vec<String> {
+    let fingerprints: Vec<String> = (0..n).map(|i| format!("fp-stage-{i}")).collect();
+    let clues: Vec<ClueRecord> = fingerprints
+        .iter()
+        .map(|fp| clue(fp, "TEST-STAGES", VILLAGE_1, ZHANG, 1_000))
+        .collect();
+    db.store
+        .record_check(&CheckRecord {
+            started_at: "2026-11-02T08:00:00Z",
+            data_state: "test",
+            rules_selected: "TEST-STAGES",
+            results: &[],
+            rules_ran: &["TEST-STAGES".to_string()],
+            clues: &clues,
+            scores: &[],
+        })
+        .await
+        .unwrap();
+    fingerprints
+}
+
 /// Disposes of the township-1 clue by filing a case; returns the case's address.
 async fn file_case(app: &Router, s: &Session) -> String {
     file(app, s, true).await
 }
 
 async fn file(app: &Router, s: &Session, important: bool) -> String {
+    file_from(app, s, CLUE_T1, important).await
+}
+
+/// Disposes of the clue `fingerprint` by filing a case; returns the case's address.
+async fn file_from(app: &Router, s: &Session, fingerprint: &str, important: bool) -> String {
     // Decided today, so that the quarter's figures below count it whatever day the test runs.
     let today = qingfeng_web::intake::today().to_string();
     let r = post(
@@ -23,7 +51,7 @@ async fn file(app: &Router, s: &Session, important: bool) -> String {
         &[
             ("csrf", &s.csrf),
             ("kind", "clue"),
-            ("id", CLUE_T1),
+            ("id", fingerprint),
             ("way", "file_case"),
             ("meeting_on", &today),
             ("participants", "李书记, 王委员, 赵委员"),
@@ -113,8 +141,9 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
             Stage::Execution,
             Stage::Appeal,
         ];
+        let sources = more_clues(&db, path.len() + 1).await;
         for (i, at) in path.iter().enumerate() {
-            let case = file(&app, &s, false).await;
+            let case = file_from(&app, &s, &sources[i], false).await;
             for step in &path[1..=i] {
                 let r = move_to(&app, &s, &case, *step).await;
                 assert_eq!(
@@ -129,12 +158,19 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
                     continue;
                 }
                 let r = move_to(&app, &s, &case, to).await;
+                // To the stage it is at: a second click, answered as done already.
+                let (status, message) = if to == *at {
+                    (StatusCode::CONFLICT, "已处于")
+                } else {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "")
+                };
                 assert_eq!(
-                    r.status,
-                    StatusCode::UNPROCESSABLE_ENTITY,
+                    r.status, status,
                     "{backend:?} {at:?} -> {to:?} should be refused"
                 );
-                let message = if to == Stage::Closed && at.next().contains(&to) {
+                let message = if !message.is_empty() {
+                    message
+                } else if to == Stage::Closed && at.next().contains(&to) {
                     "四不放过"
                 } else {
                     "案件不能从"
@@ -148,7 +184,7 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
             }
         }
         // A move needs a reason.
-        let case = file_case(&app, &s).await;
+        let case = file_from(&app, &s, &sources[path.len()], true).await;
         let r = post(
             &app,
             &format!("{case}/move"),
@@ -477,6 +513,28 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let open = move_to(&app, &s, &case, Stage::Closed).await;
+        // Nor while a remedy is open: the wage deduction ordered above must end first.
+        assert_eq!(open.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            open.body.contains("尚有未了结的整改追缴事项"),
+            "{}",
+            open.body
+        );
+        let wage_id = db.store.remedies_of(case_id(&case)).await.unwrap()[2].remedy_id;
+        let docked = post(
+            &app,
+            &format!("{case}/remedies/{wage_id}"),
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("status", "done"),
+                ("recovered", "500"),
+                ("note", "已从工资中扣回"),
+            ],
+        )
+        .await;
+        assert_eq!(docked.status, StatusCode::SEE_OTHER, "{}", docked.body);
         assert_eq!(
             move_to(&app, &s, &case, Stage::Closed).await.status,
             StatusCode::SEE_OTHER
@@ -485,20 +543,16 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
         assert!(page.body.contains("id=\"stage\">结案<"));
         // Who moved it, when and why, every step.
         let transitions = db.store.transitions_of(case_id(&case)).await.unwrap();
-        let moves: Vec<(Option<String>, String, String)> = transitions
+        let moves: Vec<(Option<Stage>, Stage, String)> = transitions
             .iter()
-            .map(|t| (t.from_stage.clone(), t.to_stage.clone(), t.by_user.clone()))
+            .map(|t| (t.from_stage, t.to_stage, t.by_user.clone()))
             .collect();
         assert_eq!(moves.len(), 6, "{moves:?}");
-        assert_eq!(moves[0], (None, "filed".into(), "investigator".into()));
+        assert_eq!(moves[0], (None, Stage::Filed, "investigator".into()));
         assert_eq!(moves[1].2, "secretary2");
         assert_eq!(
             moves[5],
-            (
-                Some("execution".into()),
-                "closed".into(),
-                "investigator".into()
-            )
+            (Some(Stage::Execution), Stage::Closed, "investigator".into())
         );
         assert_eq!(db.store.verify_audit().await.unwrap().broken, None);
 
@@ -506,7 +560,8 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
         // and in the XLSX file.
         let stats = get(&app, "/work/statistics", Some(&s.cookie)).await;
         assert_eq!(stats.status, StatusCode::OK);
-        let money = qingfeng_domain::Money::from_fen(payment.amount_fen).to_string();
+        // The refund and the 500 yuan docked from wages.
+        let money = qingfeng_domain::Money::from_fen(payment.amount_fen + 50_000).to_string();
         for (label, value) in [
             ("立案(件)", "1".to_string()),
             ("结案(件)", "1".to_string()),
@@ -683,7 +738,7 @@ async fn a_recall_follows_the_organic_law() {
             .unwrap()
             .pop()
             .unwrap();
-        assert_eq!(recall.status, "failed");
+        assert_eq!(recall.status, qingfeng_domain::case::RemedyStatus::Failed);
         // The bar holds in the other case against the same person.
         let r = propose(cases[1].clone(), "2", "再次罢免").await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
