@@ -1,8 +1,8 @@
 use anyhow::Result;
 use qingfeng_domain::Money;
 use qingfeng_ingest::Status;
-use qingfeng_store::{NewUser, Store};
-use qingfeng_web::workspace::auth::{generate_password, give_new_key, hash_password};
+use qingfeng_store::Store;
+use qingfeng_workflow::accounts::{generate_password, AccountDesk, NewAccount};
 use qingfeng_workflow::Role;
 use std::path::Path;
 use std::process::ExitCode;
@@ -130,26 +130,25 @@ async fn demo_logins(store: &Store) -> Result<()> {
     println!("演示账户 / demo logins (密码只显示一次 / passwords shown once):");
     for (username, role, jurisdiction, display_name) in accounts {
         let password = generate_password();
-        let hash = hash_password(&password)?;
-        let user_id = match store.user_by_name(username).await? {
-            Some(u) => {
-                store.set_password_hash(username, &hash, "demo").await?;
-                u.user_id
-            }
-            None => {
-                store
-                    .create_user(&NewUser {
-                        username,
-                        display_name,
-                        role: role.code(),
-                        jurisdiction,
-                        password_hash: &hash,
-                        created_by: "demo",
-                    })
-                    .await?
-            }
+        // A demo run again: the same accounts, with new passwords.
+        let desk = AccountDesk { store, by: "demo" };
+        let outcome = if store.user_by_name(username).await?.is_some() {
+            desk.reset_password(username, &password).await?
+        } else {
+            desk.open(&NewAccount {
+                username,
+                display_name: Some(display_name),
+                role,
+                jurisdiction,
+                id_number: None,
+                password: &password,
+            })
+            .await?
+            .map(|_| ())
         };
-        give_new_key(store, user_id, &password).await?;
+        if let Some(refusal) = outcome.refusal() {
+            anyhow::bail!("demo account {username}: {refusal}");
+        }
         println!(
             "  {username:<13} {password}  {} / {} {jurisdiction}",
             role.label_zh(),

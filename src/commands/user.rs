@@ -2,9 +2,9 @@
 //! command line of the server (the only place an account can be made).
 
 use anyhow::{bail, Context, Result};
-use qingfeng_store::{NewUser, Store};
-use qingfeng_web::workspace::auth::{generate_password, give_new_key, hash_password};
-use qingfeng_workflow::Role;
+use qingfeng_store::Store;
+use qingfeng_workflow::accounts::{generate_password, AccountDesk, NewAccount};
+use qingfeng_workflow::{Outcome, Role};
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -23,6 +23,17 @@ fn new_password(from_stdin: bool) -> Result<(String, bool)> {
     }
 }
 
+/// The outcome of an account use case as the command line reports it: a refusal is an error
+/// with its reason in both languages.
+fn done<T>(outcome: Outcome<T>, username: &str) -> Result<T> {
+    match outcome {
+        Outcome::Changed(t) => Ok(t),
+        Outcome::NotFound => bail!("no user {username} / 无此用户"),
+        Outcome::AlreadyDone(r) | Outcome::Refused(r) => bail!("{} / {}", r.en, r.zh),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 pub async fn add(
     database: &str,
     username: &str,
@@ -37,49 +48,27 @@ pub async fn add(
             "unknown role {role}; one of: leader, admin, investigator, township_secretary, township_bookkeeper, village_supervisor, auditor / 未知角色"
         );
     };
-    let id_number = id_number
-        .map(|id| qingfeng_domain::clean::id_number(id).map_err(|e| anyhow::anyhow!("{id}: {e}")))
-        .transpose()?;
-    role.scope(jurisdiction).map_err(anyhow::Error::msg)?;
-    let username = username.trim();
-    if username.is_empty()
-        || username.len() > 64
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
-        bail!("a user name is 1–64 letters, digits, '.', '_' or '-' / 用户名须为1–64位字母、数字或 . _ -");
-    }
     let (password, generated) = new_password(password_stdin)?;
-    let hash = hash_password(&password)?;
     let (store, _keys) = super::open_store(database).await?;
-    let created = async {
-        let user_id = store
-            .create_user(&NewUser {
-                username,
-                display_name: display_name.unwrap_or(username),
-                role: role.code(),
-                jurisdiction,
-                password_hash: &hash,
-                created_by: &super::cli_actor(),
-            })
-            .await?;
-        // The account's own ID number links it to the registers: reports about the official's
-        // relatives or village are then kept from them (conflict-of-interest exclusion).
-        store
-            .set_user_id_number(
-                user_id,
-                id_number.as_ref().map(|i| i.as_str()),
-                &super::cli_actor(),
-            )
-            .await?;
-        give_new_key(&store, user_id, &password).await
+    let by = super::cli_actor();
+    let outcome = AccountDesk {
+        store: &store,
+        by: &by,
     }
+    .open(&NewAccount {
+        username,
+        display_name,
+        role,
+        jurisdiction,
+        id_number,
+        password: &password,
+    })
     .await;
     store.close().await;
-    created?;
+    done(outcome?, username)?;
     println!(
-        "已创建用户 / user created: {username} ({} / {}, {jurisdiction})",
+        "已创建用户 / user created: {} ({} / {}, {jurisdiction})",
+        username.trim(),
         role.label_zh(),
         role.label_en()
     );
@@ -91,13 +80,15 @@ pub async fn add(
 
 pub async fn set_disabled(database: &str, username: &str, disabled: bool) -> Result<ExitCode> {
     let (store, _keys) = super::open_store(database).await?;
-    let found = store
-        .set_user_disabled(username, disabled, &super::cli_actor())
-        .await;
-    store.close().await;
-    if !found? {
-        bail!("no user {username} / 无此用户");
+    let by = super::cli_actor();
+    let outcome = AccountDesk {
+        store: &store,
+        by: &by,
     }
+    .set_disabled(username, disabled)
+    .await;
+    store.close().await;
+    done(outcome?, username)?;
     if disabled {
         println!("已停用，会话已结束 / disabled, sessions ended: {username}");
     } else {
@@ -112,27 +103,16 @@ pub async fn reset_password(
     password_stdin: bool,
 ) -> Result<ExitCode> {
     let (password, generated) = new_password(password_stdin)?;
-    let hash = hash_password(&password)?;
     let (store, _keys) = super::open_store(database).await?;
-    let found = async {
-        if !store
-            .set_password_hash(username, &hash, &super::cli_actor())
-            .await?
-        {
-            return anyhow::Ok(false);
-        }
-        let user = store
-            .user_by_name(username)
-            .await?
-            .context("user vanished")?;
-        give_new_key(&store, user.user_id, &password).await?;
-        Ok(true)
+    let by = super::cli_actor();
+    let outcome = AccountDesk {
+        store: &store,
+        by: &by,
     }
+    .reset_password(username, &password)
     .await;
     store.close().await;
-    if !found? {
-        bail!("no user {username} / 无此用户");
-    }
+    done(outcome?, username)?;
     println!("密码已重置，会话已结束 / password reset, sessions ended: {username}");
     println!(
         "新的密钥已生成: 此前交给该账户的举报须由同事重新共享 / a new key pair was made: reports shared with the old one must be shared again"

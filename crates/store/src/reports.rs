@@ -28,12 +28,6 @@ macro_rules! reply_in {
     };
 }
 
-/// Roles that receive report keys when a report comes in. Township and village roles get a key
-/// only when a case is assigned to them (交叉办案), auditors and administrators never.
-pub const HANDLER_ROLES: &[&str] = &["leader", "investigator"];
-/// Roles that may approve opening a reporter's identity (and so hold that key).
-pub const SENIOR_ROLES: &[&str] = &["leader"];
-
 /// A key copy for one official.
 #[derive(Debug, Clone)]
 pub struct WrappedKey {
@@ -111,12 +105,21 @@ from_row!(Candidate {
     public_key
 });
 
-/// An official kept away from a report, and why (shown only to those holding the report's key).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Exclusion {
-    pub username: String,
-    pub reason_zh: String,
-    pub reason_en: String,
+/// How a candidate official stands to a matter, by the registers: the facts the
+/// conflict-of-interest policy (`qingfeng_workflow::conflict`) decides on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relation {
+    /// The official is one of the persons named.
+    Named,
+    /// The official lives in the household of a person named.
+    SameHousehold,
+    /// The official declared a person named as a relative, or was declared by one.
+    DeclaredRelative,
+    /// The official holds a current post (organisation and position) in a village or township
+    /// the matter touches.
+    Post(String),
+    /// The official's account covers a village or township the matter touches.
+    Jurisdiction,
 }
 
 /// A report as listed to an official holding its key.
@@ -404,35 +407,33 @@ impl Store {
         })?)
     }
 
-    /// Splits `candidates` into those who may handle a matter about `village_code` naming
-    /// `subjects` (ID numbers), and those excluded with the reason. Excluded: a person named; a
-    /// member of a named person's household; a relative declared by or declaring a named person;
-    /// anyone holding a current post in a village or township the matter touches (officials
-    /// register); an account whose jurisdiction is one of them. The matter touches the village
-    /// given and, for each person named, their own village and the divisions where they hold a
-    /// current post: a report may name people of several villages, or give no village at all.
-    pub async fn exclude_conflicted(
+    /// How each of `candidates` stands to a matter about `village_code` naming `subjects` (ID
+    /// numbers): the first relation found, in the order of [`Relation`], or none. The matter
+    /// touches the village given and, for each person named, their own village and the
+    /// divisions where they hold a current post: a report may name people of several villages,
+    /// or give no village at all.
+    pub async fn relations_to_matter(
         &self,
         candidates: Vec<Candidate>,
         village_code: Option<&str>,
         subjects: &[String],
         today: &str,
-    ) -> Result<(Vec<Candidate>, Vec<Exclusion>)> {
+    ) -> Result<Vec<(Candidate, Option<Relation>)>> {
         let touched = self
             .divisions_touched(village_code, subjects, today)
             .await?;
-        self.exclude(candidates, subjects, &touched, today).await
+        self.relations(candidates, subjects, &touched, today).await
     }
 
-    /// Splits `candidates` by the registers: named, same household, declared relative, a current
-    /// post in one of `touched`, and an account over one of `touched`.
-    async fn exclude(
+    /// Each candidate's relation by the registers: named, same household, declared relative, a
+    /// current post in one of `touched`, an account over one of `touched`.
+    async fn relations(
         &self,
         candidates: Vec<Candidate>,
         subjects: &[String],
         touched: &BTreeSet<String>,
         today: &str,
-    ) -> Result<(Vec<Candidate>, Vec<Exclusion>)> {
+    ) -> Result<Vec<(Candidate, Option<Relation>)>> {
         let linked: Vec<String> = candidates
             .iter()
             .filter_map(|c| c.id_number.clone())
@@ -499,49 +500,29 @@ impl Store {
             })?;
             rows.into_iter().collect()
         };
-        let mut allowed = Vec::new();
-        let mut excluded = Vec::new();
-        for c in candidates {
-            let own = c.id_number.as_deref();
-            let reason: Option<(String, String)> =
-                if own.is_some_and(|id| subjects.iter().any(|s| s == id)) {
-                    Some(("本人被举报".into(), "named in the report".into()))
+        Ok(candidates
+            .into_iter()
+            .map(|c| {
+                let own = c.id_number.as_deref();
+                let relation = if own.is_some_and(|id| subjects.iter().any(|s| s == id)) {
+                    Some(Relation::Named)
                 } else if own
                     .and_then(|id| households.get(id))
                     .is_some_and(|h| subject_households.contains(h))
                 {
-                    Some((
-                        "与被举报人同户".into(),
-                        "same household as a person named".into(),
-                    ))
+                    Some(Relation::SameHousehold)
                 } else if own.is_some_and(|id| relatives.contains(id)) {
-                    Some((
-                        "被举报人的申报亲属".into(),
-                        "declared relative of a person named".into(),
-                    ))
+                    Some(Relation::DeclaredRelative)
                 } else if let Some(post) = own.and_then(|id| serving.get(id)) {
-                    Some((
-                        format!("在本村或本乡镇任职：{post}"),
-                        format!("holds a post in the village or its township: {post}"),
-                    ))
+                    Some(Relation::Post(post.clone()))
                 } else if touched.contains(&c.jurisdiction) {
-                    Some((
-                        "管辖本村或本乡镇".into(),
-                        "works in the village's or township's own jurisdiction".into(),
-                    ))
+                    Some(Relation::Jurisdiction)
                 } else {
                     None
                 };
-            match reason {
-                Some((reason_zh, reason_en)) => excluded.push(Exclusion {
-                    username: c.username.clone(),
-                    reason_zh,
-                    reason_en,
-                }),
-                None => allowed.push(c),
-            }
-        }
-        Ok((allowed, excluded))
+                (c, relation)
+            })
+            .collect())
     }
 
     /// The villages and townships a matter touches: `village_code` (with its township) and, for
@@ -893,10 +874,10 @@ impl Store {
         decided_by: i64,
         decided_by_name: &str,
         key: Option<&WrappedKey>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         audited!(self, decided_by_name, tx => {
-            let report_id: i64 = sqlx::query_scalar(
+            let report_id: Option<i64> = sqlx::query_scalar(
                 "UPDATE identity_requests SET decided_by = $1, decided_at = $2, approved = $3 \
                  WHERE request_id = $4 AND decided_at IS NULL RETURNING report_id",
             )
@@ -905,8 +886,10 @@ impl Store {
             .bind(key.is_some())
             .bind(request_id)
             .fetch_optional(&mut *tx)
-            .await?
-            .context("no such open request / 无此待批申请")?;
+            .await?;
+            let Some(report_id) = report_id else {
+                return Ok(false);
+            };
             if let Some(k) = key {
                 sqlx::query(
                     "INSERT INTO report_keys (report_id, user_id, purpose, wrapped_key, granted_by, granted_at) \
@@ -924,7 +907,7 @@ impl Store {
             let rid = report_id.to_string();
             let detail = format!("request={request_id}");
 
-            ((), [Entry::new(if key.is_some() { "report.identity_approved" } else { "report.identity_refused" }, "report", rid, detail)])
+            (true, [Entry::new(if key.is_some() { "report.identity_approved" } else { "report.identity_refused" }, "report", rid, detail)])
         })
     }
 

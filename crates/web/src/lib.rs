@@ -285,6 +285,14 @@ impl AppState {
         }
     }
 
+    /// Identity requests over this server's store and approval key.
+    pub fn identity_desk(&self) -> qingfeng_workflow::identity::IdentityDesk<'_> {
+        qingfeng_workflow::identity::IdentityDesk {
+            store: &self.store,
+            approval_key: &self.approval_key,
+        }
+    }
+
     /// The case use cases over this server's store, clock and calendar.
     pub fn case_desk(&self) -> qingfeng_workflow::cases::CaseDesk<'_> {
         qingfeng_workflow::cases::CaseDesk {

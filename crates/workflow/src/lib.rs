@@ -11,14 +11,17 @@
 //! decision that dismisses or closes it, hand-over to a township with its deadline and
 //! feedback), a report's steps after filing (accept, extend, conclude, decide a review), and
 //! the whole case procedure (disposal, stages, assignment, joint discussions, sanctions,
-//! remedies, closing). Filing a report and identity requests still hold their rules in the web
-//! crate; they move next.
+//! remedies, closing), filing a report with the conflict-of-interest policy that decides who
+//! may read it, identity requests, and accounts.
 
+pub mod accounts;
 mod actor;
 pub mod cases;
 mod clock;
 pub mod clues;
 pub mod conflict;
+pub mod filing;
+pub mod identity;
 pub mod inquiries;
 mod outcome;
 pub mod recall;

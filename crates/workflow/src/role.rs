@@ -121,6 +121,13 @@ pub const CLUE_REVIEWERS: &[Role] = &[Leader, Admin, Investigator, TownshipSecre
 pub const CLUE_ASSIGNERS: &[Role] = &[Leader, Admin, Investigator];
 /// Answer a hand-over for their township.
 pub const HAND_OVER_ANSWERERS: &[Role] = &[TownshipSecretary];
+/// Receive a copy of a report's key when it comes in (unless excluded). Township and village
+/// roles get one only when a case is assigned to them (交叉办案); auditors and administrators
+/// never.
+pub const REPORT_KEY_HOLDERS: &[Role] = &[Leader, Investigator];
+/// Approve opening a reporter's identity (and so hold that key, behind the server's approval
+/// key).
+pub const IDENTITY_APPROVERS: &[Role] = &[Leader];
 /// Dispose of a clue or report (the four ways, or filing a case) and assign cases: the county
 /// commission's collective work.
 pub const DISPOSERS: &[Role] = &[Leader, Investigator];

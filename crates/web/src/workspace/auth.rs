@@ -16,8 +16,8 @@ use super::texts::WorkTexts;
 use super::{Official, WorkPage};
 use crate::page::Page;
 use crate::{AppState, Shared};
-use anyhow::{anyhow, Result};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use anyhow::Result;
+use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use argon2::Argon2;
 use askama::Template;
 use axum::body::{to_bytes, Body};
@@ -37,23 +37,12 @@ pub const LIFETIME_SECS: i64 = 12 * 60 * 60;
 /// how long.
 pub const MAX_FAILURES: i64 = 5;
 pub const LOCK_SECS: i64 = 15 * 60;
-pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Largest form body the gate reads to find the CSRF token.
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
-/// The stored form of a password.
-pub fn hash_password(password: &str) -> Result<String> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(anyhow!(
-            "a password needs at least {MIN_PASSWORD_CHARS} characters / 密码至少需要 {MIN_PASSWORD_CHARS} 个字符"
-        ));
-    }
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow!("hashing a password: {e}"))
-}
+pub use qingfeng_workflow::accounts::{
+    generate_password, give_new_key, hash_password, MIN_PASSWORD_CHARS,
+};
 
 fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
@@ -63,17 +52,6 @@ fn verify_password(password: &str, stored: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
-}
-
-/// A random password for new accounts and resets: 16 characters from an alphabet without
-/// look-alikes (no 0/O, 1/l/I), easy to read out over the phone.
-pub fn generate_password() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
-    let mut rng = rand::rngs::OsRng;
-    (0..16)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect()
 }
 
 fn random_token() -> String {
@@ -473,23 +451,6 @@ pub async fn log_in(
         }
     }
     response
-}
-
-/// Makes a new key pair for an account, locked with its password (when an account is made or its
-/// password reset: copies of report keys wrapped to an earlier key pair no longer open and must be
-/// shared again by a colleague who holds them).
-pub async fn give_new_key(
-    store: &qingfeng_store::Store,
-    user_id: i64,
-    password: &str,
-) -> anyhow::Result<()> {
-    let password = password.to_string();
-    let (public, locked) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let pair = KeyPair::generate();
-        Ok((pair.recipient(), pair.lock_with_password(&password)?))
-    })
-    .await??;
-    store.set_user_key(user_id, &public, &locked).await
 }
 
 /// Unlocks the official's key pair with the password just checked (making one on the first log-in,

@@ -5,7 +5,7 @@
 //! does not exist: being excluded is not disclosed. Every opening is appended to the audit trail.
 
 use super::auth::session_key;
-use super::{when, Official, WorkPage};
+use super::{changed, when, Failure, Official, Unchanged, Work, WorkPage};
 use crate::intake::{Reporter, SealedContent};
 use crate::page::Page;
 use crate::Shared;
@@ -13,8 +13,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
 use chrono::NaiveDate;
-use qingfeng_store::reports::{ReportEnvelope, ReportSummary, WrappedKey};
+use qingfeng_store::reports::{ReportEnvelope, ReportSummary};
 use qingfeng_store::AuditEvent;
 use qingfeng_vault::KeyPair;
 
@@ -615,85 +616,32 @@ pub async fn attachment(
     }
 }
 
-/// What a report form's handler answers: done (back to the report), or refused with a status
-/// and a message shown on the report.
-type Outcome = anyhow::Result<Result<(), (StatusCode, &'static str)>>;
-
-/// Runs `act` on a report the official holds a key to (with the envelope, the official's own key
-/// pair and the report's), then goes back to the report or shows the refusal on it.
-async fn act_on_report<F, Fut>(
-    state: Shared,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+/// Back to the report when a step changed something, else the report again with why not.
+async fn answered<T>(
+    work: &Work,
     id: i64,
-    act: F,
-) -> Response
-where
-    F: FnOnce(Shared, Official, ReportEnvelope, KeyPair, &'static ReportTexts) -> Fut,
-    Fut: std::future::Future<Output = Outcome>,
-{
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let rt = texts(&wp);
-    let (envelope, own, _) = match open_envelope(&state, &official, &wp, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    match act(state.clone(), official.clone(), envelope, own, rt).await {
-        Ok(Ok(())) => Redirect::to(&format!("/work/reports/{id}")).into_response(),
-        Ok(Err((StatusCode::NOT_FOUND, message))) => wp.error(StatusCode::NOT_FOUND, message),
-        Ok(Err((status, message))) => {
-            render_report(&state, &official, &wp, id, status, Some(message)).await
+    result: Result<T, Unchanged>,
+) -> Result<Response, Failure> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/work/reports/{id}")).into_response()),
+        Err(unchanged) => {
+            let wp = work.wp();
+            Ok(render_report(
+                &work.state,
+                &work.official,
+                &wp,
+                id,
+                unchanged.status,
+                Some(&unchanged.message),
+            )
+            .await)
         }
-        Err(e) => wp.failure(e),
     }
 }
 
-/// Renders the outcome of a report use case: back to the report when it changed something,
-/// otherwise the report again with the reason (409 when it was done already, 422 when refused).
-async fn answer_report(
-    state: &Shared,
-    official: &Official,
-    uri: &Uri,
-    headers: &HeaderMap,
-    id: i64,
-    outcome: anyhow::Result<qingfeng_workflow::Outcome>,
-) -> Response {
-    use qingfeng_workflow::Outcome as Done;
-    let page = Page::new(uri, headers);
-    let wp = WorkPage::new(&page, official);
-    let (status, refusal) = match outcome {
-        Ok(Done::Changed(())) => {
-            return Redirect::to(&format!("/work/reports/{id}")).into_response()
-        }
-        Ok(Done::NotFound) => return wp.error(StatusCode::NOT_FOUND, page.t.not_found),
-        Ok(Done::AlreadyDone(r)) => (StatusCode::CONFLICT, r),
-        Ok(Done::Refused(r)) => (REFUSED, r),
-        Err(e) => return wp.failure(e),
-    };
-    render_report(
-        state,
-        official,
-        &wp,
-        id,
-        status,
-        Some(refusal.text(wp.is_zh())),
-    )
-    .await
-}
-
-const REFUSED: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
-
-pub async fn accept(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-) -> Response {
-    let outcome = state.report_desk().accept(&official.actor(), id).await;
-    answer_report(&state, &official, &uri, &headers, id, outcome).await
+pub async fn accept(work: Work, Path(id): Path<i64>) -> Result<Response, Failure> {
+    let outcome = work.state.report_desk().accept(&work.actor(), id).await?;
+    answered(&work, id, changed(outcome, work.is_zh())?).await
 }
 
 #[derive(serde::Deserialize)]
@@ -706,20 +654,18 @@ pub struct ExtendForm {
 
 /// One extension of the 60-day handling, by at most 30 days, with the reason told to the reporter.
 pub async fn extend(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<ExtendForm>,
-) -> Response {
+    Form(form): Form<ExtendForm>,
+) -> Result<Response, Failure> {
     // Not a number: as out of range (the use case names the limit).
     let days = form.days.trim().parse().unwrap_or(0);
-    let outcome = state
+    let outcome = work
+        .state
         .report_desk()
-        .extend(&official.actor(), id, days, &form.reason)
-        .await;
-    answer_report(&state, &official, &uri, &headers, id, outcome).await
+        .extend(&work.actor(), id, days, &form.reason)
+        .await?;
+    answered(&work, id, changed(outcome, work.is_zh())?).await
 }
 
 #[derive(serde::Deserialize)]
@@ -729,18 +675,16 @@ pub struct ConcludeForm {
 }
 
 pub async fn conclude(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<ConcludeForm>,
-) -> Response {
-    let outcome = state
+    Form(form): Form<ConcludeForm>,
+) -> Result<Response, Failure> {
+    let outcome = work
+        .state
         .report_desk()
-        .conclude(&official.actor(), id, &form.outcome)
-        .await;
-    answer_report(&state, &official, &uri, &headers, id, outcome).await
+        .conclude(&work.actor(), id, &form.outcome)
+        .await?;
+    answered(&work, id, changed(outcome, work.is_zh())?).await
 }
 
 #[derive(serde::Deserialize)]
@@ -751,34 +695,30 @@ pub struct ResultNoticeForm {
 
 /// Records that the real-name reporter was told of the result.
 pub async fn record_result_notice(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<ResultNoticeForm>,
-) -> Response {
-    let outcome = state
+    Form(form): Form<ResultNoticeForm>,
+) -> Result<Response, Failure> {
+    let outcome = work
+        .state
         .report_desk()
-        .record_result_notice(&official.actor(), id, &form.how)
-        .await;
-    answer_report(&state, &official, &uri, &headers, id, outcome).await
+        .record_result_notice(&work.actor(), id, &form.how)
+        .await?;
+    answered(&work, id, changed(outcome, work.is_zh())?).await
 }
 
 /// Decides a review or second review requested by the reporter, answering them.
 pub async fn decide_review(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path((id, review_id)): Path<(i64, i64)>,
-    axum::Form(form): axum::Form<ConcludeForm>,
-) -> Response {
-    let outcome = state
+    Form(form): Form<ConcludeForm>,
+) -> Result<Response, Failure> {
+    let outcome = work
+        .state
         .report_desk()
-        .decide_review(&official.actor(), id, review_id, &form.outcome)
-        .await;
-    answer_report(&state, &official, &uri, &headers, id, outcome).await
+        .decide_review(&work.actor(), id, review_id, &form.outcome)
+        .await?;
+    answered(&work, id, changed(outcome, work.is_zh())?).await
 }
 
 #[derive(serde::Deserialize)]
@@ -789,111 +729,51 @@ pub struct IdentityForm {
     decision: String,
 }
 
-pub async fn ask_identity(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    axum::Form(form): axum::Form<IdentityForm>,
-) -> Response {
-    act_on_report(
-        state,
-        official,
-        uri,
-        headers,
-        id,
-        |state, official, envelope, own, rt| async move {
-            let reason = form.reason.trim();
-            if reason.is_empty() {
-                return Ok(Err((REFUSED, rt.reason_required)));
-            }
-            // Sealed to the report's key like the report's text: why someone wants to know who
-            // reported often says what was reported.
-            let report_key = KeyPair::unwrap(&envelope.content_key, &own)?;
-            let sealed = report_key.seal(reason.as_bytes())?;
-            state
-                .store
-                .request_identity(id, official.user.user_id, &official.user.username, &sealed)
-                .await?;
-            Ok(Ok(()))
-        },
-    )
-    .await
+/// The official's own key of this session, without which no sealed report opens.
+async fn own_key(work: &Work) -> Result<KeyPair, Failure> {
+    session_key(&work.state, &work.official)
+        .await?
+        .ok_or_else(|| {
+            Failure::Refused(
+                StatusCode::FORBIDDEN,
+                qingfeng_workflow::Refusal::new(ZH.no_key, EN.no_key),
+            )
+        })
 }
 
-/// A senior official decides on a request; approving wraps the identity key, which only the
-/// approver's own key opens, to the requester.
+pub async fn ask_identity(
+    work: Work,
+    Path(id): Path<i64>,
+    Form(form): Form<IdentityForm>,
+) -> Result<Response, Failure> {
+    let own = own_key(&work).await?;
+    let outcome = work
+        .state
+        .identity_desk()
+        .ask(&work.actor(), id, &form.reason, &own)
+        .await?;
+    answered(&work, id, changed(outcome, work.is_zh())?).await
+}
+
+/// A senior official decides on a request (see `qingfeng_workflow::identity`).
 pub async fn decide_identity(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path((id, request_id)): Path<(i64, i64)>,
-    axum::Form(form): axum::Form<IdentityForm>,
-) -> Response {
-    let not_found = Page::new(&uri, &headers).t.not_found;
-    act_on_report(
-        state,
-        official,
-        uri,
-        headers,
-        id,
-        |state, official, envelope, own, rt| async move {
-            let Some(request) = state
-                .store
-                .identity_requests(id)
-                .await?
-                .into_iter()
-                .find(|q| q.request_id == request_id && q.decided_at.is_none())
-            else {
-                return Ok(Err((StatusCode::NOT_FOUND, not_found)));
-            };
-            if envelope.reporter_escrow.is_none() && envelope.reporter_key.is_none() {
-                return Ok(Err((REFUSED, rt.cannot_approve_own)));
-            }
-            if request.requested_by == official.user.user_id {
-                return Ok(Err((REFUSED, rt.cannot_approve_own)));
-            }
-            let key = if form.decision == "approve" {
-                // The approver's copy opens only with the server's approval key as well, used
-                // here and nowhere else. (A report filed before issue 12 has plain copies.)
-                let identity_key = match (&envelope.reporter_escrow, &envelope.reporter_key) {
-                    (Some(escrow), _) => KeyPair::unwrap_behind(escrow, &own, &state.approval_key)?,
-                    (None, Some(plain)) => KeyPair::unwrap(plain, &own)?,
-                    (None, None) => unreachable!("checked above"),
-                };
-                let requester = state
-                    .store
-                    .candidates(qingfeng_store::reports::HANDLER_ROLES)
-                    .await?
-                    .into_iter()
-                    .find(|c| c.user_id == request.requested_by)
-                    .and_then(|c| c.public_key);
-                let Some(public) = requester else {
-                    return Ok(Err((REFUSED, rt.no_key)));
-                };
-                Some(WrappedKey {
-                    user_id: request.requested_by,
-                    purpose: "reporter",
-                    wrapped: identity_key.wrap_for(&public)?,
-                })
-            } else {
-                None
-            };
-            state
-                .store
-                .decide_identity_request(
-                    request_id,
-                    official.user.user_id,
-                    &official.user.username,
-                    key.as_ref(),
-                )
-                .await?;
-            Ok(Ok(()))
-        },
-    )
-    .await
+    Form(form): Form<IdentityForm>,
+) -> Result<Response, Failure> {
+    let own = own_key(&work).await?;
+    let outcome = work
+        .state
+        .identity_desk()
+        .decide(
+            &work.actor(),
+            id,
+            request_id,
+            form.decision == "approve",
+            &own,
+        )
+        .await?;
+    answered(&work, id, changed(outcome, work.is_zh())?).await
 }
 
 #[derive(Template)]

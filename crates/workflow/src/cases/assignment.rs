@@ -2,6 +2,7 @@
 //! system, never to anyone the conflict-of-interest policy excludes.
 
 use super::CaseDesk;
+use crate::conflict::Exclusion;
 use crate::outcome::require;
 use crate::role::DISPOSERS;
 use crate::{Actor, Outcome};
@@ -9,7 +10,7 @@ use anyhow::Result;
 use qingfeng_domain::case::Stage;
 use qingfeng_domain::DivisionCode;
 use qingfeng_store::cases::CaseRecord;
-use qingfeng_store::reports::{Candidate, Exclusion, WrappedKey};
+use qingfeng_store::reports::{Candidate, WrappedKey};
 use qingfeng_vault::KeyPair;
 
 /// Roles a case may be assigned to: other townships' discipline secretaries, county
@@ -61,15 +62,14 @@ impl CaseDesk<'_> {
             .filter(|c| !assigned.contains(&c.user_id))
             .collect();
         let subjects = self.subjects(case).await?;
-        let (allowed, excluded) = self
-            .store
-            .exclude_conflicted(
-                candidates,
-                case.village_code.as_deref(),
-                &subjects,
-                &self.clock.today().to_string(),
-            )
-            .await?;
+        let (allowed, excluded) = crate::conflict::exclude(
+            self.store,
+            candidates,
+            case.village_code.as_deref(),
+            &subjects,
+            &self.clock.today().to_string(),
+        )
+        .await?;
         let load: std::collections::HashMap<i64, i64> =
             self.store.open_case_load().await?.into_iter().collect();
         let divisions = self.store.divisions().await?;

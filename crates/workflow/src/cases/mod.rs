@@ -109,15 +109,14 @@ impl CaseDesk<'_> {
             return Ok(false);
         };
         let subjects = self.subjects(case).await?;
-        let (allowed, _) = self
-            .store
-            .exclude_conflicted(
-                vec![me],
-                case.village_code.as_deref(),
-                &subjects,
-                &self.clock.today().to_string(),
-            )
-            .await?;
+        let (allowed, _) = crate::conflict::exclude(
+            self.store,
+            vec![me],
+            case.village_code.as_deref(),
+            &subjects,
+            &self.clock.today().to_string(),
+        )
+        .await?;
         Ok(!allowed.is_empty())
     }
 
