@@ -87,6 +87,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_inquiries.sql"),
         postgres: include_str!("../migrations/postgres/0012_inquiries.sql"),
     },
+    Migration {
+        version: 13,
+        name: "transfer",
+        sqlite: include_str!("../migrations/sqlite/0013_transfer.sql"),
+        postgres: include_str!("../migrations/postgres/0013_transfer.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

@@ -143,6 +143,9 @@ pub struct ReportSummary {
     /// A real-name reporter is told of the result by this day (set at the closing).
     pub result_notice_due: Option<String>,
     pub result_notified_on: Option<String>,
+    /// Transferred (转送) to this body, on this day.
+    pub transferred_to: Option<String>,
+    pub transferred_on: Option<String>,
 }
 from_row!(ReportSummary {
     report_id,
@@ -161,7 +164,9 @@ from_row!(ReportSummary {
     accepted_on,
     closed_on,
     result_notice_due,
-    result_notified_on
+    result_notified_on,
+    transferred_to,
+    transferred_on
 });
 
 /// One report opened by an official: the sealed parts and the official's key copies.
@@ -276,7 +281,7 @@ from_row!(NamedPerson {
 const SUMMARY_COLUMNS: &str = "r.report_id, r.filed_at, r.received_on, r.channel, r.village_code, \
      r.category, r.anonymous, r.status, r.repeat_number, r.first_report_id, r.transfer_due, \
      r.handle_due, r.acceptance_notice_due, r.accepted_on, r.closed_on, r.result_notice_due, \
-     r.result_notified_on";
+     r.result_notified_on, r.transferred_to, r.transferred_on";
 
 fn placeholders(start: usize, n: usize) -> String {
     (start..start + n)
@@ -1025,6 +1030,36 @@ impl Store {
             let detail = format!("status received -> accepted, handle_due={handle_due}");
 
             (true, [Entry::new("report.accepted", "report", id, detail)])
+        })
+    }
+
+    /// Transfers a received report to the body `to` that handles it, telling the reporter;
+    /// `false` when the report is no longer waiting (accepted or transferred meanwhile).
+    pub async fn transfer_report(
+        &self,
+        report_id: i64,
+        actor: &str,
+        to: &str,
+        on: &str,
+        reply: (&str, &str),
+    ) -> Result<bool> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        audited!(self, actor, tx => {
+            let n = sqlx::query(
+                "UPDATE reports SET status = 'transferred', transferred_to = $1, transferred_on = $2 \
+                 WHERE report_id = $3 AND status = 'received' AND routing = 'county'",
+            )
+            .bind(to)
+            .bind(on)
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            reply_in!(tx, report_id, &now, "transferred", reply);
+            (true, [Entry::new("report.transferred", "report", report_id, format!("status received -> transferred, to={to}"))])
         })
     }
 

@@ -57,7 +57,8 @@ impl Store {
             cases_closed: count("SELECT COUNT(*) FROM cases WHERE closed_on BETWEEN $1 AND $2").await?,
             overdue: count(
                 "SELECT COUNT(*) FROM reports WHERE routing = 'county' AND ( \
-                 (transfer_due BETWEEN $1 AND $2 AND (accepted_on IS NULL OR accepted_on > transfer_due)) \
+                 (transfer_due BETWEEN $1 AND $2 AND (accepted_on IS NULL OR accepted_on > transfer_due) \
+                  AND (transferred_on IS NULL OR transferred_on > transfer_due)) \
                  OR (acceptance_notice_due BETWEEN $1 AND $2 AND (accepted_on IS NULL OR accepted_on > acceptance_notice_due)) \
                  OR (handle_due BETWEEN $1 AND $2 AND (closed_on IS NULL OR closed_on > handle_due)))",
             )

@@ -445,6 +445,7 @@ fn routes() -> Routes {
             workspace::reports::attachment,
         )
         .post("/work/reports/{id}/accept", workspace::reports::accept)
+        .post("/work/reports/{id}/transfer", workspace::reports::transfer)
         .post("/work/reports/{id}/extend", workspace::reports::extend)
         .post("/work/reports/{id}/conclude", workspace::reports::conclude)
         .post(

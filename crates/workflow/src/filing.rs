@@ -15,8 +15,8 @@
 //!   that person, so only the senior officials get it.
 //! - The reporter's identity has a key of its own; each senior's copy is wrapped behind the
 //!   server's approval key as well, so that no senior opens it alone (see [`crate::identity`]).
-//! - Deadlines: transfer (or upward transfer) from the calendar; a real-name reporter is told of
-//!   acceptance in time.
+//! - Deadlines: accepted or transferred within 15 days ([`FORWARDED`] reports: 5 working days),
+//!   or sent up within 5 working days; a real-name reporter is told of acceptance in time.
 //! - Repeat reports on one matter are linked by a keyed hash; the same facts finally decided on
 //!   second review are answered as not accepted (`ReportDesk::barred_by_final_review`).
 
@@ -32,6 +32,10 @@ use qingfeng_store::reports::{
 use qingfeng_store::Store;
 use qingfeng_vault::{seal_to, KeyPair};
 
+/// The channel of a report another body forwarded to the county (转办): accepted or transferred
+/// within 5 working days.
+pub const FORWARDED: &str = "forwarded";
+
 /// The most persons one report may name (more is not a report about persons).
 const MAX_NAMES: usize = 12;
 /// A name found more often than this in the county is not resolved to anyone (a common name
@@ -41,7 +45,7 @@ const MAX_NAMESAKES: usize = 30;
 /// A report as received, before sealing.
 #[derive(Debug, Clone, Default)]
 pub struct PlainReport {
-    /// portal / letter / visit / hotline_12388
+    /// portal / letter / visit / hotline_12388 / forwarded
     pub channel: String,
     pub village_code: Option<String>,
     pub category: String,
@@ -216,11 +220,15 @@ impl FilingDesk<'_> {
             );
             (upper.to_string(), upper.to_string())
         } else {
-            deadlines.transfer_due = Some(
-                self.calendar
-                    .due(Deadline::Transfer, plain.received_on)
-                    .to_string(),
-            );
+            // Accepted or transferred within 15 days of registration; a report another body
+            // forwarded to the county, within 5 working days.
+            let deadline = if plain.channel == FORWARDED {
+                Deadline::ForwardedAcceptance
+            } else {
+                Deadline::Transfer
+            };
+            deadlines.transfer_due =
+                Some(self.calendar.due(deadline, plain.received_on).to_string());
             let candidates = self.store.candidates(&codes(REPORT_KEY_HOLDERS)).await?;
             let (allowed, excluded) = crate::conflict::exclude(
                 self.store,

@@ -5,6 +5,9 @@
 //! - only an official holding the report's key acts on it (the conflict-of-interest exclusion
 //!   decided who got a key when the report was filed); to anyone else it does not exist;
 //! - a received report is accepted once, and its handling is due 60 days later;
+//! - a received report the county does not handle is transferred (转送) instead, with the body it
+//!   goes to; the reporter is told where. Either is due within 15 days of registration, within 5
+//!   working days for a report forwarded to the county by another body (see `crate::filing`);
 //! - an accepted report may be extended once, by at most 30 days, with a reason the reporter
 //!   is told;
 //! - only an accepted report is concluded, with its outcome; a real-name reporter is told of the
@@ -121,6 +124,52 @@ impl ReportDesk<'_> {
             Outcome::already_done(
                 "该举报刚被他人受理",
                 "someone has just accepted this report",
+            )
+        })
+    }
+
+    /// Transfers a received report to the body `to` that handles it, telling the reporter.
+    pub async fn transfer(&self, actor: &Actor, report_id: i64, to: &str) -> Result<Outcome> {
+        let Some(report) = self.held(actor, report_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        if let (Some(body), Some(on)) = (&report.transferred_to, &report.transferred_on) {
+            return Ok(Outcome::already_done(
+                format!("该举报已于{on}转送{body}"),
+                format!("this report was transferred to {body} on {on}"),
+            ));
+        }
+        require!(
+            report.status == "received",
+            format!("该举报当前状态为“{}”，不能转送", status_zh(&report.status)),
+            format!("a report that is {} cannot be transferred", report.status),
+        );
+        let to = to.trim();
+        require!(
+            !to.is_empty() && to.chars().count() <= 100,
+            "请写明转送的机关或单位",
+            "name the body the report goes to",
+        );
+        let today = self.clock.today();
+        let transferred = self
+            .store
+            .transfer_report(
+                report_id,
+                &actor.username,
+                to,
+                &today.to_string(),
+                (
+                    &format!("您的举报已于{today}转送{to}办理, 请向其了解办理情况。"),
+                    &format!("Your report was transferred to {to} on {today}, which handles it; ask them how it stands."),
+                ),
+            )
+            .await?;
+        Ok(if transferred {
+            Outcome::Changed(())
+        } else {
+            Outcome::already_done(
+                "该举报刚被他人受理或转送",
+                "someone has just accepted or transferred this report",
             )
         })
     }

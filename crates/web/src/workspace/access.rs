@@ -90,6 +90,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/work/reports/{id}", REPORT_HANDLERS),
     ("GET", "/work/reports/{id}/attachments/{n}", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/accept", REPORT_HANDLERS),
+    ("POST", "/work/reports/{id}/transfer", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/extend", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/conclude", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/result-notice", REPORT_HANDLERS),

@@ -14,12 +14,12 @@ use chrono::NaiveDate;
 
 /// Largest attachment total of one report entered by staff.
 pub const MAX_INTAKE_BYTES: usize = 64 * 1024 * 1024;
-const CHANNELS: &[&str] = &["letter", "visit", "hotline_12388"];
+const CHANNELS: &[&str] = &["letter", "visit", "hotline_12388", "forwarded"];
 
 pub struct IntakeTexts {
     pub title: &'static str,
     pub channel: &'static str,
-    pub channels: [&'static str; 3],
+    pub channels: [&'static str; 4],
     pub received_on: &'static str,
     pub subject_ids: &'static str,
     pub attachments: &'static str,
@@ -35,7 +35,12 @@ pub struct IntakeTexts {
 static ZH: IntakeTexts = IntakeTexts {
     title: "登记来信、来访、12388 电话举报",
     channel: "来源",
-    channels: ["来信", "来访", "12388 电话"],
+    channels: [
+        "来信",
+        "来访",
+        "12388 电话",
+        "上级或其他机关转来(5个工作日内受理或转送)",
+    ],
     received_on: "收到日期",
     subject_ids: "被反映人身份证号(可不填, 多个用逗号分隔)",
     attachments: "附件(扫描件、录音等, 加密保存)",
@@ -51,7 +56,12 @@ static ZH: IntakeTexts = IntakeTexts {
 static EN: IntakeTexts = IntakeTexts {
     title: "Enter a report received by letter, visit or the 12388 hotline",
     channel: "Channel",
-    channels: ["Letter", "Visit", "12388 hotline"],
+    channels: [
+        "Letter",
+        "Visit",
+        "12388 hotline",
+        "Forwarded by another body (accept or transfer within 5 working days)",
+    ],
     received_on: "Received on",
     subject_ids: "ID numbers of the persons named (optional, comma-separated)",
     attachments: "Attachments (scans, recordings; stored encrypted)",

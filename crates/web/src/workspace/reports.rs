@@ -48,6 +48,8 @@ pub struct ReportTexts {
     pub approve: &'static str,
     pub refuse: &'static str,
     pub accept: &'static str,
+    pub transfer: &'static str,
+    pub transfer_to: &'static str,
     pub no_key: &'static str,
     pub cannot_approve_own: &'static str,
     pub reason_required: &'static str,
@@ -96,6 +98,8 @@ pub static ZH: ReportTexts = ReportTexts {
     approve: "批准",
     refuse: "不批准",
     accept: "受理",
+    transfer: "转送",
+    transfer_to: "转送至(机关或单位)",
     no_key: "您的会话没有密钥: 请退出后重新登录。",
     cannot_approve_own: "不能批准自己的申请, 也不能在没有身份密钥时批准。",
     reason_required: "请写明理由。",
@@ -144,6 +148,8 @@ pub static EN: ReportTexts = ReportTexts {
     approve: "Approve",
     refuse: "Refuse",
     accept: "Accept",
+    transfer: "Transfer",
+    transfer_to: "Transfer to (body)",
     no_key: "Your session holds no key: please log out and log in again.",
     cannot_approve_own: "You cannot approve your own request, nor approve without holding the identity key.",
     reason_required: "Please give a reason.",
@@ -193,7 +199,11 @@ pub fn deadlines(
     let accepted = r.accepted_on.is_some();
     let closed = r.closed_on.is_some();
     [
-        (t.transfer_due, &r.transfer_due, accepted),
+        (
+            t.transfer_due,
+            &r.transfer_due,
+            accepted || r.transferred_on.is_some(),
+        ),
         (t.acceptance_notice_due, &r.acceptance_notice_due, accepted),
         (t.handle_due, &r.handle_due, closed),
         (
@@ -279,6 +289,8 @@ fn channel_label(code: &str, page: &Page) -> &'static str {
         ("visit", false) => "Visit",
         ("hotline_12388", true) => "12388 电话",
         ("hotline_12388", false) => "12388 hotline",
+        ("forwarded", true) => "上级或其他机关转来",
+        ("forwarded", false) => "Forwarded by another body",
         (_, true) => "其他",
         (_, false) => "Other",
     }
@@ -691,6 +703,26 @@ pub async fn conclude(
 pub struct ResultNoticeForm {
     #[serde(default)]
     how: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct TransferForm {
+    #[serde(default)]
+    to: String,
+}
+
+/// Transfers a received report to the body that handles it (转送).
+pub async fn transfer(
+    work: Work,
+    Path(id): Path<i64>,
+    Form(form): Form<TransferForm>,
+) -> Result<Response, Failure> {
+    let outcome = work
+        .state
+        .report_desk()
+        .transfer(&work.actor(), id, &form.to)
+        .await?;
+    answered(&work, id, changed(outcome, work.is_zh())?).await
 }
 
 /// Records that the real-name reporter was told of the result.
