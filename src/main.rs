@@ -111,6 +111,10 @@ enum Command {
         /// leaders are sealed to it alone
         #[arg(long, env = "QINGFENG_UPPER_RECIPIENT")]
         upper_recipient: Option<String>,
+        /// Vouchers in a month from which a village's bookings count as frequent: its finances
+        /// are then due monthly that quarter, otherwise quarterly (村务公开, the county's rule)
+        #[arg(long, default_value_t = 10)]
+        finance_monthly_from: u32,
         /// Serve plain HTTP (testing on this machine): cookies without Secure, no HSTS. Without
         /// it the server expects to be reached over HTTPS through a reverse proxy
         #[arg(long)]
@@ -308,6 +312,7 @@ async fn main() -> std::process::ExitCode {
             logins_per_minute,
             holidays,
             upper_recipient,
+            finance_monthly_from,
             plain_http,
             trusted_proxy,
         } => match commands::serve::calendar(holidays.as_deref()) {
@@ -319,6 +324,9 @@ async fn main() -> std::process::ExitCode {
                     upper_recipient,
                     plain_http,
                     trusted_proxy,
+                    finance_schedule: qingfeng_domain::disclosure::FinanceSchedule {
+                        frequent_from: finance_monthly_from,
+                    },
                     ..Default::default()
                 };
                 commands::serve::run(&db.database, &listen, opts).await

@@ -12,6 +12,7 @@ pub mod contract_docs;
 pub mod credit_code;
 pub mod dates;
 pub mod decision;
+pub mod disclosure;
 pub mod division;
 pub mod id_number;
 pub mod money;

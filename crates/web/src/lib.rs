@@ -103,6 +103,8 @@ pub struct Options {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// The procedure's clock (the machine's unless a test sets one).
     pub clock: Arc<dyn qingfeng_workflow::Clock>,
+    /// When villages publish their finances (quarterly; monthly where bookings are frequent).
+    pub finance_schedule: qingfeng_domain::disclosure::FinanceSchedule,
 }
 
 /// The server's key file: read it, or create it. An installation that kept its matter secret in
@@ -171,6 +173,7 @@ impl Default for Options {
             plain_http: false,
             trusted_proxy: None,
             clock: Arc::new(qingfeng_workflow::SystemClock),
+            finance_schedule: Default::default(),
         }
     }
 }
@@ -210,6 +213,7 @@ pub struct AppState {
     plain_http: bool,
     trusted_proxy: Option<std::net::IpAddr>,
     clock: Arc<dyn qingfeng_workflow::Clock>,
+    finance_schedule: qingfeng_domain::disclosure::FinanceSchedule,
 }
 
 pub type Shared = Arc<AppState>;
@@ -264,6 +268,7 @@ impl AppState {
             plain_http: opts.plain_http,
             trusted_proxy: opts.trusted_proxy,
             clock: opts.clock.clone(),
+            finance_schedule: opts.finance_schedule,
         }))
     }
 

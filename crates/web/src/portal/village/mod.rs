@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use qingfeng_domain::{mask_name, IdNumber, Money};
 use qingfeng_store::{Division, VillageRecords, VoucherLine};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub use texts::VillageTexts;
 
@@ -251,13 +251,19 @@ pub async fn show(
             name: village.name,
             township,
             month,
-            b: build(v, &records, &vouchers),
+            b: build(v, page.lang, state.finance_schedule, &records, &vouchers),
         },
     )
 }
 
 /// The page's content from the records.
-fn build(v: &'static VillageTexts, r: &VillageRecords, vouchers: &[VoucherLine]) -> Body {
+fn build(
+    v: &'static VillageTexts,
+    lang: crate::i18n::Lang,
+    schedule: qingfeng_domain::disclosure::FinanceSchedule,
+    r: &VillageRecords,
+    vouchers: &[VoucherLine],
+) -> Body {
     let label = |list: &'static [(&'static str, &'static str)], code: &str| -> String {
         list.iter()
             .find(|(c, _)| *c == code)
@@ -460,34 +466,35 @@ fn build(v: &'static VillageTexts, r: &VillageRecords, vouchers: &[VoucherLine])
             .sum();
         g.total = yuan(fen);
     }
-    // Finance disclosures: every month with bookings, and every month between the first and the
-    // last disclosure, should have one.
-    let published: BTreeMap<&str, &str> = r
+    // Finance disclosures as the county's schedule wants them: quarterly, monthly in a quarter
+    // with frequent bookings (`qingfeng_domain::disclosure`).
+    let mut booked: BTreeMap<qingfeng_domain::Period, u32> = BTreeMap::new();
+    for m in &r.months {
+        if let Ok(p) = qingfeng_domain::Period::parse(&m.month) {
+            *booked.entry(p).or_default() += u32::try_from(m.vouchers).unwrap_or(u32::MAX);
+        }
+    }
+    let published: BTreeMap<qingfeng_domain::Period, String> = r
         .disclosures
         .iter()
         .filter(|d| d.category == "finance")
-        .map(|d| (d.period.as_str(), d.published_on.as_str()))
+        .filter_map(|d| {
+            let p = qingfeng_domain::Period::parse(&d.period).ok()?;
+            Some((p, d.published_on.clone()))
+        })
         .collect();
-    let mut expected: BTreeSet<String> = r.months.iter().map(|m| m.month.clone()).collect();
-    if let (Some(first), Some(last)) = (published.keys().next(), published.keys().next_back()) {
-        let mut m = first.to_string();
-        while m.as_str() <= *last {
-            expected.insert(m.clone());
-            m = next_month(&m);
-        }
-    }
-    expected.extend(published.keys().map(|k| k.to_string()));
-    let missing_months = expected
-        .iter()
-        .filter(|m| !published.contains_key(m.as_str()))
-        .count();
-    let history = expected
-        .iter()
+    let due = qingfeng_domain::disclosure::finance_due(schedule, &booked, &published);
+    let missing_months = due.iter().filter(|(_, on)| on.is_none()).count();
+    let history = due
+        .into_iter()
         .rev()
         .take(HISTORY_MONTHS)
-        .map(|m| DisclosureMonth {
-            month: m.clone(),
-            published: published.get(m.as_str()).map(|d| d.to_string()),
+        .map(|(period, on)| DisclosureMonth {
+            month: match lang {
+                crate::i18n::Lang::Zh => period.label_zh(),
+                crate::i18n::Lang::En => period.label_en(),
+            },
+            published: on,
         })
         .collect();
     let other_disclosures = r
@@ -531,17 +538,6 @@ fn program_label(l: &qingfeng_store::RosterLine) -> String {
     match &l.program_name {
         Some(n) => format!("{n} ({})", l.program_code),
         None => l.program_code.clone(),
-    }
-}
-
-/// "2024-12" → "2025-01".
-fn next_month(m: &str) -> String {
-    let (y, mo) = m.split_once('-').unwrap_or(("0", "0"));
-    let (y, mo): (i32, u32) = (y.parse().unwrap_or(0), mo.parse().unwrap_or(0));
-    if mo >= 12 {
-        format!("{:04}-01", y + 1)
-    } else {
-        format!("{y:04}-{:02}", mo + 1)
     }
 }
 
