@@ -52,6 +52,13 @@ pub enum Deadline {
     InquiryReply,
     /// 谈话函询: the handling department's report on the inquiry within one month.
     InquiryReport,
+    /// 申诉: an appeal against a case's decision is made within one month of the decision (and
+    /// a second one within one month of the first's decision).
+    AppealRequest,
+    /// …and decided within one month.
+    AppealDecision,
+    /// The second appeal, to the level above, is decided within two months.
+    SecondAppealDecision,
     /// A clue handed to a township (交办) is answered within 30 days. Not a national text:
     /// commissions set their own period, and the official handing over may set an earlier day.
     HandOverFeedback,
@@ -72,6 +79,9 @@ impl Deadline {
             Deadline::InquiryReply => Limit::WorkingDays(15),
             Deadline::InquiryReport => Limit::Months(1),
             Deadline::HandOverFeedback => Limit::CalendarDays(30),
+            Deadline::AppealRequest => Limit::Months(1),
+            Deadline::AppealDecision => Limit::Months(1),
+            Deadline::SecondAppealDecision => Limit::Months(2),
         }
     }
 }

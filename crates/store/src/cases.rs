@@ -236,6 +236,49 @@ from_row!(RemedyEvent {
     note
 });
 
+/// An appeal (申诉) against a case's decision.
+#[derive(Debug, Clone)]
+pub struct Appeal {
+    pub appeal_id: i64,
+    pub case_id: i64,
+    /// 1: the review by the body that decided; 2: the second review by the level above.
+    pub level: i64,
+    pub requested_on: String,
+    pub reason: String,
+    pub decide_due: String,
+    pub recorded_by: String,
+    pub decided_on: Option<String>,
+    /// Whether the decision stood; `None` while open.
+    pub upheld: Option<bool>,
+    pub decision: Option<String>,
+    pub decided_by: Option<String>,
+}
+from_row!(Appeal {
+    appeal_id,
+    case_id,
+    level,
+    requested_on,
+    reason,
+    decide_due,
+    recorded_by,
+    decided_on,
+    upheld,
+    decision,
+    decided_by
+});
+
+/// An appeal as recorded.
+#[derive(Debug, Clone)]
+pub struct NewAppeal<'a> {
+    pub case_id: i64,
+    /// The stage the case is in (decided or execution); it moves to `appeal`.
+    pub from: Stage,
+    pub level: i64,
+    pub requested_on: &'a str,
+    pub reason: &'a str,
+    pub decide_due: &'a str,
+}
+
 const CASE_COLUMNS: &str =
     "case_id, title, village_code, subject_id_number, subject_name, source_kind, \
      source_id, stage, important, filed_on, filed_by, cause_analysed, responsibility_handled, \
@@ -462,6 +505,115 @@ impl Store {
             let detail = format!("{} -> {}: {reason}", from.code(), to.code());
             (true, [Entry::new("case.moved", "case", case_id, detail)])
         })
+    }
+
+    /// Records an appeal and moves the case to the appeal stage, in one transaction; `None`
+    /// when the case is no longer at `from` (moved meanwhile).
+    pub async fn open_appeal(&self, a: &NewAppeal<'_>, actor: &str) -> Result<Option<i64>> {
+        let at = now();
+        audited!(self, actor, tx => {
+            let n = sqlx::query("UPDATE cases SET stage = 'appeal' WHERE case_id = $1 AND stage = $2")
+                .bind(a.case_id)
+                .bind(a.from.code())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Ok(None);
+            }
+            let reason = format!("申诉 / appeal ({}): {}", a.level, a.reason);
+            sqlx::query(
+                "INSERT INTO case_transitions (case_id, from_stage, to_stage, at, by_user, reason) \
+                 VALUES ($1, $2, 'appeal', $3, $4, $5)",
+            )
+            .bind(a.case_id)
+            .bind(a.from.code())
+            .bind(&at)
+            .bind(actor)
+            .bind(&reason)
+            .execute(&mut *tx)
+            .await?;
+            let appeal_id: i64 = sqlx::query_scalar(
+                "INSERT INTO case_appeals (case_id, level, requested_on, reason, decide_due, recorded_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING appeal_id",
+            )
+            .bind(a.case_id)
+            .bind(a.level)
+            .bind(a.requested_on)
+            .bind(a.reason)
+            .bind(a.decide_due)
+            .bind(actor)
+            .fetch_one(&mut *tx)
+            .await?;
+            let detail = format!(
+                "appeal={appeal_id} level={} requested_on={} decide_due={}",
+                a.level, a.requested_on, a.decide_due
+            );
+            (Some(appeal_id), [Entry::new("case.appealed", "case", a.case_id, detail)])
+        })
+    }
+
+    /// Decides an open appeal and moves the case out of the appeal stage (`to`: execution when
+    /// the decision stands, trial review when it is to be changed); `false` when the appeal was
+    /// decided meanwhile.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn decide_appeal(
+        &self,
+        case_id: i64,
+        appeal_id: i64,
+        upheld: bool,
+        decision: &str,
+        decided_on: &str,
+        to: Stage,
+        actor: &str,
+    ) -> Result<bool> {
+        let at = now();
+        audited!(self, actor, tx => {
+            let n = sqlx::query(
+                "UPDATE case_appeals SET decided_on = $1, upheld = $2, decision = $3, decided_by = $4 \
+                 WHERE appeal_id = $5 AND case_id = $6 AND decided_on IS NULL",
+            )
+            .bind(decided_on)
+            .bind(upheld)
+            .bind(decision)
+            .bind(actor)
+            .bind(appeal_id)
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            sqlx::query("UPDATE cases SET stage = $1 WHERE case_id = $2 AND stage = 'appeal'")
+                .bind(to.code())
+                .bind(case_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO case_transitions (case_id, from_stage, to_stage, at, by_user, reason) \
+                 VALUES ($1, 'appeal', $2, $3, $4, $5)",
+            )
+            .bind(case_id)
+            .bind(to.code())
+            .bind(&at)
+            .bind(actor)
+            .bind(decision)
+            .execute(&mut *tx)
+            .await?;
+            let detail = format!("appeal={appeal_id} upheld={upheld} decided_on={decided_on}");
+            (true, [Entry::new("case.appeal_decided", "case", case_id, detail)])
+        })
+    }
+
+    pub async fn appeals_of(&self, case_id: i64) -> Result<Vec<Appeal>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT appeal_id, case_id, level, requested_on, reason, decide_due, recorded_by, decided_on, \
+             upheld, decision, decided_by FROM case_appeals WHERE case_id = $1 ORDER BY level, appeal_id",
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await)?)
     }
 
     pub async fn transitions_of(&self, case_id: i64) -> Result<Vec<Transition>> {

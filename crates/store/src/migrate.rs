@@ -93,6 +93,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_transfer.sql"),
         postgres: include_str!("../migrations/postgres/0013_transfer.sql"),
     },
+    Migration {
+        version: 14,
+        name: "appeals",
+        sqlite: include_str!("../migrations/sqlite/0014_appeals.sql"),
+        postgres: include_str!("../migrations/postgres/0014_appeals.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

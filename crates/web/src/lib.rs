@@ -494,6 +494,11 @@ fn routes() -> Routes {
             "/work/cases/{id}/sanctions",
             workspace::cases::record_sanction,
         )
+        .post("/work/cases/{id}/appeals", workspace::cases::record_appeal)
+        .post(
+            "/work/cases/{id}/appeals/{appeal}",
+            workspace::cases::decide_appeal,
+        )
         .post("/work/cases/{id}/remedies", workspace::cases::order_remedy)
         .post(
             "/work/cases/{id}/remedies/{remedy}",

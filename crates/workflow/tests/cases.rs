@@ -486,3 +486,146 @@ async fn a_case_closes_only_with_its_four_items_and_every_remedy_ended() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_decision_is_appealed_within_a_month_twice_at_most_each_decided_in_its_time() {
+    use qingfeng_domain::calendar::Deadline;
+    use qingfeng_workflow::cases::{AppealRequest, AppealRuling};
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let today = qingfeng_workflow::Clock::today(&qingfeng_workflow::SystemClock);
+        let (clock, calendar) = (FixedClock::on(today), WorkCalendar::default());
+        let desk = desk(&db.store, &clock, &calendar);
+        let a = actor(&db.store, "a").await;
+        let mut filing = meeting(Way::FileCase, THREE);
+        filing.important = false;
+        filing.meeting_on = today;
+        let case_id = desk
+            .dispose(&a, &source(), &filing)
+            .await
+            .unwrap()
+            .changed()
+            .flatten()
+            .unwrap();
+        let request = |on, reason: &str| AppealRequest {
+            requested_on: on,
+            reason: reason.into(),
+        };
+        // Nothing to appeal before the decision; and the appeal stage is not entered by hand.
+        refused(
+            desk.appeal(&a, case_id, &request(today, "不服"))
+                .await
+                .unwrap(),
+            "已作出的处理决定",
+        );
+        for stage in [Stage::Investigation, Stage::TrialReview, Stage::Decided] {
+            assert_eq!(
+                desk.move_to(&a, case_id, stage, "按程序").await.unwrap(),
+                Outcome::Changed(stage)
+            );
+        }
+        refused(
+            desk.move_to(&a, case_id, Stage::Appeal, "申诉")
+                .await
+                .unwrap(),
+            "申诉阶段",
+        );
+        let appeals = db.store.appeals_of(case_id).await.unwrap();
+        let window = desk
+            .appeal_window(case_id, &appeals)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((window.level, window.from), (1, today));
+        assert_eq!(window.until, calendar.due(Deadline::AppealRequest, today));
+        refused(
+            desk.appeal(&a, case_id, &request(today, " "))
+                .await
+                .unwrap(),
+            "申诉理由",
+        );
+        // The first appeal: decided within a month; the case waits in the appeal stage.
+        let first = desk
+            .appeal(&a, case_id, &request(today, "处分过重"))
+            .await
+            .unwrap()
+            .changed()
+            .unwrap();
+        let case = db.store.case(case_id).await.unwrap().unwrap();
+        assert_eq!(case.stage, Stage::Appeal);
+        let appeals = db.store.appeals_of(case_id).await.unwrap();
+        assert_eq!(
+            appeals[0].decide_due,
+            calendar.due(Deadline::AppealDecision, today).to_string()
+        );
+        assert!(matches!(
+            desk.appeal(&a, case_id, &request(today, "再次申诉"))
+                .await
+                .unwrap(),
+            Outcome::AlreadyDone(_)
+        ));
+        refused(
+            desk.move_to(&a, case_id, Stage::Execution, "维持")
+                .await
+                .unwrap(),
+            "申诉阶段",
+        );
+        let ruling = |upheld| AppealRuling {
+            upheld,
+            decision: "维持原处分决定".into(),
+            decided_on: today,
+        };
+        assert_eq!(
+            desk.decide_appeal(&a, case_id, first, &ruling(true))
+                .await
+                .unwrap(),
+            Outcome::Changed(Stage::Execution)
+        );
+        assert!(matches!(
+            desk.decide_appeal(&a, case_id, first, &ruling(true))
+                .await
+                .unwrap(),
+            Outcome::AlreadyDone(_)
+        ));
+        // The second, to the level above: decided within two months; sent back to trial review.
+        let second = desk
+            .appeal(&a, case_id, &request(today, "向上一级申请复核"))
+            .await
+            .unwrap()
+            .changed()
+            .unwrap();
+        let appeals = db.store.appeals_of(case_id).await.unwrap();
+        assert_eq!(appeals[1].level, 2);
+        assert_eq!(
+            appeals[1].decide_due,
+            calendar
+                .due(Deadline::SecondAppealDecision, today)
+                .to_string()
+        );
+        assert_eq!(
+            desk.decide_appeal(&a, case_id, second, &ruling(false))
+                .await
+                .unwrap(),
+            Outcome::Changed(Stage::TrialReview)
+        );
+        // No third appeal, whatever the stage.
+        assert_eq!(
+            desk.move_to(&a, case_id, Stage::Decided, "重新审理后决定")
+                .await
+                .unwrap(),
+            Outcome::Changed(Stage::Decided)
+        );
+        refused(
+            desk.appeal(&a, case_id, &request(today, "第三次申诉"))
+                .await
+                .unwrap(),
+            "不再受理",
+        );
+        assert_eq!(
+            db.store.verify_audit().await.unwrap().broken,
+            None,
+            "{backend:?}"
+        );
+    }
+}

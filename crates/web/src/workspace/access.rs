@@ -114,6 +114,8 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/work/cases/{id}/assign", DISPOSERS),
     ("POST", "/work/cases/{id}/discussions", CASE_HANDLERS),
     ("POST", "/work/cases/{id}/sanctions", CASE_HANDLERS),
+    ("POST", "/work/cases/{id}/appeals", CASE_HANDLERS),
+    ("POST", "/work/cases/{id}/appeals/{appeal}", CASE_HANDLERS),
     ("POST", "/work/cases/{id}/remedies", CASE_HANDLERS),
     ("POST", "/work/cases/{id}/remedies/{remedy}", CASE_HANDLERS),
 ];

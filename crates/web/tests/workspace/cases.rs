@@ -145,12 +145,43 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
         for (i, at) in path.iter().enumerate() {
             let case = file_from(&app, &s, &sources[i], false).await;
             for step in &path[1..=i] {
-                let r = move_to(&app, &s, &case, *step).await;
+                // The appeal stage is entered by recording an appeal, not by a move.
+                let r = if *step == Stage::Appeal {
+                    let today = qingfeng_web::intake::today().to_string();
+                    post(
+                        &app,
+                        &format!("{case}/appeals"),
+                        Some(&s.cookie),
+                        &[
+                            ("csrf", &s.csrf),
+                            ("requested_on", &today),
+                            ("reason", "处分过重"),
+                        ],
+                    )
+                    .await
+                } else {
+                    move_to(&app, &s, &case, *step).await
+                };
                 assert_eq!(
                     r.status,
                     StatusCode::SEE_OTHER,
                     "{backend:?} to {step:?}: {}",
                     r.body
+                );
+            }
+            if *at == Stage::Appeal {
+                // The appeal shows with the day its decision is due (one month).
+                let due = qingfeng_web::default_calendar()
+                    .due(
+                        qingfeng_domain::Deadline::AppealDecision,
+                        qingfeng_web::intake::today(),
+                    )
+                    .to_string();
+                let page = get(&app, &case, Some(&s.cookie)).await;
+                assert!(
+                    page.body.contains(&format!("决定期限: {due}")),
+                    "{}",
+                    page.body
                 );
             }
             for to in Stage::ALL {
@@ -170,6 +201,8 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
                 );
                 let message = if !message.is_empty() {
                     message
+                } else if *at == Stage::Appeal || to == Stage::Appeal {
+                    "申诉阶段只能通过"
                 } else if to == Stage::Closed && at.next().contains(&to) {
                     "四不放过"
                 } else {

@@ -413,6 +413,8 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ),
         ("POST", "/work/cases/{id}/discussions", Some(HANDLERS)),
         ("POST", "/work/cases/{id}/sanctions", Some(HANDLERS)),
+        ("POST", "/work/cases/{id}/appeals", Some(HANDLERS)),
+        ("POST", "/work/cases/{id}/appeals/{appeal}", Some(HANDLERS)),
         ("POST", "/work/cases/{id}/remedies", Some(HANDLERS)),
         ("POST", "/work/cases/{id}/remedies/{remedy}", Some(HANDLERS)),
     ]
@@ -427,6 +429,7 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         .replace("{n}", "1")
         .replace("{request}", "2")
         .replace("{remedy}", "1")
+        .replace("{appeal}", "1")
         .replace("{review}", "1")
         .replace("{proposal}", "1");
     let path = if path == "/work/dispose" {
@@ -461,6 +464,12 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         p if p.ends_with("/extend") => vec![("days", "10"), ("reason", "需调取银行流水")],
         p if p.ends_with("/conclude") => vec![("outcome", "经查属实, 已责令退还")],
         p if p.ends_with("/transfer") => vec![("to", "县民政局")],
+        p if p.ends_with("/appeals") => vec![("requested_on", "2026-11-20"), ("reason", "不服")],
+        p if p.contains("/appeals/") => vec![
+            ("upheld", "yes"),
+            ("decision", "维持"),
+            ("decided_on", "2026-11-20"),
+        ],
         p if p.ends_with("/result-notice") => vec![("how", "电话告知")],
         p if p.ends_with("/inquiry") => vec![("step", "reply")],
         p if p.ends_with("/move") => vec![("to", "investigation"), ("reason", "按程序")],

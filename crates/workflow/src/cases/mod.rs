@@ -21,16 +21,21 @@
 //!   policy) may be assigned; an assignee of a case from a report receives a copy of its key.
 //! - **Sanctions** are recorded at or after the decision, on a person the case concerns, on a
 //!   day not in the future; their period follows the regulation.
+//! - **Appeals** (申诉): against a decision taken, within a month of it, decided within a month;
+//!   a second appeal to the level above within a month of that, decided within two months; no
+//!   third. The appeal stage is entered and left only by recording and deciding an appeal.
 //! - **Remedies**: a refund names the payments of villagers of the places the case touches; a
 //!   wage deduction only after compensation was refused; a recall follows [`crate::recall`]; a
 //!   refund is done only when the money is back in full; an ended remedy stays ended.
 
+mod appeals;
 mod assignment;
 mod disposal;
 mod remedies;
 mod sanctions;
 mod stages;
 
+pub use appeals::{AppealRequest, AppealRuling, AppealWindow, MAX_APPEALS};
 pub use assignment::Proposal;
 pub use disposal::{participants, Disposal, Source, SourceKind};
 pub use remedies::{NewRemedy, RecallVote, RemedyProgress};

@@ -46,6 +46,11 @@ impl CaseDesk<'_> {
                 format!("the case is at {} already", to.code()),
             ));
         }
+        require!(
+            to != Stage::Appeal && case.stage != Stage::Appeal,
+            "申诉阶段只能通过登记申诉、作出申诉决定进出",
+            "a case enters and leaves the appeal stage only by recording an appeal and deciding it",
+        );
         if let Err(refusal) = transition(case.stage, to, &checklist_of(&case)) {
             return Ok(Outcome::refused(refusal.zh, refusal.en));
         }

@@ -4,6 +4,7 @@
 //! and renders its outcome; the rules (who sees a case, what each step needs) are the
 //! workflow's.
 
+mod appeals;
 mod assignment;
 mod disposal;
 mod remedies;
@@ -12,6 +13,7 @@ mod stages;
 mod texts;
 mod views;
 
+pub use appeals::{decide_appeal, record_appeal};
 pub use assignment::assign;
 pub(super) use disposal::source_of;
 pub use disposal::{dispose, dispose_form, record_inquiry_step};

@@ -96,6 +96,17 @@ pub struct CaseTexts {
     pub remedy_closed: &'static str,
     pub choose_status: &'static str,
     pub refund_incomplete: &'static str,
+    pub appeals: &'static str,
+    pub appeal_levels: [&'static str; 2],
+    pub appeal_window: &'static str,
+    pub appeal_requested_on: &'static str,
+    pub appeal_reason: &'static str,
+    pub appeal_decide_due: &'static str,
+    pub appeal_submit: &'static str,
+    pub appeal_upheld: &'static str,
+    pub appeal_changed: &'static str,
+    pub appeal_decision: &'static str,
+    pub appeal_decided_on: &'static str,
 }
 
 pub static ZH: CaseTexts = CaseTexts {
@@ -194,6 +205,17 @@ pub static ZH: CaseTexts = CaseTexts {
     remedy_closed: "该事项已结束。",
     choose_status: "请选择状态。",
     refund_incomplete: "退还金额未足额, 不能标记为完成。",
+    appeals: "申诉",
+    appeal_levels: ["复审(作出决定的机关, 1个月内决定)", "复核(上一级机关, 2个月内决定)"],
+    appeal_window: "可以提出申诉的期限",
+    appeal_requested_on: "申诉日期",
+    appeal_reason: "申诉理由",
+    appeal_decide_due: "决定期限",
+    appeal_submit: "登记申诉",
+    appeal_upheld: "维持原决定(转执行)",
+    appeal_changed: "需要改变(退回审理)",
+    appeal_decision: "申诉决定",
+    appeal_decided_on: "决定日期",
 };
 
 pub static EN: CaseTexts = CaseTexts {
@@ -292,4 +314,15 @@ pub static EN: CaseTexts = CaseTexts {
     remedy_closed: "This item is finished.",
     choose_status: "Please choose the status.",
     refund_incomplete: "Not all the money is back: a refund cannot be marked done.",
+    appeals: "Appeals",
+    appeal_levels: ["Review (by the deciding body, decided within 1 month)", "Second review (by the level above, within 2 months)"],
+    appeal_window: "An appeal may be made until",
+    appeal_requested_on: "Appealed on",
+    appeal_reason: "Reasons",
+    appeal_decide_due: "Decision due",
+    appeal_submit: "Record the appeal",
+    appeal_upheld: "Decision stands (on to execution)",
+    appeal_changed: "To be changed (back to trial review)",
+    appeal_decision: "Appeal decision",
+    appeal_decided_on: "Decided on",
 };

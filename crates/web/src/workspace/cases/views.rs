@@ -85,6 +85,17 @@ pub struct SanctionRow {
     pub in_effect: bool,
 }
 
+pub struct AppealRow {
+    pub appeal_id: i64,
+    pub level: &'static str,
+    pub requested_on: String,
+    pub reason: String,
+    pub decide_due: String,
+    pub overdue: bool,
+    /// The decision with its day, once decided.
+    pub decided: Option<String>,
+}
+
 pub struct RemedyRow {
     pub remedy_id: i64,
     pub kind: String,
@@ -118,6 +129,9 @@ struct ShowPage<'a> {
     sanctions: Vec<SanctionRow>,
     kinds: Vec<(&'static str, String)>,
     remedies: Vec<RemedyRow>,
+    appeals: Vec<AppealRow>,
+    /// The next appeal the case admits: its level, and the last day to make it.
+    appeal_window: Option<(&'static str, String)>,
     remedy_kinds: Vec<(&'static str, &'static str)>,
     events: Vec<(String, String, i64, String, String, String)>,
     message: Option<String>,
@@ -179,6 +193,35 @@ pub(super) async fn case_page(
         .collect();
     let mut village = case.village_code.clone().unwrap_or_default();
     crate::workspace::reports::name_villages(&work.state, std::iter::once(&mut village)).await?;
+    let appeals = store.appeals_of(case_id).await?;
+    let level = |l: i64| c.appeal_levels[usize::from(l > 1)];
+    let appeal_window = if matches!(case.stage, Stage::Decided | Stage::Execution) {
+        desk.appeal_window(case_id, &appeals)
+            .await?
+            .map(|w| (level(w.level), w.until.to_string()))
+    } else {
+        None
+    };
+    let today_text = today.to_string();
+    let appeals = appeals
+        .into_iter()
+        .map(|a| AppealRow {
+            appeal_id: a.appeal_id,
+            level: level(a.level),
+            overdue: a.decided_on.is_none() && a.decide_due < today_text,
+            decided: a.decided_on.map(|on| {
+                let how = if a.upheld == Some(true) {
+                    c.appeal_upheld
+                } else {
+                    c.appeal_changed
+                };
+                format!("{on} {how}: {}", a.decision.unwrap_or_default())
+            }),
+            requested_on: a.requested_on,
+            reason: a.reason,
+            decide_due: a.decide_due,
+        })
+        .collect();
     let (status, message) = match unchanged {
         Some(u) => (u.status, Some(u.message)),
         None => (StatusCode::OK, None),
@@ -279,6 +322,8 @@ pub(super) async fn case_page(
                 status: status_label(r.status, c).to_string(),
             })
             .collect(),
+        appeals,
+        appeal_window,
         remedy_kinds: RemedyKind::ALL
             .iter()
             .map(|k| k.code())
