@@ -1,22 +1,18 @@
 //! The villagers' portal over HTTP (the real router, the real store on both backends, the
 //! good import fixture): My money, reports with receipt codes, the language switch, headers.
 
-use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use qingfeng_ingest::{import, ImportOptions, Status};
 use qingfeng_test_support::{fixture, TestDb, BACKENDS};
 use qingfeng_web::{router, AppState, Options};
 use std::net::SocketAddr;
-use tower::ServiceExt;
 
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
+#[path = "../client/mod.rs"]
+mod client;
+
+use client::{get, Reply};
 
 async fn app(db: &TestDb, opts: Options) -> Router {
     let reports = tempfile::tempdir().unwrap();
@@ -35,52 +31,9 @@ async fn app(db: &TestDb, opts: Options) -> Router {
     router(state).layer(MockConnectInfo(SocketAddr::from(([10, 1, 2, 3], 40000))))
 }
 
-async fn send(app: &Router, request: Request<Body>) -> Reply {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
-    }
-}
-
-async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
-    let mut r = Request::get(path);
-    if let Some(c) = cookie {
-        r = r.header(header::COOKIE, c);
-    }
-    send(app, r.body(Body::empty()).unwrap()).await
-}
-
-fn encode(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| {
-            let value: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        (b as char).to_string()
-                    }
-                    b' ' => "+".to_string(),
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            format!("{k}={value}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
+/// A visitor's form: the portal's forms carry no session.
 async fn post(app: &Router, path: &str, fields: &[(&str, &str)]) -> Reply {
-    let r = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(encode(fields)))
-        .unwrap();
-    send(app, r).await
+    client::post(app, path, None, fields).await
 }
 
 const ZHANG: &str = "500233195203141313";

@@ -44,34 +44,32 @@ async fn file(app: &Router, s: &Session, important: bool) -> String {
 async fn file_from(app: &Router, s: &Session, fingerprint: &str, important: bool) -> String {
     // Decided today, so that the quarter's figures below count it whatever day the test runs.
     let today = qingfeng_web::intake::today().to_string();
-    let r = post(
-        app,
-        "/work/dispose",
-        Some(&s.cookie),
-        &[
-            ("csrf", &s.csrf),
-            ("kind", "clue"),
-            ("id", fingerprint),
-            ("way", "file_case"),
-            ("meeting_on", &today),
-            ("participants", "李书记, 王委员, 赵委员"),
-            ("decision", "经集体研究, 予以立案审查调查"),
-            ("title", "张德明冒领低保案"),
-            ("important", if important { "on" } else { "" }),
-        ],
-    )
-    .await;
+    let r = s
+        .post(
+            app,
+            "/work/dispose",
+            &[
+                ("kind", "clue"),
+                ("id", fingerprint),
+                ("way", "file_case"),
+                ("meeting_on", &today),
+                ("participants", "李书记, 王委员, 赵委员"),
+                ("decision", "经集体研究, 予以立案审查调查"),
+                ("title", "张德明冒领低保案"),
+                ("important", if important { "on" } else { "" }),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().starts_with("/work/cases/"), "{}", r.location());
     r.location().to_string()
 }
 
 async fn move_to(app: &Router, s: &Session, case: &str, to: Stage) -> Reply {
-    post(
+    s.post(
         app,
         &format!("{case}/move"),
-        Some(&s.cookie),
-        &[("csrf", &s.csrf), ("to", to.code()), ("reason", "按程序")],
+        &[("to", to.code()), ("reason", "按程序")],
     )
     .await
 }
@@ -83,40 +81,38 @@ async fn a_disposal_needs_a_collective_decision() {
         county(&db).await;
         let app = app(&db.store, [10, 0, 1, 1]).await;
         let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
-        let alone = post(
-            &app,
-            "/work/dispose",
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "clue"),
-                ("id", CLUE_T1),
-                ("way", "inquiry"),
-                ("meeting_on", "2026-11-20"),
-                ("participants", "王委员"),
-                ("decision", "函询"),
-            ],
-        )
-        .await;
+        let alone = s
+            .post(
+                &app,
+                "/work/dispose",
+                &[
+                    ("kind", "clue"),
+                    ("id", CLUE_T1),
+                    ("way", "inquiry"),
+                    ("meeting_on", "2026-11-20"),
+                    ("participants", "王委员"),
+                    ("decision", "函询"),
+                ],
+            )
+            .await;
         assert_eq!(alone.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(alone.body.contains("集体研究"));
-        let inquiry = post(
-            &app,
-            "/work/dispose",
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "clue"),
-                ("id", CLUE_T1),
-                ("way", "inquiry"),
-                ("meeting_on", "2026-11-20"),
-                ("participants", "李书记、王委员、赵委员"),
-                ("decision", "谈话函询"),
-            ],
-        )
-        .await;
+        let inquiry = s
+            .post(
+                &app,
+                "/work/dispose",
+                &[
+                    ("kind", "clue"),
+                    ("id", CLUE_T1),
+                    ("way", "inquiry"),
+                    ("meeting_on", "2026-11-20"),
+                    ("participants", "李书记、王委员、赵委员"),
+                    ("decision", "谈话函询"),
+                ],
+            )
+            .await;
         assert_eq!(inquiry.status, StatusCode::SEE_OTHER, "{}", inquiry.body);
-        let page = get(&app, inquiry.location(), Some(&s.cookie)).await;
+        let page = s.get(&app, inquiry.location()).await;
         // 15 working days after Friday 20 November 2026: Friday 11 December.
         assert!(page.body.contains("2026-12-11"), "{}", page.body);
         assert!(page.body.contains("李书记、王委员、赵委员"));
@@ -148,15 +144,10 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
                 // The appeal stage is entered by recording an appeal, not by a move.
                 let r = if *step == Stage::Appeal {
                     let today = qingfeng_web::intake::today().to_string();
-                    post(
+                    s.post(
                         &app,
                         &format!("{case}/appeals"),
-                        Some(&s.cookie),
-                        &[
-                            ("csrf", &s.csrf),
-                            ("requested_on", &today),
-                            ("reason", "处分过重"),
-                        ],
+                        &[("requested_on", &today), ("reason", "处分过重")],
                     )
                     .await
                 } else {
@@ -177,7 +168,7 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
                         qingfeng_web::intake::today(),
                     )
                     .to_string();
-                let page = get(&app, &case, Some(&s.cookie)).await;
+                let page = s.get(&app, &case).await;
                 assert!(
                     page.body.contains(&format!("决定期限: {due}")),
                     "{}",
@@ -209,7 +200,7 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
                     "案件不能从"
                 };
                 assert!(r.body.contains(message), "{at:?} -> {to:?}: {}", r.body);
-                let page = get(&app, &case, Some(&s.cookie)).await;
+                let page = s.get(&app, &case).await;
                 assert!(
                     page.body.contains(&format!("id=\"stage\">{}<", at.zh())),
                     "{at:?} unchanged after refusing {to:?}"
@@ -218,13 +209,13 @@ async fn every_invalid_stage_move_is_refused_and_every_valid_one_recorded() {
         }
         // A move needs a reason.
         let case = file_from(&app, &s, &sources[path.len()], true).await;
-        let r = post(
-            &app,
-            &format!("{case}/move"),
-            Some(&s.cookie),
-            &[("csrf", &s.csrf), ("to", "investigation"), ("reason", " ")],
-        )
-        .await;
+        let r = s
+            .post(
+                &app,
+                &format!("{case}/move"),
+                &[("to", "investigation"), ("reason", " ")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         db.drop_db().await;
     }
@@ -241,7 +232,7 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
 
         // The proposal: the other township's secretary, explained; the case's own township's
         // secretary is excluded with the reason.
-        let page = get(&app, &case, Some(&s.cookie)).await;
+        let page = s.get(&app, &case).await;
         let proposals = &page.body[page.body.find("id=\"proposals\"").unwrap()..];
         assert!(proposals.contains("secretary2"), "{proposals}");
         assert!(proposals.contains("拔山镇"));
@@ -258,44 +249,32 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
             .unwrap()
             .unwrap();
         let other = db.store.user_by_name("secretary2").await.unwrap().unwrap();
-        let refused = post(
-            &app,
-            &format!("{case}/assign"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("user_id", &own_township.user_id.to_string()),
-            ],
-        )
-        .await;
+        let refused = s
+            .post(
+                &app,
+                &format!("{case}/assign"),
+                &[("user_id", &own_township.user_id.to_string())],
+            )
+            .await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let assigned = post(
-            &app,
-            &format!("{case}/assign"),
-            Some(&s.cookie),
-            &[("csrf", &s.csrf), ("user_id", &other.user_id.to_string())],
-        )
-        .await;
+        let assigned = s
+            .post(
+                &app,
+                &format!("{case}/assign"),
+                &[("user_id", &other.user_id.to_string())],
+            )
+            .await;
         assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
         // The assigned secretary of the other township now sees the case; the own township's
         // secretary does not know it exists.
         let s2 = log_in(&app, "secretary2", PASSWORD).await.ok().unwrap();
-        assert_eq!(
-            get(&app, &case, Some(&s2.cookie)).await.status,
-            StatusCode::OK
-        );
+        assert_eq!(s2.get(&app, &case).await.status, StatusCode::OK);
         let s1 = log_in(&app, "township_secretary", PASSWORD)
             .await
             .ok()
             .unwrap();
-        assert_eq!(
-            get(&app, &case, Some(&s1.cookie)).await.status,
-            StatusCode::NOT_FOUND
-        );
-        assert!(!get(&app, "/work/cases", Some(&s1.cookie))
-            .await
-            .body
-            .contains(&case));
+        assert_eq!(s1.get(&app, &case).await.status, StatusCode::NOT_FOUND);
+        assert!(!s1.get(&app, "/work/cases").await.body.contains(&case));
 
         // The important case is not decided before its joint discussion.
         for step in [Stage::Investigation, Stage::TrialReview] {
@@ -307,20 +286,19 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
         let early = move_to(&app, &s2, &case, Stage::Decided).await;
         assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(early.body.contains("须先召开联席会议"));
-        let r = post(
-            &app,
-            &format!("{case}/discussions"),
-            Some(&s2.cookie),
-            &[
-                ("csrf", &s2.csrf),
-                ("held_on", "2026-11-25"),
-                ("participants", "县纪委、县民政局、新生镇"),
-                ("units", "县纪委监委; 县民政局"),
-                ("minutes", "核实冒领金额 2160 元"),
-                ("decision", "移送审理"),
-            ],
-        )
-        .await;
+        let r = s2
+            .post(
+                &app,
+                &format!("{case}/discussions"),
+                &[
+                    ("held_on", "2026-11-25"),
+                    ("participants", "县纪委、县民政局、新生镇"),
+                    ("units", "县纪委监委; 县民政局"),
+                    ("minutes", "核实冒领金额 2160 元"),
+                    ("decision", "移送审理"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(
             move_to(&app, &s2, &case, Stage::Decided).await.status,
@@ -328,17 +306,13 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
         );
         // A sanction with its period: a government warning runs 6 months.
         let today = qingfeng_web::intake::today();
-        let r = post(
-            &app,
-            &format!("{case}/sanctions"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "gov_warning"),
-                ("decided_on", &today.to_string()),
-            ],
-        )
-        .await;
+        let r = s
+            .post(
+                &app,
+                &format!("{case}/sanctions"),
+                &[("kind", "gov_warning"), ("decided_on", &today.to_string())],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let sanctions = db.store.sanctions(None, Some(ZHANG)).await.unwrap();
         assert_eq!(sanctions.len(), 1);
@@ -350,10 +324,10 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
             sanctions[0].effective_until.as_deref(),
             Some(until.to_string().as_str())
         );
-        let page = get(&app, &case, Some(&s.cookie)).await;
+        let page = s.get(&app, &case).await;
         assert!(page.body.contains("影响期内"));
         // Wherever the person appears, the sanction shows until it expires.
-        let clue = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&s.cookie)).await;
+        let clue = s.get(&app, &format!("/work/clues/{CLUE_T1}")).await;
         assert!(clue.body.contains("处分影响期内: 警告 ("), "{}", clue.body);
 
         // Remedies: a refund names real payments; wage deduction waits for refused compensation.
@@ -365,17 +339,13 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
             .unwrap()
             .paid[0]
             .clone();
-        let bad = post(
-            &app,
-            &format!("{case}/remedies"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "refund"),
-                ("payment_ids", "NO-SUCH-PAYMENT"),
-            ],
-        )
-        .await;
+        let bad = s
+            .post(
+                &app,
+                &format!("{case}/remedies"),
+                &[("kind", "refund"), ("payment_ids", "NO-SUCH-PAYMENT")],
+            )
+            .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         // Issue 12, item 9: a payment to a villager of another township is not the case's: it
         // is refused exactly as one that does not exist, and nothing of it is shown.
@@ -387,17 +357,13 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
              '赵文华', 50000, '2024-01-15', NULL, 1, 99)"
         ))
         .await;
-        let elsewhere = post(
-            &app,
-            &format!("{case}/remedies"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "refund"),
-                ("payment_ids", "P-T2-1"),
-            ],
-        )
-        .await;
+        let elsewhere = s
+            .post(
+                &app,
+                &format!("{case}/remedies"),
+                &[("kind", "refund"), ("payment_ids", "P-T2-1")],
+            )
+            .await;
         assert_eq!(
             elsewhere.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -408,115 +374,95 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
             bad.body,
             "the answer tells nothing of the other township's payment"
         );
-        let refund = post(
-            &app,
-            &format!("{case}/remedies"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "refund"),
-                ("payment_ids", &payment.payment_id),
-            ],
-        )
-        .await;
+        let refund = s
+            .post(
+                &app,
+                &format!("{case}/remedies"),
+                &[("kind", "refund"), ("payment_ids", &payment.payment_id)],
+            )
+            .await;
         assert_eq!(refund.status, StatusCode::SEE_OTHER, "{}", refund.body);
-        let wage = post(
-            &app,
-            &format!("{case}/remedies"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "wage_deduction"),
-                ("detail", "代扣"),
-            ],
-        )
-        .await;
+        let wage = s
+            .post(
+                &app,
+                &format!("{case}/remedies"),
+                &[("kind", "wage_deduction"), ("detail", "代扣")],
+            )
+            .await;
         assert_eq!(wage.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(wage.body.contains("责令赔偿被拒绝后"));
-        let compensation = post(
-            &app,
-            &format!("{case}/remedies"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "compensation"),
-                ("amount", "500"),
-                ("detail", "责令赔偿利息损失"),
-            ],
-        )
-        .await;
+        let compensation = s
+            .post(
+                &app,
+                &format!("{case}/remedies"),
+                &[
+                    ("kind", "compensation"),
+                    ("amount", "500"),
+                    ("detail", "责令赔偿利息损失"),
+                ],
+            )
+            .await;
         assert_eq!(compensation.status, StatusCode::SEE_OTHER);
         let remedies = db.store.remedies_of(case_id(&case)).await.unwrap();
         let (refund_id, compensation_id) = (remedies[0].remedy_id, remedies[1].remedy_id);
         assert_eq!(remedies[0].amount_fen, Some(payment.amount_fen));
-        let refused = post(
-            &app,
-            &format!("{case}/remedies/{compensation_id}"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("status", "refused"),
-                ("note", "本人拒绝赔偿"),
-            ],
-        )
-        .await;
+        let refused = s
+            .post(
+                &app,
+                &format!("{case}/remedies/{compensation_id}"),
+                &[("status", "refused"), ("note", "本人拒绝赔偿")],
+            )
+            .await;
         assert_eq!(refused.status, StatusCode::SEE_OTHER);
-        let wage = post(
-            &app,
-            &format!("{case}/remedies"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "wage_deduction"),
-                ("amount", "500"),
-                ("detail", "乡镇财政所代扣"),
-            ],
-        )
-        .await;
+        let wage = s
+            .post(
+                &app,
+                &format!("{case}/remedies"),
+                &[
+                    ("kind", "wage_deduction"),
+                    ("amount", "500"),
+                    ("detail", "乡镇财政所代扣"),
+                ],
+            )
+            .await;
         assert_eq!(wage.status, StatusCode::SEE_OTHER, "{}", wage.body);
         // A refund is done only when all the money is back.
         let short = (payment.amount_fen - 1) as f64 / 100.0;
-        let partial = post(
-            &app,
-            &format!("{case}/remedies/{refund_id}"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("status", "done"),
-                ("recovered", &format!("{short:.2}")),
-            ],
-        )
-        .await;
+        let partial = s
+            .post(
+                &app,
+                &format!("{case}/remedies/{refund_id}"),
+                &[("status", "done"), ("recovered", &format!("{short:.2}"))],
+            )
+            .await;
         assert_eq!(partial.status, StatusCode::UNPROCESSABLE_ENTITY);
         let full = payment.amount_fen as f64 / 100.0;
-        let done = post(
-            &app,
-            &format!("{case}/remedies/{refund_id}"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("status", "done"),
-                ("recovered", &format!("{full:.2}")),
-                ("note", "已退还本人"),
-            ],
-        )
-        .await;
+        let done = s
+            .post(
+                &app,
+                &format!("{case}/remedies/{refund_id}"),
+                &[
+                    ("status", "done"),
+                    ("recovered", &format!("{full:.2}")),
+                    ("note", "已退还本人"),
+                ],
+            )
+            .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
 
         // Recall ends a villagers' committee post only: 张德明 holds none (see
         // `a_recall_follows_the_organic_law` for a recall of the committee's director).
-        let recall = post(
-            &app,
-            &format!("{case}/remedies"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "recall"),
-                ("voter_signatures", "100"),
-                ("detail", "罢免"),
-            ],
-        )
-        .await;
+        let recall = s
+            .post(
+                &app,
+                &format!("{case}/remedies"),
+                &[
+                    ("kind", "recall"),
+                    ("voter_signatures", "100"),
+                    ("detail", "罢免"),
+                ],
+            )
+            .await;
         assert_eq!(recall.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             recall.body.contains("只能罢免村民委员会成员"),
@@ -532,19 +478,18 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
         let early = move_to(&app, &s, &case, Stage::Closed).await;
         assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(early.body.contains("原因分析"));
-        let r = post(
-            &app,
-            &format!("{case}/checklist"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("cause_analysed", "村账未公开, 名册审核流于形式"),
-                ("responsibility_handled", "政务警告"),
-                ("people_educated", "全镇警示教育会"),
-                ("prevention_in_place", "低保名册每月公示并交叉比对"),
-            ],
-        )
-        .await;
+        let r = s
+            .post(
+                &app,
+                &format!("{case}/checklist"),
+                &[
+                    ("cause_analysed", "村账未公开, 名册审核流于形式"),
+                    ("responsibility_handled", "政务警告"),
+                    ("people_educated", "全镇警示教育会"),
+                    ("prevention_in_place", "低保名册每月公示并交叉比对"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let open = move_to(&app, &s, &case, Stage::Closed).await;
         // Nor while a remedy is open: the wage deduction ordered above must end first.
@@ -555,24 +500,23 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
             open.body
         );
         let wage_id = db.store.remedies_of(case_id(&case)).await.unwrap()[2].remedy_id;
-        let docked = post(
-            &app,
-            &format!("{case}/remedies/{wage_id}"),
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("status", "done"),
-                ("recovered", "500"),
-                ("note", "已从工资中扣回"),
-            ],
-        )
-        .await;
+        let docked = s
+            .post(
+                &app,
+                &format!("{case}/remedies/{wage_id}"),
+                &[
+                    ("status", "done"),
+                    ("recovered", "500"),
+                    ("note", "已从工资中扣回"),
+                ],
+            )
+            .await;
         assert_eq!(docked.status, StatusCode::SEE_OTHER, "{}", docked.body);
         assert_eq!(
             move_to(&app, &s, &case, Stage::Closed).await.status,
             StatusCode::SEE_OTHER
         );
-        let page = get(&app, &case, Some(&s.cookie)).await;
+        let page = s.get(&app, &case).await;
         assert!(page.body.contains("id=\"stage\">结案<"));
         // Who moved it, when and why, every step.
         let transitions = db.store.transitions_of(case_id(&case)).await.unwrap();
@@ -591,7 +535,7 @@ async fn a_case_is_assigned_across_townships_sanctioned_remedied_and_closed() {
 
         // The quarter's figures upward count the case, the sanction and the money, on the page
         // and in the XLSX file.
-        let stats = get(&app, "/work/statistics", Some(&s.cookie)).await;
+        let stats = s.get(&app, "/work/statistics").await;
         assert_eq!(stats.status, StatusCode::OK);
         // The refund and the 500 yuan docked from wages.
         let money = qingfeng_domain::Money::from_fen(payment.amount_fen + 50_000).to_string();
@@ -682,40 +626,38 @@ async fn a_recall_follows_the_organic_law() {
         let today = qingfeng_web::intake::today().to_string();
         let mut cases = Vec::new();
         for fp in ["fp-director-a", "fp-director-b"] {
-            let r = post(
-                &app,
-                "/work/dispose",
-                Some(&s.cookie),
-                &[
-                    ("csrf", &s.csrf),
-                    ("kind", "clue"),
-                    ("id", fp),
-                    ("way", "file_case"),
-                    ("meeting_on", &today),
-                    ("participants", "李书记, 王委员, 赵委员"),
-                    ("decision", "予以立案"),
-                    ("title", "李建国优亲厚友案"),
-                ],
-            )
-            .await;
+            let r = s
+                .post(
+                    &app,
+                    "/work/dispose",
+                    &[
+                        ("kind", "clue"),
+                        ("id", fp),
+                        ("way", "file_case"),
+                        ("meeting_on", &today),
+                        ("participants", "李书记, 王委员, 赵委员"),
+                        ("decision", "予以立案"),
+                        ("title", "李建国优亲厚友案"),
+                    ],
+                )
+                .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
             cases.push(r.location().to_string());
         }
         let propose = |case: String, signatures: &'static str, reasons: &'static str| {
-            let (app, cookie, csrf) = (app.clone(), s.cookie.clone(), s.csrf.clone());
+            let (app, session) = (app.clone(), s.clone());
             async move {
-                post(
-                    &app,
-                    &format!("{case}/remedies"),
-                    Some(&cookie),
-                    &[
-                        ("csrf", &csrf),
-                        ("kind", "recall"),
-                        ("voter_signatures", signatures),
-                        ("detail", reasons),
-                    ],
-                )
-                .await
+                session
+                    .post(
+                        &app,
+                        &format!("{case}/remedies"),
+                        &[
+                            ("kind", "recall"),
+                            ("voter_signatures", signatures),
+                            ("detail", reasons),
+                        ],
+                    )
+                    .await
             }
         };
         // No reasons; no signature of the 4 registered voters: refused, with the count.
@@ -737,22 +679,21 @@ async fn a_recall_follows_the_organic_law() {
         assert!(recall.detail.contains("voters=4"), "{}", recall.detail);
         assert!(recall.detail.contains("村委会主任"), "{}", recall.detail);
         let vote = |defence: &'static str, cast: &'static str, approve: &'static str| {
-            let (app, cookie, csrf) = (app.clone(), s.cookie.clone(), s.csrf.clone());
+            let (app, session) = (app.clone(), s.clone());
             let path = format!("{}/remedies/{}", cases[0], recall.remedy_id);
             async move {
-                post(
-                    &app,
-                    &path,
-                    Some(&cookie),
-                    &[
-                        ("csrf", &csrf),
-                        ("status", "done"),
-                        ("votes_cast", cast),
-                        ("approve", approve),
-                        ("defence", defence),
-                    ],
-                )
-                .await
+                session
+                    .post(
+                        &app,
+                        &path,
+                        &[
+                            ("status", "done"),
+                            ("votes_cast", cast),
+                            ("approve", approve),
+                            ("defence", defence),
+                        ],
+                    )
+                    .await
             }
         };
         // No defence on record; more votes than registered voters: refused.
@@ -793,27 +734,26 @@ async fn an_inquiry_reply_and_report_are_due_recorded_in_order_and_marked_overdu
         let today = qingfeng_web::intake::today();
         let app = app(&db.store, [10, 0, 1, 11]).await;
         let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
-        let r = post(
-            &app,
-            "/work/dispose",
-            Some(&s.cookie),
-            &[
-                ("csrf", &s.csrf),
-                ("kind", "clue"),
-                ("id", CLUE_T2),
-                ("way", "inquiry"),
-                ("meeting_on", &today.to_string()),
-                ("participants", "李书记, 王委员, 赵委员"),
-                ("decision", "对赵文华函询"),
-            ],
-        )
-        .await;
+        let r = s
+            .post(
+                &app,
+                "/work/dispose",
+                &[
+                    ("kind", "clue"),
+                    ("id", CLUE_T2),
+                    ("way", "inquiry"),
+                    ("meeting_on", &today.to_string()),
+                    ("participants", "李书记, 王委员, 赵委员"),
+                    ("decision", "对赵文华函询"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let calendar = qingfeng_web::default_calendar();
         let reply_due = calendar.due(qingfeng_domain::Deadline::InquiryReply, today);
         let report_due = today.checked_add_months(chrono::Months::new(1)).unwrap();
         let page_path = format!("/work/dispose?kind=clue&id={CLUE_T2}");
-        let page = get(&app, &page_path, Some(&s.cookie)).await;
+        let page = s.get(&app, &page_path).await;
         assert!(
             page.body
                 .contains(&format!("书面回复期限(15个工作日): {reply_due}")),
@@ -833,7 +773,7 @@ async fn an_inquiry_reply_and_report_are_due_recorded_in_order_and_marked_overdu
         )
         .await;
         let l = log_in(&later, "investigator", PASSWORD).await.ok().unwrap();
-        let page = get(&later, &page_path, Some(&l.cookie)).await;
+        let page = l.get(&later, &page_path).await;
         assert_eq!(
             page.body.matches("<strong>已逾期</strong>").count(),
             2,
@@ -841,7 +781,7 @@ async fn an_inquiry_reply_and_report_are_due_recorded_in_order_and_marked_overdu
             page.body
         );
         // …and on the dashboard of those who dispose.
-        let dash = get(&later, "/work", Some(&l.cookie)).await;
+        let dash = l.get(&later, "/work").await;
         assert!(
             dash.body.contains("id=\"inquiries-overdue\">已逾期: 1<"),
             "{}",
@@ -856,15 +796,15 @@ async fn an_inquiry_reply_and_report_are_due_recorded_in_order_and_marked_overdu
             .unwrap()
             .disposition_id;
         let step = |which: &'static str| {
-            let (app, cookie, csrf) = (later.clone(), l.cookie.clone(), l.csrf.clone());
+            let (app, session) = (later.clone(), l.clone());
             async move {
-                post(
-                    &app,
-                    &format!("/work/dispositions/{id}/inquiry"),
-                    Some(&cookie),
-                    &[("csrf", &csrf), ("step", which)],
-                )
-                .await
+                session
+                    .post(
+                        &app,
+                        &format!("/work/dispositions/{id}/inquiry"),
+                        &[("step", which)],
+                    )
+                    .await
             }
         };
         // The report before the reply: refused.
@@ -874,7 +814,7 @@ async fn an_inquiry_reply_and_report_are_due_recorded_in_order_and_marked_overdu
         assert_eq!(step("reply").await.status, StatusCode::SEE_OTHER);
         assert_eq!(step("reply").await.status, StatusCode::CONFLICT);
         assert_eq!(step("report").await.status, StatusCode::SEE_OTHER);
-        let page = get(&later, &page_path, Some(&l.cookie)).await;
+        let page = l.get(&later, &page_path).await;
         assert!(
             !page.body.contains("<strong>已逾期</strong>"),
             "{}",
@@ -882,20 +822,20 @@ async fn an_inquiry_reply_and_report_are_due_recorded_in_order_and_marked_overdu
         );
         assert!(page.body.contains(&format!("(已报告函询情况 {later_day})")));
         assert!(!page.body.contains("class=\"inline inquiry\""));
-        let dash = get(&later, "/work", Some(&l.cookie)).await;
+        let dash = l.get(&later, "/work").await;
         assert!(!dash.body.contains("id=\"inquiries\""));
         // A township secretary cannot record on the county's disposal (the gate refuses).
         let sec = log_in(&later, "township_secretary", PASSWORD)
             .await
             .ok()
             .unwrap();
-        let r = post(
-            &later,
-            &format!("/work/dispositions/{id}/inquiry"),
-            Some(&sec.cookie),
-            &[("csrf", &sec.csrf), ("step", "reply")],
-        )
-        .await;
+        let r = sec
+            .post(
+                &later,
+                &format!("/work/dispositions/{id}/inquiry"),
+                &[("step", "reply")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         db.drop_db().await;
     }

@@ -17,7 +17,11 @@ use std::net::SocketAddr;
 use tower::ServiceExt;
 
 mod cases;
+#[path = "../client/mod.rs"]
+mod client;
 mod reports;
+
+use client::{csrf_of, encode, get, log_in, post, send, set_cookie, Reply, Session};
 
 const TOWNSHIP_1: &str = "500233101000";
 const TOWNSHIP_2: &str = "500233102000";
@@ -31,21 +35,6 @@ const PASSWORD: &str = "a long enough password";
 const CLUE_T1: &str = "fp-dead-payee-t1";
 const CLUE_T1_B: &str = "fp-split-t1";
 const CLUE_T2: &str = "fp-dead-payee-t2";
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap())
-            .unwrap_or("")
-    }
-}
 
 fn clue(fp: &str, rule: &str, village: &str, subject: &str, amount: i64) -> ClueRecord {
     ClueRecord {
@@ -186,103 +175,6 @@ async fn app_with_clock(
     };
     let state = AppState::new(store.clone(), &opts).await.unwrap();
     router(state).layer(MockConnectInfo(SocketAddr::from((client, 40000))))
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Reply {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-fn encode(fields: &[(&str, &str)]) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in fields {
-        s.append_pair(k, v);
-    }
-    s.finish()
-}
-
-async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
-    let mut r = Request::get(path).header(header::HOST, "qingfeng.test");
-    if let Some(c) = cookie {
-        r = r.header(header::COOKIE, c);
-    }
-    send(app, r.body(Body::empty()).unwrap()).await
-}
-
-async fn post(app: &Router, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Reply {
-    let mut r = Request::post(path)
-        .header(header::HOST, "qingfeng.test")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        r = r.header(header::COOKIE, c);
-    }
-    send(app, r.body(Body::from(encode(fields))).unwrap()).await
-}
-
-/// The value of `name` in a `Set-Cookie` header of `r`.
-fn set_cookie(r: &Reply, name: &str) -> Option<(String, String)> {
-    r.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| {
-            let value = c[name.len() + 1..].split(';').next().unwrap().to_string();
-            (value, c)
-        })
-}
-
-/// The value of the hidden `csrf` field of a page.
-fn csrf_of(body: &str) -> String {
-    let at = body
-        .find("name=\"csrf\" value=\"")
-        .expect("a form with a csrf field")
-        + 19;
-    body[at..at + 64].to_string()
-}
-
-/// A signed-in official: session cookie and the CSRF token of their forms, through the real
-/// log-in form.
-#[derive(Clone)]
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-async fn log_in(app: &Router, username: &str, password: &str) -> Result<Session, Reply> {
-    let form = get(app, "/work/login", None).await;
-    assert_eq!(form.status, StatusCode::OK);
-    let (login_token, _) = set_cookie(&form, "qf_login").expect("log-in cookie");
-    let csrf = csrf_of(&form.body);
-    let r = post(
-        app,
-        "/work/login",
-        Some(&format!("qf_login={login_token}")),
-        &[
-            ("username", username),
-            ("password", password),
-            ("csrf", &csrf),
-        ],
-    )
-    .await;
-    if r.status != StatusCode::SEE_OTHER {
-        return Err(r);
-    }
-    let (token, _) = set_cookie(&r, "qf_session").expect("session cookie");
-    let cookie = format!("qf_session={token}");
-    let dash = get(app, "/work", Some(&cookie)).await;
-    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
-    Ok(Session {
-        csrf: csrf_of(&dash.body),
-        cookie,
-    })
 }
 
 /// Who may use each route: the test's own copy of the access table, written out by hand, so
@@ -543,7 +435,7 @@ async fn every_route_answers_every_role_as_the_access_table_says() {
                 let mut fields = fields.clone();
                 fields.push(("csrf", &s.csrf));
                 let r = if method == "GET" {
-                    get(&app, &url, Some(&s.cookie)).await
+                    s.get(&app, &url).await
                 } else if path == "/work/data/upload" {
                     // The programs file exactly as imported: accepted, and nothing changes.
                     let programs = std::fs::read_to_string(
@@ -593,12 +485,12 @@ async fn a_township_official_never_sees_another_townships_clues() {
         county(&db).await;
         let app = app(&db.store, [10, 0, 0, 2]).await;
         let s2 = log_in(&app, "secretary2", PASSWORD).await.ok().unwrap();
-        let queue = get(&app, "/work/clues", Some(&s2.cookie)).await;
+        let queue = s2.get(&app, "/work/clues").await;
         assert_eq!(queue.status, StatusCode::OK);
         assert!(queue.body.contains(CLUE_T2), "own township's clue listed");
         assert!(!queue.body.contains(CLUE_T1) && !queue.body.contains(CLUE_T1_B));
         // Another township's clue is "not found", not "forbidden": its existence stays hidden.
-        let other = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&s2.cookie)).await;
+        let other = s2.get(&app, &format!("/work/clues/{CLUE_T1}")).await;
         assert_eq!(other.status, StatusCode::NOT_FOUND);
         // What would identify the clue: its amount as shown, its explanation, its subject. (Not a
         // bare "216": the page's random session token can contain those digits.)
@@ -614,15 +506,15 @@ async fn a_township_official_never_sees_another_townships_clues() {
                 "nothing of the clue shown: {shown}"
             );
         }
-        let review = post(
-            &app,
-            &format!("/work/clues/{CLUE_T1}/review"),
-            Some(&s2.cookie),
-            &[("action", "dismissed"), ("reason", "x"), ("csrf", &s2.csrf)],
-        )
-        .await;
+        let review = s2
+            .post(
+                &app,
+                &format!("/work/clues/{CLUE_T1}/review"),
+                &[("action", "dismissed"), ("reason", "x")],
+            )
+            .await;
         assert_eq!(review.status, StatusCode::NOT_FOUND);
-        let dash = get(&app, "/work", Some(&s2.cookie)).await;
+        let dash = s2.get(&app, "/work").await;
         assert!(dash.body.contains("id=\"total-clues\">1<"), "{}", dash.body);
         assert!(dash.body.contains("990.00") && !dash.body.contains("2,160.00"));
         // The village supervisor sees only the village's own clue.
@@ -630,29 +522,26 @@ async fn a_township_official_never_sees_another_townships_clues() {
             .await
             .ok()
             .unwrap();
-        let q = get(&app, "/work/clues", Some(&sup.cookie)).await;
+        let q = sup.get(&app, "/work/clues").await;
         assert!(
             q.body.contains(CLUE_T1) && !q.body.contains(CLUE_T1_B) && !q.body.contains(CLUE_T2)
         );
         // The county sees all three; ID numbers are masked in the list (the clue's own page,
         // whose views are logged, shows them).
         let admin = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
-        let q = get(&app, "/work/clues", Some(&admin.cookie)).await;
+        let q = admin.get(&app, "/work/clues").await;
         for fp in [CLUE_T1, CLUE_T1_B, CLUE_T2] {
             assert!(q.body.contains(fp), "{backend:?} admin sees {fp}");
         }
         assert!(!q.body.contains(ZHANG) && q.body.contains("500***********1313"));
         // Filters: amount at least 500 yuan leaves the two large clues; a rule leaves its own.
-        let q = get(&app, "/work/clues?min_amount=500", Some(&admin.cookie)).await;
+        let q = admin.get(&app, "/work/clues?min_amount=500").await;
         assert!(
             q.body.contains(CLUE_T1) && q.body.contains(CLUE_T2) && !q.body.contains(CLUE_T1_B)
         );
-        let q = get(
-            &app,
-            "/work/clues?rule=FUN-SPLIT&sort=amount_asc",
-            Some(&admin.cookie),
-        )
-        .await;
+        let q = admin
+            .get(&app, "/work/clues?rule=FUN-SPLIT&sort=amount_asc")
+            .await;
         assert!(
             q.body.contains(CLUE_T1_B) && !q.body.contains(CLUE_T1) && !q.body.contains(CLUE_T2)
         );
@@ -670,7 +559,7 @@ async fn dismissing_a_clue_takes_three_members_and_every_view_is_logged() {
             .await
             .ok()
             .unwrap();
-        let page = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&s.cookie)).await;
+        let page = s.get(&app, &format!("/work/clues/{CLUE_T1}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
             page.body.contains("张德明"),
@@ -678,46 +567,44 @@ async fn dismissing_a_clue_takes_three_members_and_every_view_is_logged() {
         );
         assert!(page.body.contains(&format!("{CLUE_T1} 说明")));
         // One reviewer alone cannot dismiss: the review form no longer takes it.
-        let r = post(
-            &app,
-            &format!("/work/clues/{CLUE_T1}/review"),
-            Some(&s.cookie),
-            &[("action", "dismissed"), ("csrf", &s.csrf)],
-        )
-        .await;
+        let r = s
+            .post(
+                &app,
+                &format!("/work/clues/{CLUE_T1}/review"),
+                &[("action", "dismissed")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(db.store.clue_reviews(CLUE_T1).await.unwrap().is_empty());
         // A proposal without the minuted reason: refused with the reason, what was typed kept.
-        let r = post(
-            &app,
-            &format!("/work/clues/{CLUE_T1}/propose"),
-            Some(&s.cookie),
-            &[
-                ("ending", "dismissed"),
-                ("meeting_on", "2026-11-20"),
-                ("reason", " "),
-                ("csrf", &s.csrf),
-            ],
-        )
-        .await;
+        let r = s
+            .post(
+                &app,
+                &format!("/work/clues/{CLUE_T1}/propose"),
+                &[
+                    ("ending", "dismissed"),
+                    ("meeting_on", "2026-11-20"),
+                    ("reason", " "),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("请填写会议记录的理由"), "{}", r.body);
         assert!(r.body.contains("value=\"2026-11-20\""));
         assert!(db.store.clue_proposals(CLUE_T1).await.unwrap().is_empty());
-        let r = post(
-            &app,
-            &format!("/work/clues/{CLUE_T1}/propose"),
-            Some(&s.cookie),
-            &[
-                ("ending", "dismissed"),
-                ("meeting_on", "2026-11-20"),
-                ("reason", "死亡前月份的补发"),
-                ("csrf", &s.csrf),
-            ],
-        )
-        .await;
+        let r = s
+            .post(
+                &app,
+                &format!("/work/clues/{CLUE_T1}/propose"),
+                &[
+                    ("ending", "dismissed"),
+                    ("meeting_on", "2026-11-20"),
+                    ("reason", "死亡前月份的补发"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let page = get(&app, r.location(), Some(&s.cookie)).await;
+        let page = s.get(&app, r.location()).await;
         assert!(page
             .body
             .contains("id=\"review-status\">已提议，待集体研究<"));
@@ -730,20 +617,20 @@ async fn dismissing_a_clue_takes_three_members_and_every_view_is_logged() {
         for (member, status) in [("leader", "已提议，待集体研究"), ("investigator", "已排除")]
         {
             let m = log_in(&app, member, PASSWORD).await.ok().unwrap();
-            let before = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&m.cookie)).await;
+            let before = m.get(&app, &format!("/work/clues/{CLUE_T1}")).await;
             assert!(
                 before.body.contains("class=\"stack sign\""),
                 "{member} may sign"
             );
-            let r = post(
-                &app,
-                &format!("/work/clues/{CLUE_T1}/proposals/{id}/sign"),
-                Some(&m.cookie),
-                &[("vote", "agree"), ("csrf", &m.csrf)],
-            )
-            .await;
+            let r = m
+                .post(
+                    &app,
+                    &format!("/work/clues/{CLUE_T1}/proposals/{id}/sign"),
+                    &[("vote", "agree")],
+                )
+                .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{member}: {}", r.body);
-            let after = get(&app, r.location(), Some(&m.cookie)).await;
+            let after = m.get(&app, r.location()).await;
             assert!(
                 after
                     .body
@@ -762,12 +649,9 @@ async fn dismissing_a_clue_takes_three_members_and_every_view_is_logged() {
         // The pages that showed the person to the secretary (before, the two refused forms,
         // after the proposal) are in the access log, which only the administrator reads.
         let admin = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
-        let log = get(
-            &app,
-            &format!("/work/access-log?subject={ZHANG}"),
-            Some(&admin.cookie),
-        )
-        .await;
+        let log = admin
+            .get(&app, &format!("/work/access-log?subject={ZHANG}"))
+            .await;
         assert_eq!(log.status, StatusCode::OK);
         assert_eq!(
             log.body.matches("<td>township_secretary</td>").count(),
@@ -935,50 +819,41 @@ async fn clues_are_handed_to_a_township_in_bulk() {
         county(&db).await;
         let app = app(&db.store, [10, 0, 0, 4]).await;
         let inv = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
-        let r = post(
-            &app,
-            "/work/clues/assign",
-            Some(&inv.cookie),
-            &[
-                ("fingerprint", CLUE_T1),
-                ("fingerprint", CLUE_T1_B),
-                ("township", TOWNSHIP_2),
-                ("csrf", &inv.csrf),
-            ],
-        )
-        .await;
+        let r = inv
+            .post(
+                &app,
+                "/work/clues/assign",
+                &[
+                    ("fingerprint", CLUE_T1),
+                    ("fingerprint", CLUE_T1_B),
+                    ("township", TOWNSHIP_2),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(r.location(), "/work/clues?assigned=2");
         // Township 2 now sees the clues handed to it, with their history.
         let s2 = log_in(&app, "secretary2", PASSWORD).await.ok().unwrap();
-        let q = get(&app, "/work/clues", Some(&s2.cookie)).await;
+        let q = s2.get(&app, "/work/clues").await;
         assert!(q.body.contains(CLUE_T1) && q.body.contains(CLUE_T1_B) && q.body.contains(CLUE_T2));
-        let page = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&s2.cookie)).await;
+        let page = s2.get(&app, &format!("/work/clues/{CLUE_T1}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("拔山镇") && page.body.contains("investigator"));
         // Not a township: nothing handed over.
-        let r = post(
-            &app,
-            "/work/clues/assign",
-            Some(&inv.cookie),
-            &[
-                ("fingerprint", CLUE_T2),
-                ("township", VILLAGE_1),
-                ("csrf", &inv.csrf),
-            ],
-        )
-        .await;
+        let r = inv
+            .post(
+                &app,
+                "/work/clues/assign",
+                &[("fingerprint", CLUE_T2), ("township", VILLAGE_1)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("没有这个乡镇"), "{}", r.body);
         assert_eq!(db.store.clue_assignments(CLUE_T2).await.unwrap().len(), 0);
         // Nothing selected: refused with the reason.
-        let r = post(
-            &app,
-            "/work/clues/assign",
-            Some(&inv.cookie),
-            &[("township", TOWNSHIP_2), ("csrf", &inv.csrf)],
-        )
-        .await;
+        let r = inv
+            .post(&app, "/work/clues/assign", &[("township", TOWNSHIP_2)])
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("请先选择线索"), "{}", r.body);
         db.drop_db().await;
@@ -1000,34 +875,32 @@ async fn an_unanswered_hand_over_stands_out_on_the_dashboard_until_the_township_
         let then = app_with_clock(&db.store, [10, 0, 0, 16], on("2026-11-02")).await;
         let inv = log_in(&then, "investigator", PASSWORD).await.ok().unwrap();
         // A feedback day in the past is refused; the default is 30 days on.
-        let r = post(
-            &then,
-            "/work/clues/assign",
-            Some(&inv.cookie),
-            &[
-                ("fingerprint", CLUE_T2),
-                ("township", TOWNSHIP_1),
-                ("due_on", "2026-10-01"),
-                ("csrf", &inv.csrf),
-            ],
-        )
-        .await;
+        let r = inv
+            .post(
+                &then,
+                "/work/clues/assign",
+                &[
+                    ("fingerprint", CLUE_T2),
+                    ("township", TOWNSHIP_1),
+                    ("due_on", "2026-10-01"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("反馈期限须晚于今天"), "{}", r.body);
-        let r = post(
-            &then,
-            "/work/clues/assign",
-            Some(&inv.cookie),
-            &[
-                ("fingerprint", CLUE_T2),
-                ("township", TOWNSHIP_1),
-                ("due_on", ""),
-                ("csrf", &inv.csrf),
-            ],
-        )
-        .await;
+        let r = inv
+            .post(
+                &then,
+                "/work/clues/assign",
+                &[
+                    ("fingerprint", CLUE_T2),
+                    ("township", TOWNSHIP_1),
+                    ("due_on", ""),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let dash = get(&then, "/work", Some(&inv.cookie)).await;
+        let dash = inv.get(&then, "/work").await;
         assert!(
             dash.body.contains("id=\"hand-overs-overdue\">已逾期: 0<"),
             "{}",
@@ -1037,7 +910,7 @@ async fn an_unanswered_hand_over_stands_out_on_the_dashboard_until_the_township_
         // A month later the hand-over is overdue, for the county and for the township.
         let later = app_with_clock(&db.store, [10, 0, 0, 17], on("2026-12-03")).await;
         let inv = log_in(&later, "investigator", PASSWORD).await.ok().unwrap();
-        let dash = get(&later, "/work", Some(&inv.cookie)).await;
+        let dash = inv.get(&later, "/work").await;
         assert!(
             dash.body.contains("id=\"hand-overs-overdue\">已逾期: 1<"),
             "{}",
@@ -1047,32 +920,32 @@ async fn an_unanswered_hand_over_stands_out_on_the_dashboard_until_the_township_
             .await
             .ok()
             .unwrap();
-        let dash = get(&later, "/work", Some(&sec.cookie)).await;
+        let dash = sec.get(&later, "/work").await;
         assert!(dash.body.contains("id=\"hand-overs-overdue\">已逾期: 1<"));
         assert!(dash.body.contains(&format!("/work/clues/{CLUE_T2}")));
         // The township answers on the clue's page; the investigator cannot answer for it.
-        let page = get(&later, &format!("/work/clues/{CLUE_T2}"), Some(&sec.cookie)).await;
+        let page = sec.get(&later, &format!("/work/clues/{CLUE_T2}")).await;
         assert!(page.body.contains("id=\"feedback\""), "{}", page.body);
-        let r = post(
-            &later,
-            &format!("/work/clues/{CLUE_T2}/feedback"),
-            Some(&inv.cookie),
-            &[("feedback", "代为反馈"), ("csrf", &inv.csrf)],
-        )
-        .await;
+        let r = inv
+            .post(
+                &later,
+                &format!("/work/clues/{CLUE_T2}/feedback"),
+                &[("feedback", "代为反馈")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
-        let r = post(
-            &later,
-            &format!("/work/clues/{CLUE_T2}/feedback"),
-            Some(&sec.cookie),
-            &[("feedback", "已核实，责令退还"), ("csrf", &sec.csrf)],
-        )
-        .await;
+        let r = sec
+            .post(
+                &later,
+                &format!("/work/clues/{CLUE_T2}/feedback"),
+                &[("feedback", "已核实，责令退还")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let page = get(&later, r.location(), Some(&sec.cookie)).await;
+        let page = sec.get(&later, r.location()).await;
         assert!(page.body.contains("已核实，责令退还"));
         assert!(!page.body.contains("id=\"feedback\""), "answered once");
-        let dash = get(&later, "/work", Some(&inv.cookie)).await;
+        let dash = inv.get(&later, "/work").await;
         assert!(!dash.body.contains("id=\"hand-overs-overdue\""));
         db.drop_db().await;
     }
@@ -1236,26 +1109,20 @@ async fn logging_out_or_disabling_an_account_ends_its_session() {
         county(&db).await;
         let app = app(&db.store, [10, 0, 0, 7]).await;
         let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
-        let r = post(&app, "/work/logout", Some(&s.cookie), &[("csrf", &s.csrf)]).await;
+        let r = s.post(&app, "/work/logout", &[]).await;
         assert_eq!(r.location(), "/work/login");
-        assert_eq!(
-            get(&app, "/work", Some(&s.cookie)).await.location(),
-            "/work/login"
-        );
+        assert_eq!(s.get(&app, "/work").await.location(), "/work/login");
         let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
         assert!(db
             .store
             .set_user_disabled("investigator", true, "test")
             .await
             .unwrap());
-        assert_eq!(
-            get(&app, "/work", Some(&s.cookie)).await.location(),
-            "/work/login"
-        );
+        assert_eq!(s.get(&app, "/work").await.location(), "/work/login");
         assert!(log_in(&app, "investigator", PASSWORD).await.is_err());
         // Workspace pages are personal: not stored by browsers or proxies.
         let admin = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
-        let r = get(&app, &format!("/work/clues/{CLUE_T1}"), Some(&admin.cookie)).await;
+        let r = admin.get(&app, &format!("/work/clues/{CLUE_T1}")).await;
         assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
         assert!(r.headers[header::CONTENT_SECURITY_POLICY]
             .to_str()
@@ -1383,7 +1250,7 @@ async fn uploads_go_through_the_import_and_show_every_problem() {
             .body(Body::from(body))
             .unwrap();
         assert_eq!(send(&app, in_url).await.status, StatusCode::FORBIDDEN);
-        let page = get(&app, "/work/data", Some(&admin.cookie)).await;
+        let page = admin.get(&app, "/work/data").await;
         assert!(!page.body.contains("csrf="), "{}", page.body);
         // An upload the importer cannot take names no path of the server's.
         let r = upload(&app, &admin, &[("notes.csv", "a,b\n1,2\n")]).await;
@@ -1409,7 +1276,7 @@ async fn uploads_go_through_the_import_and_show_every_problem() {
             "{backend:?}: the rejected upload left no batch"
         );
         let latest = batches.iter().map(|b| b.batch_id).max().unwrap();
-        let page = get(&app, "/work/data", Some(&admin.cookie)).await;
+        let page = admin.get(&app, "/work/data").await;
         assert!(page.body.contains(&format!("#{latest}")) && page.body.contains("persons.csv"));
         db.drop_db().await;
     }

@@ -134,15 +134,13 @@ async fn an_excluded_official_holds_no_key_and_cannot_decrypt_even_with_the_data
         // shows it to them.
         for u in ["inv_household", "inv_serving"] {
             let s = &sessions[u];
-            let page = get(&app, &format!("/work/reports/{report_id}"), Some(&s.cookie)).await;
+            let page = s.get(&app, &format!("/work/reports/{report_id}")).await;
             assert_eq!(page.status, StatusCode::NOT_FOUND, "{u}");
             assert_eq!(
-                get(&app, "/work/reports/999999", Some(&s.cookie))
-                    .await
-                    .status,
+                s.get(&app, "/work/reports/999999").await.status,
                 StatusCode::NOT_FOUND
             );
-            let list = get(&app, "/work/reports", Some(&s.cookie)).await;
+            let list = s.get(&app, "/work/reports").await;
             assert!(
                 !list.body.contains(&format!("/work/reports/{report_id}\"")),
                 "{u} sees the report listed"
@@ -150,12 +148,9 @@ async fn an_excluded_official_holds_no_key_and_cannot_decrypt_even_with_the_data
         }
         // A clear official reads it, with the exclusions and their reasons.
         let leader = &sessions["leader"];
-        let page = get(
-            &app,
-            &format!("/work/reports/{report_id}"),
-            Some(&leader.cookie),
-        )
-        .await;
+        let page = leader
+            .get(&app, &format!("/work/reports/{report_id}"))
+            .await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         assert!(page.body.contains("test secret 7f3a"));
         assert!(page.body.contains("inv_household"));
@@ -325,9 +320,9 @@ async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
             .await
             .unwrap()
             .is_empty());
-        let page = get(&app, &format!("/work/reports/{id}"), Some(&leader.cookie)).await;
+        let page = leader.get(&app, &format!("/work/reports/{id}")).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND);
-        let list = get(&app, "/work/reports", Some(&leader.cookie)).await;
+        let list = leader.get(&app, "/work/reports").await;
         assert!(!list.body.contains(&format!("/work/reports/{id}\"")));
         // The higher commission opens it with its own key.
         let sealed: Vec<u8> = match &db.store {
@@ -347,7 +342,7 @@ async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
             }
         };
         // The leader is told that one waits to be sent up, and when, and nothing more.
-        let dashboard = get(&app, "/work", Some(&leader.cookie)).await;
+        let dashboard = leader.get(&app, "/work").await;
         let due = state_due(&db.store, id).await;
         assert!(
             dashboard.body.contains(&format!(
@@ -448,12 +443,12 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
         let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
         assert!(follow.body.contains(&transfer), "{}", follow.body);
         let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
-        let list = get(&app, "/work/reports", Some(&leader.cookie)).await;
+        let list = leader.get(&app, "/work/reports").await;
         assert!(list.body.contains(&transfer));
         // The officials see the repeat: the second report on the matter, and the other
         // village's report a first one.
         for (id, times) in [(1, 1), (2, 2), (3, 1)] {
-            let page = get(&app, &format!("/work/reports/{id}"), Some(&leader.cookie)).await;
+            let page = leader.get(&app, &format!("/work/reports/{id}")).await;
             assert!(
                 page.body.contains(&format!("id=\"repeat\">{times}<")),
                 "report {id}: {}",
@@ -501,31 +496,15 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
         }
         // Concluding before accepting is refused with the reason (it used to answer as if it
         // had worked, changing nothing).
-        let early = post(
-            &app,
-            "/work/reports/2/conclude",
-            Some(&leader.cookie),
-            &[("csrf", &leader.csrf), ("outcome", "已处理")],
-        )
-        .await;
+        let early = leader
+            .post(&app, "/work/reports/2/conclude", &[("outcome", "已处理")])
+            .await;
         assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(early.body.contains("须先受理才能办结"), "{}", early.body);
-        let accept = post(
-            &app,
-            "/work/reports/2/accept",
-            Some(&leader.cookie),
-            &[("csrf", &leader.csrf)],
-        )
-        .await;
+        let accept = leader.post(&app, "/work/reports/2/accept", &[]).await;
         assert_eq!(accept.status, StatusCode::SEE_OTHER, "{}", accept.body);
         // A second click says it was done already, and when.
-        let again = post(
-            &app,
-            "/work/reports/2/accept",
-            Some(&leader.cookie),
-            &[("csrf", &leader.csrf)],
-        )
-        .await;
+        let again = leader.post(&app, "/work/reports/2/accept", &[]).await;
         assert_eq!(again.status, StatusCode::CONFLICT);
         assert!(
             again.body.contains(&format!("该举报已于{today}受理")),
@@ -539,20 +518,15 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
 
         // One extension of at most 30 days, its reason told to the reporter.
         let extend = |days: &'static str| {
-            let app = app.clone();
-            let (cookie, csrf) = (leader.cookie.clone(), leader.csrf.clone());
+            let (app, session) = (app.clone(), leader.clone());
             async move {
-                post(
-                    &app,
-                    "/work/reports/2/extend",
-                    Some(&cookie),
-                    &[
-                        ("csrf", &csrf),
-                        ("days", days),
-                        ("reason", "需调取银行流水"),
-                    ],
-                )
-                .await
+                session
+                    .post(
+                        &app,
+                        "/work/reports/2/extend",
+                        &[("days", days), ("reason", "需调取银行流水")],
+                    )
+                    .await
             }
         };
         let too_long = extend("31").await;
@@ -567,24 +541,17 @@ async fn repeat_reports_are_counted_and_the_reporter_sees_the_deadlines() {
         assert!(follow.body.contains(&extended), "{}", follow.body);
         assert!(follow.body.contains("需调取银行流水"));
         // Concluded with the outcome the reporter reads.
-        let done = post(
-            &app,
-            "/work/reports/2/conclude",
-            Some(&leader.cookie),
-            &[
-                ("csrf", &leader.csrf),
-                ("outcome", "经查属实, 已责令退还 2160 元"),
-            ],
-        )
-        .await;
+        let done = leader
+            .post(
+                &app,
+                "/work/reports/2/conclude",
+                &[("outcome", "经查属实, 已责令退还 2160 元")],
+            )
+            .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER);
-        let again = post(
-            &app,
-            "/work/reports/2/conclude",
-            Some(&leader.cookie),
-            &[("csrf", &leader.csrf), ("outcome", "再次办结")],
-        )
-        .await;
+        let again = leader
+            .post(&app, "/work/reports/2/conclude", &[("outcome", "再次办结")])
+            .await;
         assert_eq!(again.status, StatusCode::CONFLICT);
         assert!(again.body.contains("办结"));
         let follow = post(&app, "/report/follow", None, &[("code", &code)]).await;
@@ -607,61 +574,57 @@ async fn a_reporters_identity_opens_only_after_a_second_senior_official_approves
         let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
         let investigator = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
         file_real_name_report(&app).await;
-        let page = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
+        let page = investigator.get(&app, "/work/reports/1").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         assert!(page.body.contains("账目不公开"));
         assert!(!page.body.contains("王实名"));
         // The leader holds the identity key but does not see the identity without approval.
-        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        let page = leader.get(&app, "/work/reports/1").await;
         assert!(!page.body.contains("王实名"));
 
-        let asked = post(
-            &app,
-            "/work/reports/1/identity",
-            Some(&investigator.cookie),
-            &[("csrf", &investigator.csrf), ("reason", "需要当面核实")],
-        )
-        .await;
+        let asked = investigator
+            .post(
+                &app,
+                "/work/reports/1/identity",
+                &[("reason", "需要当面核实")],
+            )
+            .await;
         assert_eq!(asked.status, StatusCode::SEE_OTHER);
         // Nobody approves their own request.
-        let own = post(
-            &app,
-            "/work/reports/1/identity",
-            Some(&leader.cookie),
-            &[("csrf", &leader.csrf), ("reason", "自己申请")],
-        )
-        .await;
+        let own = leader
+            .post(&app, "/work/reports/1/identity", &[("reason", "自己申请")])
+            .await;
         assert_eq!(own.status, StatusCode::SEE_OTHER);
-        let refused_own = post(
-            &app,
-            "/work/reports/1/identity/2",
-            Some(&leader.cookie),
-            &[("csrf", &leader.csrf), ("decision", "approve")],
-        )
-        .await;
+        let refused_own = leader
+            .post(
+                &app,
+                "/work/reports/1/identity/2",
+                &[("decision", "approve")],
+            )
+            .await;
         assert_eq!(refused_own.status, StatusCode::UNPROCESSABLE_ENTITY);
         // The investigator cannot decide (not senior).
-        let not_senior = post(
-            &app,
-            "/work/reports/1/identity/1",
-            Some(&investigator.cookie),
-            &[("csrf", &investigator.csrf), ("decision", "approve")],
-        )
-        .await;
+        let not_senior = investigator
+            .post(
+                &app,
+                "/work/reports/1/identity/1",
+                &[("decision", "approve")],
+            )
+            .await;
         assert_eq!(not_senior.status, StatusCode::FORBIDDEN);
-        let approved = post(
-            &app,
-            "/work/reports/1/identity/1",
-            Some(&leader.cookie),
-            &[("csrf", &leader.csrf), ("decision", "approve")],
-        )
-        .await;
+        let approved = leader
+            .post(
+                &app,
+                "/work/reports/1/identity/1",
+                &[("decision", "approve")],
+            )
+            .await;
         assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
-        let page = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
+        let page = investigator.get(&app, "/work/reports/1").await;
         assert!(page.body.contains("王实名"), "{}", page.body);
         assert!(page.body.contains("13900000000"));
         // The leader's own request is still open: still no identity for the leader.
-        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        let page = leader.get(&app, "/work/reports/1").await;
         assert!(!page.body.contains("王实名"));
 
         // Every step is in the audit trail, and the chain holds.
@@ -755,30 +718,29 @@ async fn a_report_becomes_a_case_and_the_assigned_official_gets_its_key() {
         .await;
         for s in [&secretary1, &secretary2] {
             assert_eq!(
-                get(&app, "/work/reports/1", Some(&s.cookie)).await.status,
+                s.get(&app, "/work/reports/1").await.status,
                 StatusCode::NOT_FOUND
             );
         }
         let today = qingfeng_web::intake::today().to_string();
-        let filed = post(
-            &app,
-            "/work/dispose",
-            Some(&investigator.cookie),
-            &[
-                ("csrf", &investigator.csrf),
-                ("kind", "report"),
-                ("id", "1"),
-                ("way", "file_case"),
-                ("meeting_on", &today),
-                ("participants", "甲, 乙, 丙"),
-                ("decision", "立案"),
-            ],
-        )
-        .await;
+        let filed = investigator
+            .post(
+                &app,
+                "/work/dispose",
+                &[
+                    ("kind", "report"),
+                    ("id", "1"),
+                    ("way", "file_case"),
+                    ("meeting_on", &today),
+                    ("participants", "甲, 乙, 丙"),
+                    ("decision", "立案"),
+                ],
+            )
+            .await;
         assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
         let case = filed.location().to_string();
         // The person the report names, found in the registers, is the case's subject.
-        let page = get(&app, &case, Some(&investigator.cookie)).await;
+        let page = investigator.get(&app, &case).await;
         assert!(page.body.contains("张德明"), "{}", page.body);
         // Villages by name as well as code, on the case and on the report.
         assert!(
@@ -786,36 +748,31 @@ async fn a_report_becomes_a_case_and_the_assigned_official_gets_its_key() {
             "{}",
             page.body
         );
-        let report = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
+        let report = investigator.get(&app, "/work/reports/1").await;
         assert!(
             report.body.contains("<dd>桂花村 (500233101001)</dd>"),
             "{}",
             report.body
         );
         let other = db.store.user_by_name("secretary2").await.unwrap().unwrap();
-        let r = post(
-            &app,
-            &format!("{case}/assign"),
-            Some(&investigator.cookie),
-            &[
-                ("csrf", &investigator.csrf),
-                ("user_id", &other.user_id.to_string()),
-            ],
-        )
-        .await;
+        let r = investigator
+            .post(
+                &app,
+                &format!("{case}/assign"),
+                &[("user_id", &other.user_id.to_string())],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let read = get(&app, "/work/reports/1", Some(&secretary2.cookie)).await;
+        let read = secretary2.get(&app, "/work/reports/1").await;
         assert_eq!(read.status, StatusCode::OK);
         assert!(read.body.contains("case 5e1d"));
         // The case's own township still knows nothing of either.
         assert_eq!(
-            get(&app, "/work/reports/1", Some(&secretary1.cookie))
-                .await
-                .status,
+            secretary1.get(&app, "/work/reports/1").await.status,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
-            get(&app, &case, Some(&secretary1.cookie)).await.status,
+            secretary1.get(&app, &case).await.status,
             StatusCode::NOT_FOUND
         );
         db.drop_db().await;
@@ -873,13 +830,7 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
             ("/work/reports/1/accept", "outcome", ""),
             ("/work/reports/1/conclude", "outcome", "账目已公开"),
         ] {
-            let r = post(
-                &app,
-                path,
-                Some(&leader.cookie),
-                &[("csrf", &leader.csrf), (field, value)],
-            )
-            .await;
+            let r = leader.post(&app, path, &[(field, value)]).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
         }
         let today = qingfeng_web::intake::today();
@@ -904,18 +855,18 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
         .await)
         .unwrap();
         assert!(!raw.windows(4).any(|w| w == b"3c9b"));
-        let report = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        let report = leader.get(&app, "/work/reports/1").await;
         assert!(report.body.contains("review 3c9b"), "{}", report.body);
         let decide = |review: &'static str, outcome: &'static str| {
-            let (app, cookie, csrf) = (app.clone(), leader.cookie.clone(), leader.csrf.clone());
+            let (app, session) = (app.clone(), leader.clone());
             async move {
-                post(
-                    &app,
-                    &format!("/work/reports/1/reviews/{review}"),
-                    Some(&cookie),
-                    &[("csrf", &csrf), ("outcome", outcome)],
-                )
-                .await
+                session
+                    .post(
+                        &app,
+                        &format!("/work/reports/1/reviews/{review}"),
+                        &[("outcome", outcome)],
+                    )
+                    .await
             }
         };
         assert_eq!(
@@ -1062,7 +1013,7 @@ async fn a_villager_attaches_photos_that_are_stored_sealed() {
         assert_eq!(stored.len(), 1, "the refused report kept nothing");
         assert!(!stored[0].windows(4).any(|w| w == b"9d2e"));
         // … and opened whole by an official holding the report's key.
-        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        let page = leader.get(&app, "/work/reports/1").await;
         assert!(page.body.contains("公示栏.jpg"), "{}", page.body);
         let r = Request::get("/work/reports/1/attachments/1")
             .header(header::HOST, "qingfeng.test")
@@ -1105,21 +1056,20 @@ async fn liu_son_as_investigator(db: &TestDb) -> String {
 
 async fn case_from(app: &Router, s: &Session, kind: &str, id: &str) -> String {
     let today = qingfeng_web::intake::today().to_string();
-    let filed = post(
-        app,
-        "/work/dispose",
-        Some(&s.cookie),
-        &[
-            ("csrf", &s.csrf),
-            ("kind", kind),
-            ("id", id),
-            ("way", "file_case"),
-            ("meeting_on", &today),
-            ("participants", "甲, 乙, 丙"),
-            ("decision", "立案"),
-        ],
-    )
-    .await;
+    let filed = s
+        .post(
+            app,
+            "/work/dispose",
+            &[
+                ("kind", kind),
+                ("id", id),
+                ("way", "file_case"),
+                ("meeting_on", &today),
+                ("participants", "甲, 乙, 丙"),
+                ("decision", "立案"),
+            ],
+        )
+        .await;
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     filed.location().to_string()
 }
@@ -1150,42 +1100,37 @@ async fn an_official_related_to_any_person_named_never_reaches_the_report_throug
         )
         .await;
         assert_eq!(
-            get(&app, "/work/reports/1", Some(&inv_liu.cookie))
-                .await
-                .status,
+            inv_liu.get(&app, "/work/reports/1").await.status,
             StatusCode::NOT_FOUND,
             "excluded from the report itself"
         );
         let case = case_from(&app, &investigator, "report", "1").await;
         // Both persons the report names are the case's subjects.
-        let page = get(&app, &case, Some(&investigator.cookie)).await;
+        let page = investigator.get(&app, &case).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("张德明") && page.body.contains("刘永福"));
         // The related investigator does not see the case, and an auditor (no key to the
         // report) does not either.
         for (who, s) in [("inv_liu", &inv_liu), ("auditor", &auditor)] {
-            let r = get(&app, &case, Some(&s.cookie)).await;
+            let r = s.get(&app, &case).await;
             assert_eq!(
                 r.status,
                 StatusCode::NOT_FOUND,
                 "{backend:?} {who} sees {case}"
             );
             assert!(!r.body.contains("刘永福"), "{who}");
-            let list = get(&app, "/work/cases", Some(&s.cookie)).await;
+            let list = s.get(&app, "/work/cases").await;
             assert!(!list.body.contains(&format!("{case}\"")), "{who} lists it");
         }
         // Nor is the related investigator proposed, nor can they be assigned.
         let liu = db.store.user_by_name("inv_liu").await.unwrap().unwrap();
-        let r = post(
-            &app,
-            &format!("{case}/assign"),
-            Some(&investigator.cookie),
-            &[
-                ("csrf", &investigator.csrf),
-                ("user_id", &liu.user_id.to_string()),
-            ],
-        )
-        .await;
+        let r = investigator
+            .post(
+                &app,
+                &format!("{case}/assign"),
+                &[("user_id", &liu.user_id.to_string())],
+            )
+            .await;
         assert_ne!(r.status, StatusCode::SEE_OTHER, "{backend:?} assigned");
         assert!(db
             .store
@@ -1194,7 +1139,7 @@ async fn an_official_related_to_any_person_named_never_reaches_the_report_throug
             .unwrap()
             .iter()
             .all(|a| a.user_id != liu.user_id));
-        let read = get(&app, "/work/reports/1", Some(&inv_liu.cookie)).await;
+        let read = inv_liu.get(&app, "/work/reports/1").await;
         assert_eq!(read.status, StatusCode::NOT_FOUND);
         assert!(!read.body.contains("second 9b2c"));
         let holders: Vec<String> = db
@@ -1216,21 +1161,16 @@ async fn an_official_related_to_any_person_named_never_reaches_the_report_throug
         .await;
         let clue_case = case_from(&app, &investigator, "clue", CLUE_T1).await;
         assert_eq!(
-            get(&app, &clue_case, Some(&investigator.cookie))
-                .await
-                .status,
+            investigator.get(&app, &clue_case).await.status,
             StatusCode::OK
         );
         assert_eq!(
-            get(&app, &clue_case, Some(&inv_liu.cookie)).await.status,
+            inv_liu.get(&app, &clue_case).await.status,
             StatusCode::NOT_FOUND,
             "{backend:?} the son sees the case of a clue naming his father"
         );
         // The auditor still sees a case filed from a clue (there is no sealed matter behind it).
-        assert_eq!(
-            get(&app, &clue_case, Some(&auditor.cookie)).await.status,
-            StatusCode::OK
-        );
+        assert_eq!(auditor.get(&app, &clue_case).await.status, StatusCode::OK);
         db.drop_db().await;
     }
 }
@@ -1308,12 +1248,9 @@ async fn exclusion_holds_whatever_the_reporter_writes_as_the_village() {
             .collect();
         assert_eq!(holders, vec!["leader"], "{backend:?}");
         let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
-        let page = get(
-            &app,
-            &format!("/work/reports/{report_id}"),
-            Some(&leader.cookie),
-        )
-        .await;
+        let page = leader
+            .get(&app, &format!("/work/reports/{report_id}"))
+            .await;
         assert!(
             page.body.contains("id=\"unresolved\"") && page.body.contains("王某某"),
             "{}",
@@ -1548,33 +1485,30 @@ async fn no_single_official_opens_a_reporters_identity_without_approval_even_wit
         assert!(own.open(&sealed[0].0).is_err());
         // With the approval of a second senior (the leader approving the investigator's
         // request), the requester gets a copy of their own and reads the identity.
-        post(
-            &app,
-            "/work/reports/1/identity",
-            Some(&investigator.cookie),
-            &[
-                ("csrf", &investigator.csrf),
-                ("reason", "需要当面核实 9f1a"),
-            ],
-        )
-        .await;
+        investigator
+            .post(
+                &app,
+                "/work/reports/1/identity",
+                &[("reason", "需要当面核实 9f1a")],
+            )
+            .await;
         // Issue 12, item 9: the reason is sealed like the report's text; it is on the page for
         // those who hold the report, and nowhere in the database in clear.
-        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        let page = leader.get(&app, "/work/reports/1").await;
         assert!(page.body.contains("需要当面核实 9f1a"), "{}", page.body);
         let clear: Vec<(String,)> = fetch(&db, "SELECT reason FROM identity_requests").await;
         assert!(clear.iter().all(|r| r.0.is_empty()), "{clear:?}");
         let details: Vec<(String,)> = fetch(&db, "SELECT detail FROM audit_log").await;
         assert!(details.iter().all(|d| !d.0.contains("9f1a")), "{details:?}");
-        let approved = post(
-            &app,
-            "/work/reports/1/identity/1",
-            Some(&leader.cookie),
-            &[("csrf", &leader.csrf), ("decision", "approve")],
-        )
-        .await;
+        let approved = leader
+            .post(
+                &app,
+                "/work/reports/1/identity/1",
+                &[("decision", "approve")],
+            )
+            .await;
         assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
-        let page = get(&app, "/work/reports/1", Some(&investigator.cookie)).await;
+        let page = investigator.get(&app, "/work/reports/1").await;
         assert!(page.body.contains("王实名"), "{}", page.body);
         db.drop_db().await;
     }
@@ -1685,33 +1619,26 @@ async fn a_clue_is_hidden_from_officials_related_to_the_persons_it_names() {
         ] {
             let s = log_in(&app, who, PASSWORD).await.ok().unwrap();
             // The queue and the dashboard leave out what the clue's page refuses.
-            let queue = get(&app, "/work/clues", Some(&s.cookie)).await;
+            let queue = s.get(&app, "/work/clues").await;
             assert_eq!(queue.body.contains(CLUE_T1), visible, "{backend:?} {who}");
             assert_eq!(
                 queue.body.contains(CLUE_T1_B),
                 who != "inv_household",
                 "{backend:?} {who}"
             );
-            let dash = get(&app, "/work", Some(&s.cookie)).await;
+            let dash = s.get(&app, "/work").await;
             assert!(
                 dash.body
                     .contains(&format!("id=\"total-clues\">{counted}<")),
                 "{backend:?} {who}"
             );
-            let page = get(&app, &clue, Some(&s.cookie)).await;
-            let review = post(
-                &app,
-                &format!("{clue}/review"),
-                Some(&s.cookie),
-                &[("action", "confirmed"), ("csrf", &s.csrf)],
-            )
-            .await;
-            let dispose = get(
-                &app,
-                &format!("/work/dispose?kind=clue&id={CLUE_T1}"),
-                Some(&s.cookie),
-            )
-            .await;
+            let page = s.get(&app, &clue).await;
+            let review = s
+                .post(&app, &format!("{clue}/review"), &[("action", "confirmed")])
+                .await;
+            let dispose = s
+                .get(&app, &format!("/work/dispose?kind=clue&id={CLUE_T1}"))
+                .await;
             if visible {
                 assert_eq!(page.status, StatusCode::OK, "{backend:?} {who}");
                 assert_eq!(dispose.status, StatusCode::OK, "{backend:?} {who}");
@@ -1752,21 +1679,18 @@ async fn a_real_name_reporter_is_told_of_the_result_within_15_working_days() {
             ],
         )
         .await;
-        async fn act(app: &Router, s: &Session, path: &str, fields: &[(&str, &str)]) -> Reply {
-            let mut all = fields.to_vec();
-            all.push(("csrf", &s.csrf));
-            post(app, path, Some(&s.cookie), &all).await
-        }
         for id in [1, 2] {
-            let r = act(&app, &leader, &format!("/work/reports/{id}/accept"), &[]).await;
+            let r = leader
+                .post(&app, &format!("/work/reports/{id}/accept"), &[])
+                .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-            let r = act(
-                &app,
-                &leader,
-                &format!("/work/reports/{id}/conclude"),
-                &[("outcome", "账目已张榜公开")],
-            )
-            .await;
+            let r = leader
+                .post(
+                    &app,
+                    &format!("/work/reports/{id}/conclude"),
+                    &[("outcome", "账目已张榜公开")],
+                )
+                .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         }
         let today = qingfeng_web::intake::today();
@@ -1774,7 +1698,7 @@ async fn a_real_name_reporter_is_told_of_the_result_within_15_working_days() {
             .due(qingfeng_domain::Deadline::ResultNotice, today)
             .to_string();
         // The real-name report: the deadline on its page and on the dashboard.
-        let page = get(&app, "/work/reports/1", Some(&leader.cookie)).await;
+        let page = leader.get(&app, "/work/reports/1").await;
         assert!(
             page.body
                 .contains(&format!("实名举报结果告知期限(办结后15个工作日内): {due}")),
@@ -1782,7 +1706,7 @@ async fn a_real_name_reporter_is_told_of_the_result_within_15_working_days() {
             page.body
         );
         assert!(page.body.contains("id=\"result-notice\""));
-        let dash = get(&app, "/work", Some(&leader.cookie)).await;
+        let dash = leader.get(&app, "/work").await;
         assert!(
             dash.body.contains("href=\"/work/reports/1\""),
             "{}",
@@ -1790,41 +1714,37 @@ async fn a_real_name_reporter_is_told_of_the_result_within_15_working_days() {
         );
         assert!(!dash.body.contains("href=\"/work/reports/2\""));
         // The anonymous one has nobody to tell.
-        let r = act(
-            &app,
-            &leader,
-            "/work/reports/2/result-notice",
-            &[("how", "电话告知")],
-        )
-        .await;
+        let r = leader
+            .post(
+                &app,
+                "/work/reports/2/result-notice",
+                &[("how", "电话告知")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("无需另行告知"), "{}", r.body);
         // How it was done is required; recorded once.
-        let r = act(
-            &app,
-            &leader,
-            "/work/reports/1/result-notice",
-            &[("how", " ")],
-        )
-        .await;
+        let r = leader
+            .post(&app, "/work/reports/1/result-notice", &[("how", " ")])
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let r = act(
-            &app,
-            &leader,
-            "/work/reports/1/result-notice",
-            &[("how", "电话告知王实名")],
-        )
-        .await;
+        let r = leader
+            .post(
+                &app,
+                "/work/reports/1/result-notice",
+                &[("how", "电话告知王实名")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let r = act(
-            &app,
-            &leader,
-            "/work/reports/1/result-notice",
-            &[("how", "电话告知王实名")],
-        )
-        .await;
+        let r = leader
+            .post(
+                &app,
+                "/work/reports/1/result-notice",
+                &[("how", "电话告知王实名")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
-        let dash = get(&app, "/work", Some(&leader.cookie)).await;
+        let dash = leader.get(&app, "/work").await;
         assert!(!dash.body.contains("href=\"/work/reports/1\""));
         let trail = db.store.audit_of("report", "1").await.unwrap();
         assert!(trail
