@@ -2,36 +2,40 @@
 //! PostgreSQL for a county or province deployment. Both run the same SQL wherever possible; the
 //! few places that differ (bulk loading, DDL types) are kept side by side in this crate.
 
+// By subject: the officials' accounts, the registers, clues (the check's records, the queue,
+// the procedure), reports, cases, the audit trail and access log; the portal's and the
+// village page's public reads; and the import's bulk loading.
+mod accounts;
 pub mod audit;
 mod bulk;
 pub mod cases;
-pub mod clue_procedure;
-mod clues;
+pub mod clues;
 mod migrate;
 mod portal;
+mod registers;
 pub mod reports;
 mod row;
 mod sqlite_bulk;
 pub mod statistics;
 mod village;
-mod workspace;
 
+pub use accounts::{NewUser, Scope, User};
+pub use audit::AccessEntry;
 pub use audit::{AuditCheck, AuditEvent, AuditRow};
 pub use bulk::{ImportTx, RowChunk};
+pub use clues::procedure as clue_procedure;
+pub use clues::queue::{Assignment, ClueFilter, ClueSort, QueueClue, Related, Review, Tally};
 pub use clues::{
     persons_in_clue, CheckRecord, ClueRecord, RuleResult, RuleStat, RunSummary, Score, StoredClue,
     REVIEW_ACTIONS,
 };
 pub use migrate::postgres_schema_fingerprint;
 pub use portal::{OwedLine, PaidLine, PersonMoney, ReportReply, ReportStatus};
+pub use registers::{Division, PersonRecord};
 pub use sqlite_bulk::SqliteRow;
 pub use village::{
     Bid, CollectiveContract, Decision, Disclosure, MonthTotal, Project, RosterLine,
     VillageOfficial, VillageRecords, VoucherLine,
-};
-pub use workspace::{
-    AccessEntry, Assignment, ClueFilter, ClueSort, Division, NewUser, PersonRecord, QueueClue,
-    Related, Review, Scope, Tally, User,
 };
 
 use anyhow::{bail, Context, Result};

@@ -1,6 +1,9 @@
 //! Clues in the store: recording a check run (new clues added, known ones kept with their
 //! reviews, vanished ones marked resolved by data — never deleted), reviews, and statistics.
 
+pub mod procedure;
+pub mod queue;
+
 use crate::audit::{audited, Entry};
 use crate::{on_pool, Store};
 use anyhow::{bail, Result};
@@ -108,7 +111,7 @@ type ClueRow = (
 type StatRow = (String, i64, i64, i64, i64, i64, i64, i64);
 
 /// What one reviewer decides alone. Dismissing or closing a clue is a collective decision (see
-/// `clue_procedure`), never a single review.
+/// `procedure`), never a single review.
 pub const REVIEW_ACTIONS: &[&str] = &["confirmed", "corrected"];
 
 const ROWS_PER_INSERT: usize = 200;
