@@ -916,85 +916,12 @@ impl Store {
         })
     }
 
-    /// Stores an official's key pair (public half, and secret half locked with the password).
-    pub async fn set_user_key(
-        &self,
-        user_id: i64,
-        public_key: &str,
-        locked_key: &[u8],
-    ) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE users SET public_key = $1, locked_key = $2 WHERE user_id = $3")
-            .bind(public_key)
-            .bind(locked_key)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
-        Ok(())
-    }
-
     /// An official's locked key, if one was made.
     pub async fn locked_key_of(&self, user_id: i64) -> Result<Option<Vec<u8>>> {
         let v: Option<Option<Vec<u8>>> = on_pool!(self, pool => sqlx::query_scalar(
             "SELECT locked_key FROM users WHERE user_id = $1",
         )
         .bind(user_id)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(v.flatten())
-    }
-
-    /// Links an account to the official's ID number in the registers (audited: the
-    /// conflict-of-interest exclusion depends on it).
-    /// The person (ID number) an account is linked to, if any.
-    pub async fn user_id_number(&self, user_id: i64) -> Result<Option<String>> {
-        let found: Option<Option<String>> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT id_number FROM users WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_optional(pool)
-                .await
-        })?;
-        Ok(found.flatten())
-    }
-
-    pub async fn set_user_id_number(
-        &self,
-        user_id: i64,
-        id_number: Option<&str>,
-        actor: &str,
-    ) -> Result<()> {
-        audited!(self, actor, tx => {
-            let username: Option<String> = sqlx::query_scalar(
-                "UPDATE users SET id_number = $1 WHERE user_id = $2 RETURNING username",
-            )
-            .bind(id_number)
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(username) = username else {
-                anyhow::bail!("no account {user_id} / 无此账户");
-            };
-
-            ((), [Entry::new("account.id_number_set", "account", username, if id_number.is_some() { "linked to an ID number" } else { "unlinked" }.to_string())])
-        })
-    }
-
-    /// Keeps the session's sealed key with the session.
-    pub async fn set_session_key(&self, token_hash: &str, sealed_key: &[u8]) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE sessions SET sealed_key = $1 WHERE token_hash = $2")
-            .bind(sealed_key)
-            .bind(token_hash)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
-        Ok(())
-    }
-
-    pub async fn session_key(&self, token_hash: &str) -> Result<Option<Vec<u8>>> {
-        let v: Option<Option<Vec<u8>>> = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT sealed_key FROM sessions WHERE token_hash = $1",
-        )
-        .bind(token_hash)
         .fetch_optional(pool)
         .await)?;
         Ok(v.flatten())
