@@ -3,88 +3,76 @@
 //! `ClueDesk` and renders its outcome.
 
 use super::page::ClueForms;
-use super::{answer, ct, optional_fen, unreadable};
-use crate::page::Page;
-use crate::workspace::{Official, WorkPage};
-use crate::Shared;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
+use super::{answered, optional_fen, texts_for};
+use crate::workspace::{changed, Failure, Unchanged, Work};
+use axum::extract::Path;
 use axum::response::Response;
+use axum::Form;
 use qingfeng_workflow::clues::{Ending, Proposal, Review};
 
 /// Confirm or correct, by one reviewer.
 pub async fn review(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path(fingerprint): Path<String>,
-    axum::Form(form): axum::Form<ClueForms>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let (Ok(corrected), Ok(recovered)) = (
+    Form(form): Form<ClueForms>,
+) -> Result<Response, Failure> {
+    let w = work.wp().w;
+    let amounts = (
         optional_fen(&form.corrected_amount),
         optional_fen(&form.recovered_amount),
-    ) else {
-        return unreadable(&state, &official, &wp, &fingerprint, wp.w.bad_amount, form).await;
+    );
+    let decision = match (form.action.as_str(), amounts) {
+        (_, (Err(()), _) | (_, Err(()))) => Err(w.bad_amount),
+        ("confirmed", _) => Ok(Review::Confirm),
+        ("corrected", (Ok(Some(fen)), _)) => Ok(Review::Correct(fen)),
+        ("corrected", _) => Err(w.bad_amount),
+        _ => Err(texts_for(work.is_zh()).decide_note),
     };
-    let decision = match (form.action.as_str(), corrected) {
-        ("confirmed", _) => Review::Confirm,
-        ("corrected", Some(fen)) => Review::Correct(fen),
-        ("corrected", None) => {
-            return unreadable(&state, &official, &wp, &fingerprint, wp.w.bad_amount, form).await
-        }
-        _ => {
-            let message = ct(&wp).decide_note;
-            return unreadable(&state, &official, &wp, &fingerprint, message, form).await;
+    let result = match (decision, amounts.1) {
+        (Err(message), _) => Err(Unchanged::invalid(message)),
+        (Ok(decision), recovered) => {
+            let outcome = work
+                .state
+                .clue_desk()
+                .review(
+                    &work.actor(),
+                    &fingerprint,
+                    decision,
+                    recovered.ok().flatten(),
+                )
+                .await?;
+            changed(outcome, work.is_zh())?
         }
     };
-    let outcome = state
-        .clue_desk()
-        .review(&official.actor(), &fingerprint, decision, recovered)
-        .await;
-    answer(&state, &official, &wp, &fingerprint, outcome, "saved", form).await
+    answered(&work, &fingerprint, result, "saved", form).await
 }
 
 /// Proposes to dismiss or close the clue (the collective decision begins).
 pub async fn propose(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path(fingerprint): Path<String>,
-    axum::Form(form): axum::Form<ClueForms>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let t = ct(&wp);
-    let Some(ending) = Ending::parse(&form.ending) else {
-        return unreadable(&state, &official, &wp, &fingerprint, t.propose_note, form).await;
+    Form(form): Form<ClueForms>,
+) -> Result<Response, Failure> {
+    let t = texts_for(work.is_zh());
+    let meeting_on = chrono::NaiveDate::parse_from_str(form.meeting_on.trim(), "%Y-%m-%d");
+    let result = match (Ending::parse(&form.ending), meeting_on) {
+        (None, _) => Err(Unchanged::invalid(t.propose_note)),
+        (_, Err(_)) => Err(Unchanged::invalid(t.bad_date)),
+        (Some(ending), Ok(meeting_on)) => {
+            let proposal = Proposal {
+                ending,
+                meeting_on,
+                reason: form.reason.clone(),
+            };
+            let outcome = work
+                .state
+                .clue_desk()
+                .propose(&work.actor(), &fingerprint, &proposal)
+                .await?;
+            changed(outcome, work.is_zh())?
+        }
     };
-    let Ok(meeting_on) = chrono::NaiveDate::parse_from_str(form.meeting_on.trim(), "%Y-%m-%d")
-    else {
-        return unreadable(&state, &official, &wp, &fingerprint, t.bad_date, form).await;
-    };
-    let proposal = Proposal {
-        ending,
-        meeting_on,
-        reason: form.reason.clone(),
-    };
-    let outcome = state
-        .clue_desk()
-        .propose(&official.actor(), &fingerprint, &proposal)
-        .await;
-    answer(
-        &state,
-        &official,
-        &wp,
-        &fingerprint,
-        outcome,
-        "proposed",
-        form,
-    )
-    .await
+    answered(&work, &fingerprint, result, "proposed", form).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -97,49 +85,25 @@ pub struct SignForm {
 
 /// Signs a proposal, agreeing or objecting.
 pub async fn sign(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path((fingerprint, proposal)): Path<(String, i64)>,
-    axum::Form(form): axum::Form<SignForm>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+    Form(form): Form<SignForm>,
+) -> Result<Response, Failure> {
     let agrees = match form.vote.as_str() {
-        "agree" => true,
-        "object" => false,
-        _ => {
-            let message = ct(&wp).propose_note;
-            return unreadable(
-                &state,
-                &official,
-                &wp,
-                &fingerprint,
-                message,
-                ClueForms::default(),
-            )
-            .await;
+        "agree" => Some(true),
+        "object" => Some(false),
+        _ => None,
+    };
+    let result = match agrees {
+        None => Err(Unchanged::invalid(texts_for(work.is_zh()).propose_note)),
+        Some(agrees) => {
+            let outcome = work
+                .state
+                .clue_desk()
+                .sign(&work.actor(), &fingerprint, proposal, agrees, &form.remark)
+                .await?;
+            changed(outcome, work.is_zh())?
         }
     };
-    let outcome = state
-        .clue_desk()
-        .sign(
-            &official.actor(),
-            &fingerprint,
-            proposal,
-            agrees,
-            &form.remark,
-        )
-        .await;
-    answer(
-        &state,
-        &official,
-        &wp,
-        &fingerprint,
-        outcome,
-        "signed",
-        ClueForms::default(),
-    )
-    .await
+    answered(&work, &fingerprint, result, "signed", ClueForms::default()).await
 }

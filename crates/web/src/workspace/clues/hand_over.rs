@@ -2,27 +2,18 @@
 //! feedback. Adapters over `ClueDesk::hand_over` and `ClueDesk::answer_hand_over`.
 
 use super::page::ClueForms;
-use super::{answer, ct};
-use crate::page::Page;
-use crate::workspace::{Official, WorkPage};
-use crate::Shared;
+use super::{answered, texts_for};
+use crate::workspace::{changed, Failure, Work};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use qingfeng_workflow::Outcome;
+use axum::Form;
+use qingfeng_workflow::Refusal;
 
 /// Hands the selected clues to a township. The form repeats `fingerprint`, which is why the
 /// body is parsed here rather than by `Form`.
-pub async fn hand_over(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+pub async fn hand_over(work: Work, body: Bytes) -> Result<Response, Failure> {
     let mut fingerprints = Vec::new();
     let mut township = String::new();
     let mut due_on = String::new();
@@ -36,58 +27,44 @@ pub async fn hand_over(
             _ => {}
         }
     }
-    let due_on = if due_on.is_empty() {
-        None
-    } else {
-        match chrono::NaiveDate::parse_from_str(&due_on, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => return wp.error(StatusCode::UNPROCESSABLE_ENTITY, ct(&wp).bad_date),
-        }
+    let due_on = match due_on.as_str() {
+        "" => None,
+        typed => Some(
+            chrono::NaiveDate::parse_from_str(typed, "%Y-%m-%d").map_err(|_| {
+                let (zh, en) = (texts_for(true).bad_date, texts_for(false).bad_date);
+                Failure::Refused(StatusCode::UNPROCESSABLE_ENTITY, Refusal::new(zh, en))
+            })?,
+        ),
     };
-    let outcome = state
+    let outcome = work
+        .state
         .clue_desk()
-        .hand_over(&official.actor(), &fingerprints, &township, due_on)
-        .await;
-    match outcome {
-        Ok(Outcome::Changed(n)) => {
+        .hand_over(&work.actor(), &fingerprints, &township, due_on)
+        .await?;
+    // No form to show a refusal on: the workspace's error page says why.
+    match changed(outcome.clone(), work.is_zh())? {
+        Ok(n) => {
             let sep = if back.contains('?') { '&' } else { '?' };
-            Redirect::to(&format!("{back}{sep}assigned={n}")).into_response()
+            Ok(Redirect::to(&format!("{back}{sep}assigned={n}")).into_response())
         }
-        Ok(Outcome::NotFound) => wp.error(StatusCode::NOT_FOUND, page.t.not_found),
-        Ok(other) => {
-            let message = other
-                .refusal()
-                .map(|r| r.text(wp.is_zh()).to_string())
-                .unwrap_or_default();
-            wp.error(super::status_of(&other), &message)
-        }
-        Err(e) => wp.failure(e),
+        Err(unchanged) => Err(Failure::Refused(
+            unchanged.status,
+            outcome.refusal().unwrap_or_else(|| Refusal::new("", "")),
+        )),
     }
 }
 
 /// The township's feedback on a clue handed to it.
 pub async fn answer_hand_over(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path(fingerprint): Path<String>,
-    axum::Form(form): axum::Form<ClueForms>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let outcome = state
+    Form(form): Form<ClueForms>,
+) -> Result<Response, Failure> {
+    let outcome = work
+        .state
         .clue_desk()
-        .answer_hand_over(&official.actor(), &fingerprint, &form.feedback)
-        .await;
-    answer(
-        &state,
-        &official,
-        &wp,
-        &fingerprint,
-        outcome,
-        "answered",
-        form,
-    )
-    .await
+        .answer_hand_over(&work.actor(), &fingerprint, &form.feedback)
+        .await?;
+    let result = changed(outcome, work.is_zh())?;
+    answered(&work, &fingerprint, result, "answered", form).await
 }

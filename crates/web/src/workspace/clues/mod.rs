@@ -17,17 +17,19 @@ pub(crate) use page::clue;
 pub(crate) use queue::queue;
 pub use texts::ClueTexts;
 
-use super::{Official, WorkPage};
+use super::{Failure, Official, Unchanged, Work, WorkPage};
 use crate::Shared;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use page::ClueForms;
 use qingfeng_domain::Money;
 use qingfeng_store::Division;
-use qingfeng_workflow::Outcome;
 
 fn ct(wp: &WorkPage<'_>) -> &'static ClueTexts {
-    if wp.is_zh() {
+    texts_for(wp.is_zh())
+}
+
+fn texts_for(zh: bool) -> &'static ClueTexts {
+    if zh {
         &texts::ZH
     } else {
         &texts::EN
@@ -82,16 +84,6 @@ pub async fn clue_for(
         .await
 }
 
-/// The status a use case's refusal is answered with.
-fn status_of<T>(outcome: &qingfeng_workflow::Outcome<T>) -> StatusCode {
-    match outcome {
-        qingfeng_workflow::Outcome::Changed(_) => StatusCode::OK,
-        qingfeng_workflow::Outcome::NotFound => StatusCode::NOT_FOUND,
-        qingfeng_workflow::Outcome::AlreadyDone(_) => StatusCode::CONFLICT,
-        qingfeng_workflow::Outcome::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
 /// The clue's address, for redirects.
 fn clue_path(fingerprint: &str) -> String {
     format!(
@@ -100,58 +92,31 @@ fn clue_path(fingerprint: &str) -> String {
     )
 }
 
-/// Shows the clue again with `message` and what was typed (a form that could not be read).
-pub(super) async fn unreadable(
-    state: &Shared,
-    official: &Official,
-    wp: &WorkPage<'_>,
+/// After a use case: to the clue's page with what was done, or the clue again with why not
+/// and what was typed.
+pub(super) async fn answered<T>(
+    work: &Work,
     fingerprint: &str,
-    message: &str,
-    form: ClueForms,
-) -> Response {
-    page::show_clue(
-        state,
-        official,
-        wp,
-        fingerprint,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some(message),
-        form,
-    )
-    .await
-}
-
-/// After a use case: to the clue's page with what was done, or the refusal on it.
-pub(super) async fn answer<T>(
-    state: &Shared,
-    official: &Official,
-    wp: &WorkPage<'_>,
-    fingerprint: &str,
-    outcome: anyhow::Result<Outcome<T>>,
+    result: Result<T, Unchanged>,
     done: &str,
     form: ClueForms,
-) -> Response {
-    match outcome {
-        Ok(Outcome::Changed(_)) => {
-            Redirect::to(&format!("{}?done={done}", clue_path(fingerprint))).into_response()
+) -> Result<Response, Failure> {
+    match result {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("{}?done={done}", clue_path(fingerprint))).into_response())
         }
-        Ok(Outcome::NotFound) => wp.error(StatusCode::NOT_FOUND, wp.page.t.not_found),
-        Ok(other) => {
-            let message = other
-                .refusal()
-                .map(|r| r.text(wp.is_zh()).to_string())
-                .unwrap_or_default();
-            page::show_clue(
-                state,
-                official,
-                wp,
+        Err(unchanged) => {
+            let wp = work.wp();
+            Ok(page::show_clue(
+                &work.state,
+                &work.official,
+                &wp,
                 fingerprint,
-                status_of(&other),
-                Some(&message),
+                unchanged.status,
+                Some(&unchanged.message),
                 form,
             )
-            .await
+            .await)
         }
-        Err(e) => wp.failure(e),
     }
 }
