@@ -283,6 +283,11 @@ const SUMMARY_COLUMNS: &str = "r.report_id, r.filed_at, r.received_on, r.channel
      r.handle_due, r.acceptance_notice_due, r.accepted_on, r.closed_on, r.result_notice_due, \
      r.result_notified_on, r.transferred_to, r.transferred_on";
 
+/// The key copies that open a report to read: a handler's, or a reviewer's once the reporter
+/// asked for a review (before that, the higher commission's copy lies unused).
+const READABLE: &str = "(k.purpose = 'content' OR (k.purpose = 'review' AND EXISTS \
+     (SELECT 1 FROM report_reviews v WHERE v.report_id = r.report_id)))";
+
 fn placeholders(start: usize, n: usize) -> String {
     (start..start + n)
         .map(|i| format!("${i}"))
@@ -681,7 +686,7 @@ impl Store {
     pub async fn reports_of(&self, user_id: i64) -> Result<Vec<ReportSummary>> {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM reports r JOIN report_keys k ON k.report_id = r.report_id \
-             WHERE k.user_id = $1 AND k.purpose = 'content' AND r.routing = 'county' \
+             WHERE k.user_id = $1 AND r.routing = 'county' AND {READABLE} \
              ORDER BY r.report_id DESC"
         );
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)?)
@@ -693,7 +698,7 @@ impl Store {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS}, r.entered_by, r.sealed_content, r.sealed_reporter, k.wrapped_key \
              FROM reports r JOIN report_keys k ON k.report_id = r.report_id \
-             WHERE r.report_id = $1 AND k.user_id = $2 AND k.purpose = 'content' AND r.routing = 'county'"
+             WHERE r.report_id = $1 AND k.user_id = $2 AND r.routing = 'county' AND {READABLE}"
         );
         struct Row {
             summary: ReportSummary,
@@ -772,6 +777,19 @@ impl Store {
         let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
             "SELECT COUNT(*) FROM report_keys k JOIN reports r ON r.report_id = k.report_id \
              WHERE k.report_id = $1 AND k.user_id = $2 AND k.purpose = 'content' AND r.routing = 'county'",
+        )
+        .bind(report_id)
+        .bind(user_id)
+        .fetch_one(pool)
+        .await)?;
+        Ok(n > 0)
+    }
+
+    /// Whether `user_id` holds the review copy of the report's key (a higher commission's
+    /// reviewer not excluded from it).
+    pub async fn holds_review_key(&self, user_id: i64, report_id: i64) -> Result<bool> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM report_keys WHERE report_id = $1 AND user_id = $2 AND purpose = 'review'",
         )
         .bind(report_id)
         .bind(user_id)

@@ -21,7 +21,7 @@
 //!   second review are answered as not accepted (`ReportDesk::barred_by_final_review`).
 
 use crate::conflict::Exclusion;
-use crate::role::{IDENTITY_APPROVERS, REPORT_KEY_HOLDERS};
+use crate::role::{IDENTITY_APPROVERS, REPORT_KEY_HOLDERS, REVIEWERS};
 use crate::{Clock, Role};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -253,6 +253,27 @@ impl FilingDesk<'_> {
                     keys.push(WrappedKey {
                         user_id: c.user_id,
                         purpose: "content",
+                        wrapped: report_key.wrap_for(public)?,
+                    });
+                }
+            }
+            // The higher commission's reviewers get a copy for a review the reporter may ask
+            // for (the county cannot give one later: it has no key the server could wrap).
+            // They see the report only once a review is asked for; the same policy excludes.
+            let reviewers = self.store.candidates(&codes(REVIEWERS)).await?;
+            let (reviewers, _) = crate::conflict::exclude(
+                self.store,
+                reviewers,
+                plain.village_code.as_deref(),
+                &ids,
+                &today,
+            )
+            .await?;
+            for c in &reviewers {
+                if let Some(public) = &c.public_key {
+                    keys.push(WrappedKey {
+                        user_id: c.user_id,
+                        purpose: "review",
                         wrapped: report_key.wrap_for(public)?,
                     });
                 }

@@ -12,12 +12,16 @@
 //!   is told;
 //! - only an accepted report is concluded, with its outcome; a real-name reporter is told of the
 //!   result within 15 working days of the closing, and when and how is recorded;
-//! - a review is decided once, with its conclusion.
+//! - a review (复查) or second review (复核) is decided by the body one level up (《信访工作条例》
+//!   art. 35), never by the county that replied: by a higher commission's reviewer holding the
+//!   review copy of the report's key; the second by someone other than the first's reviewer;
+//!   each once, with its conclusion.
 //!
 //! Every refusal says why; nothing is dropped silently (before, accepting or concluding a
 //! report in the wrong state answered as if it had worked).
 
 use crate::outcome::require;
+use crate::role::REVIEWERS;
 use crate::{Actor, Clock, Outcome};
 use anyhow::Result;
 use qingfeng_domain::calendar::{Deadline, WorkCalendar};
@@ -351,9 +355,20 @@ impl ReportDesk<'_> {
         review_id: i64,
         outcome: &str,
     ) -> Result<Outcome> {
-        if self.held(actor, report_id).await?.is_none() {
+        let handler = self.held(actor, report_id).await?.is_some();
+        let reviewer = self
+            .store
+            .holds_review_key(actor.user_id, report_id)
+            .await?;
+        if !handler && !reviewer {
             return Ok(Outcome::NotFound);
         }
+        // The county that replied does not review its own reply: the body one level up does.
+        require!(
+            reviewer && actor.is(REVIEWERS),
+            "复查、复核由上一级机关决定, 作出答复的机关不能自行决定",
+            "a review is decided by the body one level up, never by the body that replied",
+        );
         let Some(review) = self
             .store
             .reviews_of(report_id)
@@ -368,6 +383,36 @@ impl ReportDesk<'_> {
                 format!("该复查（复核）已于{on}作出决定"),
                 "this review has been decided already",
             ));
+        }
+        // The second review is another reviewer's: not the one who decided the first.
+        if review.level > 1 {
+            let first_by = self
+                .store
+                .reviews_of(report_id)
+                .await?
+                .into_iter()
+                .find(|r| r.level == 1)
+                .and_then(|r| r.decided_by);
+            require!(
+                first_by.as_deref() != Some(actor.username.as_str()),
+                "复核须由复查决定人以外的人员办理",
+                "the second review is decided by someone other than the first review's reviewer",
+            );
+        }
+        // The second review is another reviewer's: not the one who decided the first.
+        if review.level > 1 {
+            let first_by = self
+                .store
+                .reviews_of(report_id)
+                .await?
+                .into_iter()
+                .find(|r| r.level == 1)
+                .and_then(|r| r.decided_by);
+            require!(
+                first_by.as_deref() != Some(actor.username.as_str()),
+                "复核须由复查决定人以外的人员办理",
+                "the second review is decided by someone other than the first review's reviewer",
+            );
         }
         let outcome = outcome.trim();
         require!(

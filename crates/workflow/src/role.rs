@@ -21,6 +21,10 @@ pub enum Role {
     VillageSupervisor,
     /// 审计人员: county-wide, read-only.
     Auditor,
+    /// 上级纪委监委复查复核人员: the higher commission's account for the county it supervises;
+    /// decides reviews (复查) and second reviews (复核) of the county's replies, and sees only the
+    /// reports under review.
+    Reviewer,
 }
 
 pub const ALL_ROLES: &[Role] = &[
@@ -31,6 +35,7 @@ pub const ALL_ROLES: &[Role] = &[
     Role::TownshipBookkeeper,
     Role::VillageSupervisor,
     Role::Auditor,
+    Role::Reviewer,
 ];
 
 impl Role {
@@ -43,6 +48,7 @@ impl Role {
             Role::TownshipBookkeeper => "township_bookkeeper",
             Role::VillageSupervisor => "village_supervisor",
             Role::Auditor => "auditor",
+            Role::Reviewer => "reviewer",
         }
     }
 
@@ -59,6 +65,7 @@ impl Role {
             Role::TownshipBookkeeper => "乡镇会计",
             Role::VillageSupervisor => "村务监督委员会成员",
             Role::Auditor => "审计人员（只读）",
+            Role::Reviewer => "上级纪委监委复查复核人员",
         }
     }
 
@@ -71,13 +78,14 @@ impl Role {
             Role::TownshipBookkeeper => "Township bookkeeper",
             Role::VillageSupervisor => "Village supervision committee member",
             Role::Auditor => "Auditor (read-only)",
+            Role::Reviewer => "Higher commission reviewer",
         }
     }
 
     /// The level of division a jurisdiction of this role is.
     pub fn level(self) -> DivisionLevel {
         match self {
-            Role::Leader | Role::Admin | Role::Investigator | Role::Auditor => {
+            Role::Leader | Role::Admin | Role::Investigator | Role::Auditor | Role::Reviewer => {
                 DivisionLevel::County
             }
             Role::TownshipSecretary | Role::TownshipBookkeeper => DivisionLevel::Township,
@@ -125,6 +133,10 @@ pub const HAND_OVER_ANSWERERS: &[Role] = &[TownshipSecretary];
 /// roles get one only when a case is assigned to them (交叉办案); auditors and administrators
 /// never.
 pub const REPORT_KEY_HOLDERS: &[Role] = &[Leader, Investigator];
+/// Decide a reporter's review (复查) and second review (复核): the body one level up, never the
+/// county that replied (《信访工作条例》 art. 35). They receive a copy of each report's key for
+/// that purpose at filing, unless excluded, and see a report only once a review is asked for.
+pub const REVIEWERS: &[Role] = &[Reviewer];
 /// Approve opening a reporter's identity (and so hold that key, behind the server's approval
 /// key).
 pub const IDENTITY_APPROVERS: &[Role] = &[Leader];

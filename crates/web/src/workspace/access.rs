@@ -37,6 +37,11 @@ const CHECK_RUNNERS: Access = Access::Roles(&[Leader, Admin, Investigator]);
 // Reports: the roles that may be given a report's key. Whether a given report is visible is
 // decided by the key copies (conflict-of-interest exclusion), not by the role.
 const REPORT_HANDLERS: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary]);
+// Reading a report: its handlers, and the higher commission's reviewers (only reports under
+// review, decided per report by their key copy).
+const REPORT_READERS: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary, Reviewer]);
+// Reviews (复查, 复核) are decided one level up.
+const REVIEWERS: Access = Access::Roles(qingfeng_workflow::role::REVIEWERS);
 // Staff enter reports received by letter, visit or the 12388 hotline.
 const REPORT_INTAKE: Access = Access::Roles(&[Leader, Investigator, TownshipSecretary]);
 const SENIORS: Access = Access::Roles(&[Leader]);
@@ -84,21 +89,17 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/work/data", DATA_READERS),
     ("POST", "/work/data/upload", ADMINS),
     ("POST", "/work/checks/run", CHECK_RUNNERS),
-    ("GET", "/work/reports", REPORT_HANDLERS),
+    ("GET", "/work/reports", REPORT_READERS),
     ("GET", "/work/reports/new", REPORT_INTAKE),
     ("POST", "/work/reports/new", REPORT_INTAKE),
-    ("GET", "/work/reports/{id}", REPORT_HANDLERS),
-    ("GET", "/work/reports/{id}/attachments/{n}", REPORT_HANDLERS),
+    ("GET", "/work/reports/{id}", REPORT_READERS),
+    ("GET", "/work/reports/{id}/attachments/{n}", REPORT_READERS),
     ("POST", "/work/reports/{id}/accept", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/transfer", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/extend", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/conclude", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/result-notice", REPORT_HANDLERS),
-    (
-        "POST",
-        "/work/reports/{id}/reviews/{review}",
-        REPORT_HANDLERS,
-    ),
+    ("POST", "/work/reports/{id}/reviews/{review}", REVIEWERS),
     ("POST", "/work/reports/{id}/identity", REPORT_HANDLERS),
     ("POST", "/work/reports/{id}/identity/{request}", SENIORS),
     ("GET", "/work/audit", AUDIT_READERS),

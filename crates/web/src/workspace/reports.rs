@@ -48,6 +48,7 @@ pub struct ReportTexts {
     pub approve: &'static str,
     pub refuse: &'static str,
     pub accept: &'static str,
+    pub review_by_level_above: &'static str,
     pub transfer: &'static str,
     pub transfer_to: &'static str,
     pub no_key: &'static str,
@@ -98,6 +99,7 @@ pub static ZH: ReportTexts = ReportTexts {
     approve: "批准",
     refuse: "不批准",
     accept: "受理",
+    review_by_level_above: "复查、复核由上一级纪委监委决定。",
     transfer: "转送",
     transfer_to: "转送至(机关或单位)",
     no_key: "您的会话没有密钥: 请退出后重新登录。",
@@ -148,6 +150,7 @@ pub static EN: ReportTexts = ReportTexts {
     approve: "Approve",
     refuse: "Refuse",
     accept: "Accept",
+    review_by_level_above: "A review is decided by the commission one level up.",
     transfer: "Transfer",
     transfer_to: "Transfer to (body)",
     no_key: "Your session holds no key: please log out and log in again.",
@@ -347,6 +350,8 @@ struct ShowPage<'a> {
     attachments: Vec<(i64, String)>,
     requests: Vec<RequestView>,
     can_decide: bool,
+    /// A higher commission's reviewer: decides the reviews, and nothing else here.
+    can_review: bool,
     history: Vec<(String, String, String, String)>,
     message: Option<&'a str>,
 }
@@ -506,6 +511,10 @@ async fn render_report(
         Err(e) => return wp.failure(e),
     };
     let senior = official.role == super::Role::Leader;
+    // The higher commission's reviewer reads the report to decide its review; the county's steps
+    // are not theirs.
+    let reviewer = official.role == super::Role::Reviewer;
+    let handler = !reviewer;
     let extended = match state.store.report_extended(id).await {
         Ok(e) => e,
         Err(e) => return wp.failure(e),
@@ -518,11 +527,13 @@ async fn render_report(
     let show = ShowPage {
         wp,
         rt,
-        can_accept: envelope.summary.status == "received",
-        can_extend: envelope.summary.status == "accepted" && !extended,
-        can_conclude: envelope.summary.status == "accepted",
-        can_notify_result: envelope.summary.result_notice_due.is_some()
+        can_accept: handler && envelope.summary.status == "received",
+        can_extend: handler && envelope.summary.status == "accepted" && !extended,
+        can_conclude: handler && envelope.summary.status == "accepted",
+        can_notify_result: handler
+            && envelope.summary.result_notice_due.is_some()
             && envelope.summary.result_notified_on.is_none(),
+        can_review: reviewer,
         anonymous: envelope.summary.anonymous,
         row,
         content,

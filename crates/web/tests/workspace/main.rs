@@ -139,6 +139,7 @@ fn accounts() -> Vec<(Role, &'static str)> {
         (Role::TownshipBookkeeper, TOWNSHIP_1),
         (Role::VillageSupervisor, VILLAGE_1),
         (Role::Auditor, "500233000000"),
+        (Role::Reviewer, "500233000000"),
     ]
 }
 
@@ -189,6 +190,7 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         TownshipBookkeeper,
         VillageSupervisor,
         Auditor,
+        Reviewer,
     ];
     const READ_CLUES: &[Role] = &[
         Leader,
@@ -199,6 +201,7 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         Auditor,
     ];
     const HANDLERS: &[Role] = &[Leader, Investigator, TownshipSecretary];
+    const READERS: &[Role] = &[Leader, Investigator, TownshipSecretary, Reviewer];
     const CASE_READERS: &[Role] = &[Leader, Investigator, TownshipSecretary, Auditor];
     vec![
         ("GET", "/", None),
@@ -255,11 +258,11 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
             "/work/checks/run",
             Some(&[Leader, Admin, Investigator]),
         ),
-        ("GET", "/work/reports", Some(HANDLERS)),
+        ("GET", "/work/reports", Some(READERS)),
         ("GET", "/work/reports/new", Some(HANDLERS)),
         ("POST", "/work/reports/new", Some(HANDLERS)),
-        ("GET", "/work/reports/{id}", Some(HANDLERS)),
-        ("GET", "/work/reports/{id}/attachments/{n}", Some(HANDLERS)),
+        ("GET", "/work/reports/{id}", Some(READERS)),
+        ("GET", "/work/reports/{id}/attachments/{n}", Some(READERS)),
         ("POST", "/work/reports/{id}/accept", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/transfer", Some(HANDLERS)),
         ("POST", "/work/reports/{id}/extend", Some(HANDLERS)),
@@ -268,7 +271,7 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         (
             "POST",
             "/work/reports/{id}/reviews/{review}",
-            Some(HANDLERS),
+            Some(&[Reviewer]),
         ),
         ("POST", "/work/reports/{id}/identity", Some(HANDLERS)),
         (

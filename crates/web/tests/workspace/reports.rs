@@ -786,6 +786,21 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
         county(&db).await;
         let app = app(&db.store, [10, 0, 0, 7]).await;
         let leader = log_in(&app, "leader", PASSWORD).await.ok().unwrap();
+        // The higher commission's reviewers: one for the review, another for the second review.
+        // Signed in once before the report comes, so that their keys exist to get a copy.
+        db.store
+            .create_user(&qingfeng_store::NewUser {
+                username: "reviewer2",
+                display_name: "上级复核人员",
+                role: Role::Reviewer.code(),
+                jurisdiction: "500233000000",
+                password_hash: &hash_password(PASSWORD).unwrap(),
+                created_by: "test",
+            })
+            .await
+            .unwrap();
+        let reviewer = log_in(&app, "reviewer", PASSWORD).await.ok().unwrap();
+        let reviewer2 = log_in(&app, "reviewer2", PASSWORD).await.ok().unwrap();
         let receipt = file_portal_report(
             &app,
             &[
@@ -796,6 +811,11 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
             ],
         )
         .await;
+        // Before a review is asked for, the report is not the reviewers' to read.
+        assert_eq!(
+            reviewer.get(&app, "/work/reports/1").await.status,
+            StatusCode::NOT_FOUND
+        );
         let needle = "id=\"receipt\">";
         let at = receipt.body.find(needle).unwrap() + needle.len();
         let code: String = receipt.body[at..]
@@ -857,8 +877,31 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
         assert!(!raw.windows(4).any(|w| w == b"3c9b"));
         let report = leader.get(&app, "/work/reports/1").await;
         assert!(report.body.contains("review 3c9b"), "{}", report.body);
+        // The county that replied does not decide the review of its own reply: the level above
+        // does (《信访工作条例》 art. 35). Before, any holder of the report's key decided it.
+        let own = leader
+            .post(&app, "/work/reports/1/reviews/1", &[("outcome", "维持")])
+            .await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN);
+        assert!(report.body.contains("复查、复核由上一级纪委监委决定"));
+        let report = reviewer.get(&app, "/work/reports/1").await;
+        assert_eq!(report.status, StatusCode::OK);
+        assert!(report.body.contains("review 3c9b"), "{}", report.body);
+        assert!(!report.body.contains("/work/reports/1/accept"));
+        let decide_as = |session: &Session, review: &'static str, outcome: &'static str| {
+            let (app, session) = (app.clone(), session.clone());
+            async move {
+                session
+                    .post(
+                        &app,
+                        &format!("/work/reports/1/reviews/{review}"),
+                        &[("outcome", outcome)],
+                    )
+                    .await
+            }
+        };
         let decide = |review: &'static str, outcome: &'static str| {
-            let (app, session) = (app.clone(), leader.clone());
+            let (app, session) = (app.clone(), reviewer.clone());
             async move {
                 session
                     .post(
@@ -885,8 +928,12 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
         assert!(page.contains(&format!("可在 {in_30} 前申请复核")), "{page}");
         let page = ask("2", "仍不服").await;
         assert!(page.contains("id=\"status\">已申请复核<"), "{page}");
+        // The second review is not for the first review's reviewer.
+        let same = decide("2", "维持复查结论").await;
+        assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(same.body.contains("复查决定人以外"), "{}", same.body);
         assert_eq!(
-            decide("2", "维持复查结论").await.status,
+            decide_as(&reviewer2, "2", "维持复查结论").await.status,
             StatusCode::SEE_OTHER
         );
         let page = follow().await;
