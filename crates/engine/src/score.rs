@@ -73,9 +73,10 @@ pub fn scores(input: &ScoreInput<'_>) -> Vec<ScoreRow> {
                 // official for all villages of the township, so less per village.
                 let share = if &o.division_code == v {
                     0.5
-                } else if o.division_code.len() == 12
-                    && o.division_code.ends_with("000")
-                    && v.starts_with(&o.division_code[..9])
+                } else if qingfeng_domain::DivisionCode::parse(v)
+                    .ok()
+                    .and_then(|village| village.township())
+                    .is_some_and(|township| township.as_str() == o.division_code)
                 {
                     0.1
                 } else {

@@ -961,7 +961,10 @@ impl Store {
             .filter(|r| {
                 let village = r.4.as_deref().unwrap_or("");
                 within.contains(village)
-                    || crate::reports::township_of(village).is_some_and(|t| within.contains(&t))
+                    || qingfeng_domain::DivisionCode::parse(village)
+                        .ok()
+                        .and_then(|c| c.township())
+                        .is_some_and(|t| within.contains(t.as_str()))
             })
             .map(|r| (r.0, r.1, r.2, r.3))
             .collect())

@@ -295,11 +295,6 @@ fn placeholders(start: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// The township a village belongs to: its code's first nine digits, then 000.
-pub fn township_of(village_code: &str) -> Option<String> {
-    (village_code.len() == 12).then(|| format!("{}000", &village_code[..9]))
-}
-
 impl Store {
     /// Stores a sealed report with its key copies and attachments, links it to earlier reports
     /// on the same matter and appends the filing to the audit trail, all in one transaction.
@@ -586,7 +581,11 @@ impl Store {
         if names.is_empty() {
             return Ok(Vec::new());
         }
-        let township = township_of(village_code).unwrap_or_default();
+        let township = DivisionCode::parse(village_code)
+            .ok()
+            .and_then(|c| c.township())
+            .map(|t| t.to_string())
+            .unwrap_or_default();
         let list = placeholders(4, names.len());
         let sql = format!(
             "SELECT id_number, name, '本村村民 / resident' AS found_as FROM persons WHERE village_code = $1 AND name IN ({list}) \
