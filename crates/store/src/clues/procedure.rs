@@ -6,9 +6,9 @@
 //! policy; this module stores what it decided, each change with its audit event in the same
 //! transaction.
 
-use crate::audit::{append_audit, audited, begin_audited, Entry};
+use crate::audit::{audited, Entry};
 use crate::row::from_row;
-use crate::{on_pool, AuditEvent, Scope, Store};
+use crate::{on_pool, Scope, Store};
 use anyhow::{bail, Result};
 
 /// A proposal to dismiss (排除) or close (了结) a clue, with the signatures it gathered.
@@ -204,8 +204,7 @@ impl Store {
         judge: fn(usize, usize) -> Tally,
     ) -> Result<Signed> {
         let at = now();
-        on_pool!(self, pool => {
-            let mut tx = begin_audited!(self, pool);
+        audited!(self, username, tx => {
             let proposal: Option<(String, String, String)> = sqlx::query_as(
                 "SELECT state, outcome, reason FROM clue_proposals WHERE proposal_id = $1 AND fingerprint = $2",
             )
@@ -245,13 +244,7 @@ impl Store {
                 "proposal {proposal_id}: {} {remark}",
                 if agrees { "agrees" } else { "objects" }
             );
-            append_audit!(tx, &AuditEvent {
-                actor: username,
-                action: "clue.proposal_signed",
-                subject_kind: "clue",
-                subject_id: fingerprint,
-                detail: &detail,
-            });
+            let mut entries = vec![Entry::new("clue.proposal_signed", "clue", fingerprint, detail)];
             match tally {
                 Tally::Open => {}
                 Tally::Decided => {
@@ -280,13 +273,12 @@ impl Store {
                     .bind(&at)
                     .execute(&mut *tx)
                     .await?;
-                    append_audit!(tx, &AuditEvent {
-                        actor: username,
-                        action: "clue.decided",
-                        subject_kind: "clue",
-                        subject_id: fingerprint,
-                        detail: &format!("proposal {proposal_id}: {outcome} by {}", names.join(", ")),
-                    });
+                    entries.push(Entry::new(
+                        "clue.decided",
+                        "clue",
+                        fingerprint,
+                        format!("proposal {proposal_id}: {outcome} by {}", names.join(", ")),
+                    ));
                 }
                 Tally::Rejected => {
                     sqlx::query("UPDATE clue_proposals SET state = 'rejected', decided_at = $1 WHERE proposal_id = $2")
@@ -306,17 +298,15 @@ impl Store {
                         .bind(fingerprint)
                         .execute(&mut *tx)
                         .await?;
-                    append_audit!(tx, &AuditEvent {
-                        actor: username,
-                        action: "clue.proposal_rejected",
-                        subject_kind: "clue",
-                        subject_id: fingerprint,
-                        detail: &format!("proposal {proposal_id}"),
-                    });
+                    entries.push(Entry::new(
+                        "clue.proposal_rejected",
+                        "clue",
+                        fingerprint,
+                        format!("proposal {proposal_id}"),
+                    ));
                 }
             }
-            tx.commit().await?;
-            Ok(Signed::Recorded(tally))
+            (Signed::Recorded(tally), entries)
         })
     }
 

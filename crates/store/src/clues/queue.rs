@@ -485,8 +485,8 @@ impl Store {
         assigned_by: &str,
     ) -> Result<u64> {
         let now = chrono::Utc::now().to_rfc3339();
-        on_pool!(self, pool => {
-            let mut tx = crate::audit::begin_audited!(self, pool);
+        crate::audit::audited!(self, assigned_by, tx => {
+            let mut entries = Vec::new();
             for fp in fingerprints {
                 let n = sqlx::query("UPDATE clues SET assigned_township = $1 WHERE fingerprint = $2")
                     .bind(township_code)
@@ -508,16 +508,14 @@ impl Store {
                     .bind(due_on)
                     .execute(&mut *tx)
                     .await?;
-                crate::audit::append_audit!(tx, &crate::AuditEvent {
-                    actor: assigned_by,
-                    action: "clue.handed_over",
-                    subject_kind: "clue",
-                    subject_id: fp,
-                    detail: &format!("{township_code}, feedback due {due_on}"),
-                });
+                entries.push(crate::audit::Entry::new(
+                    "clue.handed_over",
+                    "clue",
+                    fp,
+                    format!("{township_code}, feedback due {due_on}"),
+                ));
             }
-            tx.commit().await?;
-            Ok(fingerprints.len() as u64)
+            (fingerprints.len() as u64, entries)
         })
     }
 
