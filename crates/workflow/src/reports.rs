@@ -399,21 +399,6 @@ impl ReportDesk<'_> {
                 "the second review is decided by someone other than the first review's reviewer",
             );
         }
-        // The second review is another reviewer's: not the one who decided the first.
-        if review.level > 1 {
-            let first_by = self
-                .store
-                .reviews_of(report_id)
-                .await?
-                .into_iter()
-                .find(|r| r.level == 1)
-                .and_then(|r| r.decided_by);
-            require!(
-                first_by.as_deref() != Some(actor.username.as_str()),
-                "复核须由复查决定人以外的人员办理",
-                "the second review is decided by someone other than the first review's reviewer",
-            );
-        }
         let outcome = outcome.trim();
         require!(
             !outcome.is_empty(),
