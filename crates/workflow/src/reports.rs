@@ -12,6 +12,8 @@
 //!   is told;
 //! - only an accepted report is concluded, with its outcome; a real-name reporter is told of the
 //!   result within 15 working days of the closing, and when and how is recorded;
+//! - the reporter asks for a review within 30 days of the reply, and for a second review within
+//!   30 days of the review's decision, with reasons; each is decided within 30 days;
 //! - a review (复查) or second review (复核) is decided by the body one level up (《信访工作条例》
 //!   art. 35), never by the county that replied: by a higher commission's reviewer holding the
 //!   review copy of the report's key; the second by someone other than the first's reviewer;
@@ -25,8 +27,12 @@ use crate::role::REVIEWERS;
 use crate::{Actor, Clock, Outcome};
 use anyhow::Result;
 use qingfeng_domain::calendar::{Deadline, WorkCalendar};
-use qingfeng_store::reports::ReportSummary;
+use qingfeng_store::reports::{ReportSummary, ReviewRequest};
+use qingfeng_store::ReportStatus;
 use qingfeng_store::Store;
+
+/// The longest reason a reporter may give for a review (as for a report's content).
+pub const MAX_REVIEW_REASON_CHARS: usize = 5000;
 
 /// At most this many days of extension, once.
 pub const MAX_EXTENSION_DAYS: i64 = 30;
@@ -77,6 +83,79 @@ impl ReportDesk<'_> {
                     ),
                 )
             }))
+    }
+
+    /// The review the reporter of `status` may ask for today, if any: its level (1 复查, 2 复核)
+    /// and the last day to ask (30 days from the reply, or from the review's decision).
+    pub fn review_window(
+        &self,
+        status: &ReportStatus,
+        reviews: &[ReviewRequest],
+    ) -> Option<(i64, chrono::NaiveDate)> {
+        let (level, from) = match (status.status.as_str(), reviews.len()) {
+            ("concluded", 0) => (1, status.closed_on.clone()?),
+            ("reviewed", 1) => (2, reviews[0].decided_on.clone()?),
+            _ => return None,
+        };
+        let day = chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d").ok()?;
+        let until = self.calendar.due(Deadline::ReviewRequest, day);
+        (self.clock.today() <= until).then_some((level, until))
+    }
+
+    /// The reporter asks, with the receipt code, for the review of `level` the report admits
+    /// now, with `reason` (sealed to the report's key like the report); `reply` is the
+    /// acknowledgement the reporter reads (zh, en), `{date}` standing for the day the decision is
+    /// due, which is returned.
+    pub async fn request_review(
+        &self,
+        status: &ReportStatus,
+        level: i64,
+        reason: &str,
+        reply: (&str, &str),
+    ) -> Result<Outcome<chrono::NaiveDate>> {
+        let reviews = self.store.reviews_of(status.report_id).await?;
+        let Some((admitted, until)) = self.review_window(status, &reviews) else {
+            return Ok(Outcome::refused(
+                "现在不能申请复查或复核",
+                "no review can be asked for now",
+            ));
+        };
+        require!(
+            level == admitted,
+            if admitted == 1 {
+                format!("现在只能申请复查（至{until}）")
+            } else {
+                format!("现在只能申请复核（至{until}）")
+            },
+            format!("only the review of level {admitted} can be asked for now (until {until})"),
+        );
+        let reason = reason.trim();
+        require!(
+            !reason.is_empty() && reason.chars().count() <= MAX_REVIEW_REASON_CHARS,
+            "请写明申请理由（不超过5000字）",
+            "give the reasons (at most 5000 characters)",
+        );
+        let Some(recipient) = self.store.report_recipient(status.report_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        let sealed = qingfeng_vault::seal_to(&[&recipient], reason.as_bytes())?;
+        let today = self.clock.today();
+        let due = self.calendar.due(Deadline::ReviewDecision, today);
+        let (zh, en) = (
+            reply.0.replace("{date}", &due.to_string()),
+            reply.1.replace("{date}", &due.to_string()),
+        );
+        self.store
+            .request_review(
+                status.report_id,
+                level,
+                &today.to_string(),
+                &sealed,
+                &due.to_string(),
+                (&zh, &en),
+            )
+            .await?;
+        Ok(Outcome::Changed(due))
     }
 
     /// The report, if the actor holds its key.

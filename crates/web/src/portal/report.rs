@@ -14,7 +14,6 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use axum::Form;
-use qingfeng_domain::Deadline;
 use std::net::SocketAddr;
 
 const MAX_CONTENT_CHARS: usize = 5000;
@@ -373,23 +372,6 @@ async fn found_by_code(
     Ok(state.store.report_status(&hash).await?.map(|s| (code, s)))
 }
 
-/// What the reporter may ask for now: (level, last day to ask), if anything.
-fn review_offer(
-    s: &qingfeng_store::ReportStatus,
-    reviews: &[qingfeng_store::reports::ReviewRequest],
-    state: &Shared,
-    today: chrono::NaiveDate,
-) -> Option<(i64, chrono::NaiveDate)> {
-    let from = match (s.status.as_str(), reviews.len()) {
-        ("concluded", 0) => (1, s.closed_on.clone()?),
-        ("reviewed", 1) => (2, reviews[0].decided_on.clone()?),
-        _ => return None,
-    };
-    let day = chrono::NaiveDate::parse_from_str(&from.1, "%Y-%m-%d").ok()?;
-    let until = state.calendar.due(Deadline::ReviewRequest, day);
-    (today <= until).then_some((from.0, until))
-}
-
 async fn show_status(
     state: &Shared,
     page: &Page,
@@ -406,14 +388,17 @@ async fn show_status(
     for r in reviews.iter().filter(|r| r.decided_on.is_none()) {
         dates.push((t.review_decision_due, r.decision_due.clone()));
     }
-    let review = review_offer(&s, &reviews, state, crate::intake::today()).map(|(level, until)| {
-        let text = if level == 1 {
-            t.review_until
-        } else {
-            t.second_review_until
-        };
-        (level, text.replace("{date}", &until.to_string()))
-    });
+    let review = state
+        .report_desk()
+        .review_window(&s, &reviews)
+        .map(|(level, until)| {
+            let text = if level == 1 {
+                t.review_until
+            } else {
+                t.second_review_until
+            };
+            (level, text.replace("{date}", &until.to_string()))
+        });
     let view = StatusView {
         dates,
         review,
@@ -477,41 +462,20 @@ pub async fn review(
         Ok(None) => return follow_answer(&page, StatusCode::OK, t.follow_not_found),
         Err(e) => return failure(&page, e),
     };
-    let today = crate::intake::today();
-    let done = async {
-        let reviews = state.store.reviews_of(s.report_id).await?;
-        let offer = review_offer(&s, &reviews, &state, today);
-        let reason = form.reason.trim();
-        let recipient = state.store.report_recipient(s.report_id).await?;
-        let (Some((level, _)), Some(recipient)) = (offer, recipient) else {
-            return anyhow::Ok(None);
-        };
-        if level != form.level || reason.is_empty() || reason.chars().count() > MAX_CONTENT_CHARS {
-            return Ok(None);
-        }
-        let sealed = qingfeng_vault::seal_to(&[&recipient], reason.as_bytes())?;
-        let due = state.calendar.due(Deadline::ReviewDecision, today);
-        // The reply is kept in both languages, whichever the reporter reads now.
-        let en = crate::i18n::EN
-            .review_received
-            .replace("{date}", &due.to_string());
-        let zh_text = crate::i18n::ZH
-            .review_received
-            .replace("{date}", &due.to_string());
-        state
-            .store
-            .request_review(
-                s.report_id,
-                level,
-                &today.to_string(),
-                &sealed,
-                &due.to_string(),
-                (&zh_text, &en),
-            )
-            .await?;
-        Ok(Some(()))
-    }
-    .await;
+    // The reply is kept in both languages, whichever the reporter reads now.
+    let outcome = state
+        .report_desk()
+        .request_review(
+            &s,
+            form.level,
+            &form.reason,
+            (
+                crate::i18n::ZH.review_received,
+                crate::i18n::EN.review_received,
+            ),
+        )
+        .await;
+    let done = outcome.map(|o| o.changed().map(|_| ()));
     let message = match done {
         Ok(Some(())) => None,
         Ok(None) => Some(t.review_refused),

@@ -2,9 +2,7 @@
 //! related to a person a clue names, one serving the clue's village, and a single reviewer who
 //! would like to make a clue go away alone.
 
-mod common;
-
-use common::*;
+use super::common::*;
 use qingfeng_domain::calendar::WorkCalendar;
 use qingfeng_store::clue_procedure::Tally;
 use qingfeng_store::{ClueFilter, Scope, Store};

@@ -3,9 +3,7 @@
 //! would close a case with money still owed, sanction someone the case does not concern, or
 //! assign it to a colleague the system did not propose.
 
-mod common;
-
-use common::*;
+use super::common::*;
 use qingfeng_domain::calendar::WorkCalendar;
 use qingfeng_domain::case::{Checklist, RemedyKind, RemedyStatus, Stage, Way};
 use qingfeng_domain::sanction::SanctionKind;

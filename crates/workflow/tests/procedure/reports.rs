@@ -3,9 +3,7 @@
 //! the body, tells the reporter, happens once, and only to a report not yet accepted; an
 //! official without the report's key cannot transfer it.
 
-mod common;
-
-use common::*;
+use super::common::*;
 use qingfeng_domain::calendar::{Deadline, WorkCalendar};
 use qingfeng_test_support::{TestDb, BACKENDS};
 use qingfeng_vault::KeyPair;

@@ -1,0 +1,8 @@
+//! The workflow's use cases on both databases, one test binary (linking one binary per subject
+//! would cost the cold build a link of the whole dependency tree each).
+
+mod accounts;
+mod cases;
+mod clues;
+mod common;
+mod reports;
