@@ -23,7 +23,7 @@ fn row(c: &StoredClue) -> Vec<String> {
     let k = &c.clue;
     vec![
         k.rule_id.clone(),
-        k.severity.clone(),
+        k.severity.as_str().to_string(),
         k.village_code.clone().unwrap_or_default(),
         k.subject_id.clone().unwrap_or_default(),
         k.record_type.clone(),

@@ -174,7 +174,7 @@ async fn print_top_clues(store: &Store) -> Result<()> {
     for c in clues.iter().take(TOP_CLUES) {
         println!(
             "  [{}] {} {} yuan",
-            c.clue.severity,
+            c.clue.severity.as_str(),
             c.clue.rule_id,
             Money::from_fen(c.clue.amount_at_risk_fen)
         );

@@ -131,7 +131,7 @@ pub async fn list(database: &str) -> Result<ExitCode> {
         println!(
             "{:<20} {:<20} {:<13} {}{}",
             u.username,
-            u.role,
+            u.role.code(),
             u.jurisdiction,
             u.display_name,
             if u.disabled {

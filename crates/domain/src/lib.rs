@@ -16,7 +16,9 @@ pub mod disclosure;
 pub mod division;
 pub mod id_number;
 pub mod money;
+pub mod role;
 pub mod sanction;
+pub mod severity;
 
 pub use calendar::{Deadline, Limit, WorkCalendar};
 pub use credit_code::CreditCode;
@@ -24,6 +26,7 @@ pub use dates::{parse_bool, parse_date, Period};
 pub use division::{DivisionCode, DivisionLevel};
 pub use id_number::{Gender, IdNumber};
 pub use money::Money;
+pub use severity::Severity;
 
 /// A reason a value was refused, in both languages the users read.
 ///

@@ -127,7 +127,7 @@ pub async fn check(
         .map(|c| ClueRecord {
             fingerprint: c.fingerprint.clone(),
             rule_id: c.rule_id.clone(),
-            severity: c.severity.clone(),
+            severity: c.severity,
             village_code: c.village_code.clone(),
             subject_id: c.subject_id.clone(),
             record_type: c.record_type.clone(),

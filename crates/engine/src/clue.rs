@@ -1,7 +1,7 @@
 //! A clue: what a rule found about one record (or one group), with its evidence, its
 //! explanation in both languages, and its fingerprint.
 
-use crate::rule::Rule;
+use crate::rule::{Rule, Severity};
 use qingfeng_domain::Money;
 use std::collections::BTreeMap;
 
@@ -11,7 +11,7 @@ pub struct Clue {
     /// finds the same clue again (and keeps its reviews).
     pub fingerprint: String,
     pub rule_id: String,
-    pub severity: String,
+    pub severity: Severity,
     pub village_code: Option<String>,
     pub subject_id: Option<String>,
     pub record_type: String,
@@ -91,7 +91,7 @@ impl Clue {
         subject_id: Option<String>,
         village_code: Option<String>,
         amount_at_risk_fen: i64,
-        severity: Option<String>,
+        severity: Option<Severity>,
         evidence: BTreeMap<String, String>,
     ) -> Clue {
         let mut values = evidence.clone();
@@ -106,7 +106,7 @@ impl Clue {
         Clue {
             fingerprint: fingerprint(&rule.id, &rule.record, &record_ids),
             rule_id: rule.id.clone(),
-            severity: severity.unwrap_or_else(|| rule.severity.as_str().to_string()),
+            severity: severity.unwrap_or(rule.severity),
             village_code,
             subject_id,
             record_type: rule.record.clone(),

@@ -4,7 +4,7 @@
 use crate::catalogue::Catalogue;
 use crate::clue::Clue;
 use crate::load::{new_context, schema_of, Registers};
-use crate::rule::Rule;
+use crate::rule::{Rule, Severity};
 use anyhow::{anyhow, bail, Result};
 use datafusion::arrow::array::{Array, Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::cast;
@@ -207,12 +207,13 @@ fn clues_of_batch(rule: &Rule, batch: &RecordBatch) -> Result<Vec<Clue>> {
             bail!("{}: a row has no record_ids", rule.id);
         }
         let opt = |a: &StringArray| (!a.is_null(row)).then(|| a.value(row).to_string());
-        let severity = severities.as_ref().and_then(opt);
-        if let Some(s) = &severity {
-            if crate::rule::Severity::parse(s).is_none() {
-                bail!("{}: severity `{s}` is not high, medium or low", rule.id);
-            }
-        }
+        let severity = match severities.as_ref().and_then(opt) {
+            None => None,
+            Some(s) => match Severity::parse(&s) {
+                Some(severity) => Some(severity),
+                None => bail!("{}: severity `{s}` is not high, medium or low", rule.id),
+            },
+        };
         let evidence: BTreeMap<String, String> = evidence_columns
             .iter()
             .map(|(name, f)| (name.clone(), f.value(row).to_string()))

@@ -9,7 +9,6 @@
 //! sum the clues on their payments and entitlements.
 
 use crate::clue::Clue;
-use crate::rule::Severity;
 use std::collections::BTreeMap;
 
 /// Review counts of one rule: (confirmed, dismissed).
@@ -26,9 +25,7 @@ pub struct ScoreRow {
 }
 
 pub fn clue_weight(clue: &Clue, reviews: &ReviewCounts) -> f64 {
-    let severity = Severity::parse(&clue.severity)
-        .unwrap_or(Severity::Medium)
-        .weight();
+    let severity = clue.severity.weight();
     let yuan = clue.amount_at_risk_fen.max(0) as f64 / 100.0;
     let (confirmed, dismissed) = reviews.get(&clue.rule_id).copied().unwrap_or((0, 0));
     let precision = (confirmed as f64 + 1.0) / ((confirmed + dismissed) as f64 + 2.0);

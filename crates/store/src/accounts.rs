@@ -5,13 +5,14 @@
 use crate::audit::{audited, Entry};
 use crate::{on_pool, Store};
 use anyhow::{bail, Result};
+pub use qingfeng_domain::role::{Role, Scope};
 
 #[derive(Debug, Clone)]
 pub struct User {
     pub user_id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub jurisdiction: String,
     pub password_hash: String,
     pub disabled: bool,
@@ -37,60 +38,47 @@ type UserRow = (
 const USER_COLUMNS: &str = "user_id, username, display_name, role, jurisdiction, password_hash, \
                             disabled, failed_logins, locked_until, id_number";
 
-impl From<UserRow> for User {
-    fn from(r: UserRow) -> User {
-        User {
+impl TryFrom<UserRow> for User {
+    type Error = sqlx::Error;
+
+    /// Fails on a role the workspace does not know (written around the application): such an
+    /// account can do nothing, and the error names it rather than passing it on as text.
+    fn try_from(r: UserRow) -> Result<User, sqlx::Error> {
+        Ok(User {
             user_id: r.0,
             username: r.1,
             display_name: r.2,
-            role: r.3,
+            role: crate::row::decoded("role", r.3.as_str(), Role::parse)?,
             jurisdiction: r.4,
             password_hash: r.5,
             disabled: r.6,
             failed_logins: r.7,
             locked_until: r.8,
             id_number: r.9,
-        }
+        })
     }
 }
 
 pub struct NewUser<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub jurisdiction: &'a str,
     pub password_hash: &'a str,
     /// Who creates the account (recorded in the audit trail).
     pub created_by: &'a str,
 }
 
-/// The part of the county an official may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    County,
-    /// A 12-digit township code: its villages' records, and clues handed to it.
-    Township(String),
-    /// A 12-digit village code.
-    Village(String),
+/// The scope's condition in SQL: the store's half of [`Scope`], whose other half
+/// ([`Scope::covers`]) tests records already in hand.
+pub(crate) trait ScopeSql {
+    fn sql(&self, village_col: &str, assigned_col: Option<&str>, binds: &mut Vec<String>) -> String;
 }
 
-impl Scope {
-    /// Whether a record of `village_code` (and, for clues, handed to `assigned_township`) is in
-    /// scope. The same test as [`Scope::sql`], for records already in hand.
-    pub fn covers(&self, village_code: Option<&str>, assigned_township: Option<&str>) -> bool {
-        match self {
-            Scope::County => true,
-            Scope::Township(t) => {
-                village_code.is_some_and(|v| v.get(..9) == t.get(..9))
-                    || assigned_township == Some(t.as_str())
-            }
-            Scope::Village(v) => village_code == Some(v.as_str()),
-        }
-    }
-
+impl ScopeSql for Scope {
     /// A SQL condition on `village_col` (and `assigned_col` if any) with its text parameters
     /// appended to `binds`.
-    pub(crate) fn sql(
+    fn sql(
         &self,
         village_col: &str,
         assigned_col: Option<&str>,
@@ -164,14 +152,14 @@ impl Store {
             let id: i64 = sqlx::query_scalar(sql)
                 .bind(u.username)
                 .bind(u.display_name)
-                .bind(u.role)
+                .bind(u.role.code())
                 .bind(u.jurisdiction)
                 .bind(u.password_hash)
                 .bind(&now)
                 .fetch_one(&mut *tx)
                 .await?;
 
-            (id, [Entry::new("account.created", "account", u.username, format!("role={} jurisdiction={}", u.role, u.jurisdiction))])
+            (id, [Entry::new("account.created", "account", u.username, format!("role={} jurisdiction={}", u.role.code(), u.jurisdiction))])
         })
     }
 
@@ -179,14 +167,17 @@ impl Store {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
         let row: Option<UserRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(username).fetch_optional(pool).await)?;
-        Ok(row.map(User::from))
+        Ok(row.map(User::try_from).transpose()?)
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
         let rows: Vec<UserRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
-        Ok(rows.into_iter().map(User::from).collect())
+        Ok(rows
+            .into_iter()
+            .map(User::try_from)
+            .collect::<Result<_, _>>()?)
     }
 
     /// Disables or re-enables an account; disabling also ends its sessions. False if no such user.
@@ -325,7 +316,7 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ()))?;
-        let user = User::from((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9));
+        let user = User::try_from((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9))?;
         Ok(Some((user, r.10)))
     }
 

@@ -8,6 +8,7 @@ use crate::audit::{audited, Entry};
 use crate::row::from_row;
 use crate::{on_pool, Store};
 use anyhow::{Context, Result};
+use qingfeng_domain::role::Role;
 use qingfeng_domain::DivisionCode;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -90,7 +91,7 @@ pub struct Candidate {
     pub user_id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub jurisdiction: String,
     pub id_number: Option<String>,
     pub public_key: Option<String>,
@@ -99,7 +100,7 @@ from_row!(Candidate {
     user_id,
     username,
     display_name,
-    role,
+    role => Role::parse,
     jurisdiction,
     id_number,
     public_key
@@ -397,7 +398,7 @@ impl Store {
     }
 
     /// Active accounts with one of `roles`, with their public keys.
-    pub async fn candidates(&self, roles: &[&str]) -> Result<Vec<Candidate>> {
+    pub async fn candidates(&self, roles: &[Role]) -> Result<Vec<Candidate>> {
         let sql = format!(
             "SELECT user_id, username, display_name, role, jurisdiction, id_number, public_key \
              FROM users WHERE NOT disabled AND role IN ({}) ORDER BY user_id",
@@ -406,7 +407,7 @@ impl Store {
         Ok(on_pool!(self, pool => {
             let mut q = sqlx::query_as(&sql);
             for r in roles {
-                q = q.bind(*r);
+                q = q.bind(r.code());
             }
             q.fetch_all(pool).await
         })?)

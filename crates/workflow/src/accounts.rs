@@ -129,7 +129,7 @@ impl AccountDesk<'_> {
             .create_user(&NewUser {
                 username,
                 display_name: a.display_name.unwrap_or(username),
-                role: a.role.code(),
+                role: a.role,
                 jurisdiction: a.jurisdiction,
                 password_hash: &hash,
                 created_by: self.by,

@@ -15,12 +15,13 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The actor of a signed-in account whose role and scope the caller has checked.
-    pub fn of(user: &User, role: Role, scope: Scope) -> Actor {
+    /// The actor of a signed-in account whose scope the caller has derived from its role and
+    /// jurisdiction ([`Role::scope`]).
+    pub fn of(user: &User, scope: Scope) -> Actor {
         Actor {
             user_id: user.user_id,
             username: user.username.clone(),
-            role,
+            role: user.role,
             scope,
             id_number: user.id_number.clone(),
         }

@@ -115,10 +115,10 @@ pub fn names_in(text: &str) -> Vec<String> {
 /// The category stored for a report for the level above: its own is inside the sealed content.
 pub const UPWARD_CATEGORY: &str = "sealed_for_the_level_above";
 
-/// Whether an account of role `code` may approve opening a reporter's identity (and so holds
-/// that key).
-fn is_senior(code: &str) -> bool {
-    Role::parse(code).is_some_and(|r| IDENTITY_APPROVERS.contains(&r))
+/// Whether an account of `role` may approve opening a reporter's identity (and so holds that
+/// key).
+fn is_senior(role: Role) -> bool {
+    IDENTITY_APPROVERS.contains(&role)
 }
 
 /// Filing, over one store, clock and calendar and the server's keys.
@@ -134,10 +134,6 @@ pub struct FilingDesk<'a> {
     pub approval_recipient: &'a str,
     /// The server's key of the matter hash (not in the database).
     pub matter_key: &'a [u8; 32],
-}
-
-fn codes(roles: &[Role]) -> Vec<&'static str> {
-    roles.iter().map(|r| r.code()).collect()
 }
 
 impl FilingDesk<'_> {
@@ -229,7 +225,7 @@ impl FilingDesk<'_> {
             };
             deadlines.transfer_due =
                 Some(self.calendar.due(deadline, plain.received_on).to_string());
-            let candidates = self.store.candidates(&codes(REPORT_KEY_HOLDERS)).await?;
+            let candidates = self.store.candidates(REPORT_KEY_HOLDERS).await?;
             let (allowed, excluded) = crate::conflict::exclude(
                 self.store,
                 candidates,
@@ -245,7 +241,7 @@ impl FilingDesk<'_> {
             let allowed: Vec<_> = if unresolved.is_empty() {
                 allowed
             } else {
-                allowed.into_iter().filter(|c| is_senior(&c.role)).collect()
+                allowed.into_iter().filter(|c| is_senior(c.role)).collect()
             };
             let report_key = KeyPair::generate();
             for c in &allowed {
@@ -260,7 +256,7 @@ impl FilingDesk<'_> {
             // The higher commission's reviewers get a copy for a review the reporter may ask
             // for (the county cannot give one later: it has no key the server could wrap).
             // They see the report only once a review is asked for; the same policy excludes.
-            let reviewers = self.store.candidates(&codes(REVIEWERS)).await?;
+            let reviewers = self.store.candidates(REVIEWERS).await?;
             let (reviewers, _) = crate::conflict::exclude(
                 self.store,
                 reviewers,
@@ -284,7 +280,7 @@ impl FilingDesk<'_> {
             // approval of another senior's request (`decide_identity`).
             let identity_key = KeyPair::generate();
             if plain.reporter.is_some() {
-                for c in allowed.iter().filter(|c| is_senior(&c.role)) {
+                for c in allowed.iter().filter(|c| is_senior(c.role)) {
                     if let Some(public) = &c.public_key {
                         keys.push(WrappedKey {
                             user_id: c.user_id,

@@ -117,10 +117,9 @@ impl IdentityDesk<'_> {
                 (None, Some(plain)) => KeyPair::unwrap(plain, own)?,
                 (None, None) => unreachable!("required above"),
             };
-            let holders: Vec<&str> = REPORT_KEY_HOLDERS.iter().map(|r| r.code()).collect();
             let Some(public) = self
                 .store
-                .candidates(&holders)
+                .candidates(REPORT_KEY_HOLDERS)
                 .await?
                 .into_iter()
                 .find(|c| c.user_id == request.requested_by)

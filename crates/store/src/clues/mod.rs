@@ -7,6 +7,7 @@ pub mod queue;
 use crate::audit::{audited, Entry};
 use crate::{on_pool, Store};
 use anyhow::{bail, Result};
+use qingfeng_domain::Severity;
 use sqlx::Connection;
 use std::collections::HashSet;
 
@@ -14,7 +15,7 @@ use std::collections::HashSet;
 pub struct ClueRecord {
     pub fingerprint: String,
     pub rule_id: String,
-    pub severity: String,
+    pub severity: Severity,
     pub village_code: Option<String>,
     pub subject_id: Option<String>,
     pub record_type: String,
@@ -290,7 +291,7 @@ impl Store {
                     q = q
                         .bind(&c.fingerprint)
                         .bind(&c.rule_id)
-                        .bind(&c.severity)
+                        .bind(c.severity.as_str())
                         .bind(&c.village_code)
                         .bind(&c.subject_id)
                         .bind(&c.record_type)
@@ -364,13 +365,13 @@ impl Store {
         );
         let rows: Vec<ClueRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| StoredClue {
+        rows.into_iter()
+            .map(|r| {
+                Ok(StoredClue {
                 clue: ClueRecord {
                     fingerprint: r.0,
                     rule_id: r.1,
-                    severity: r.2,
+                    severity: crate::row::decoded("severity", r.2.as_str(), Severity::parse)?,
                     village_code: r.3,
                     subject_id: r.4,
                     record_type: r.5,
@@ -384,8 +385,9 @@ impl Store {
                 data_state: r.12,
                 first_run: r.13,
                 last_run: r.14,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Records a reviewer's decision on a clue (the history is kept; the clue shows the latest).

@@ -1,14 +1,15 @@
 //! The clue queue with its filters and sorting, what an official is related to (for the
 //! conflict-of-interest policy applied in SQL), hand-overs (交办) and the dashboard's figures.
 
-use crate::accounts::Scope;
+use crate::accounts::{Scope, ScopeSql};
+use qingfeng_domain::Severity;
 use crate::{check_identifier, on_pool, Store};
 use anyhow::{bail, Result};
 
 #[derive(Debug, Clone, Default)]
 pub struct ClueFilter {
     pub rule_id: Option<String>,
-    pub severity: Option<String>,
+    pub severity: Option<Severity>,
     pub village_code: Option<String>,
     pub review_status: Option<String>,
     /// `current` (default) or `resolved_by_data`, or `all`.
@@ -104,7 +105,7 @@ pub enum ClueSort {
 pub struct QueueClue {
     pub fingerprint: String,
     pub rule_id: String,
-    pub severity: String,
+    pub severity: Severity,
     pub village_code: Option<String>,
     pub village_name: Option<String>,
     pub subject_id: Option<String>,
@@ -120,47 +121,24 @@ pub struct QueueClue {
     pub first_found_at: Option<String>,
 }
 
-type QueueRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
-impl From<QueueRow> for QueueClue {
-    fn from(r: QueueRow) -> QueueClue {
-        QueueClue {
-            fingerprint: r.0,
-            rule_id: r.1,
-            severity: r.2,
-            village_code: r.3,
-            village_name: r.4,
-            subject_id: r.5,
-            record_type: r.6,
-            record_ids: r.7,
-            amount_at_risk_fen: r.8,
-            evidence: r.9,
-            explanation_zh: r.10,
-            explanation_en: r.11,
-            review_status: r.12,
-            data_state: r.13,
-            assigned_township: r.14,
-            first_found_at: r.15,
-        }
-    }
-}
+crate::row::from_row!(QueueClue {
+    fingerprint,
+    rule_id,
+    severity => Severity::parse,
+    village_code,
+    village_name,
+    subject_id,
+    record_type,
+    record_ids,
+    amount_at_risk_fen,
+    evidence,
+    explanation_zh,
+    explanation_en,
+    review_status,
+    data_state,
+    assigned_township,
+    first_found_at,
+});
 
 impl QueueClue {
     /// Every person the clue names: its subject and each valid ID number anywhere in its
@@ -172,9 +150,9 @@ impl QueueClue {
 }
 
 const QUEUE_SELECT: &str = "SELECT c.fingerprint, c.rule_id, c.severity, c.village_code, \
-     (SELECT MAX(d.name) FROM divisions d WHERE d.code = c.village_code), c.subject_id, c.record_type, \
+     (SELECT MAX(d.name) FROM divisions d WHERE d.code = c.village_code) AS village_name, c.subject_id, c.record_type, \
      c.record_ids, c.amount_at_risk_fen, c.evidence, c.explanation_zh, c.explanation_en, c.review_status, \
-     c.data_state, c.assigned_township, (SELECT r.started_at FROM check_runs r WHERE r.run_id = c.first_run) \
+     c.data_state, c.assigned_township, (SELECT r.started_at FROM check_runs r WHERE r.run_id = c.first_run) AS first_found_at \
      FROM clues c";
 
 #[derive(Debug, Clone)]
@@ -223,14 +201,14 @@ impl Store {
             None => conds.push("c.data_state = 'current'".to_string()),
         }
         for (col, value) in [
-            ("c.rule_id", &f.rule_id),
-            ("c.severity", &f.severity),
-            ("c.village_code", &f.village_code),
-            ("c.review_status", &f.review_status),
-            ("c.assigned_township", &f.assigned_township),
+            ("c.rule_id", f.rule_id.as_deref()),
+            ("c.severity", f.severity.map(Severity::as_str)),
+            ("c.village_code", f.village_code.as_deref()),
+            ("c.review_status", f.review_status.as_deref()),
+            ("c.assigned_township", f.assigned_township.as_deref()),
         ] {
             if let Some(v) = value {
-                binds.push(v.clone());
+                binds.push(v.to_string());
                 conds.push(format!("{col} = ${}", binds.len()));
             }
         }
@@ -257,7 +235,7 @@ impl Store {
             f.offset
         );
         let count_sql = format!("SELECT COUNT(*) FROM clues c WHERE {wh}");
-        let rows: Vec<QueueRow> = on_pool!(self, pool => {
+        let rows: Vec<QueueClue> = on_pool!(self, pool => {
             let mut q = sqlx::query_as(&sql);
             for b in &binds {
                 q = q.bind(b);
@@ -292,7 +270,7 @@ impl Store {
                 q.fetch_one(pool).await
             })?
         };
-        Ok((rows.into_iter().map(QueueClue::from).collect(), total))
+        Ok((rows, total))
     }
 
     /// The number of current clues in `scope`, of one rule and one village if given: from
@@ -410,10 +388,8 @@ impl Store {
         fingerprint: &str,
     ) -> Result<Option<QueueClue>> {
         let sql = format!("{QUEUE_SELECT} WHERE c.fingerprint = $1");
-        let row: Option<QueueRow> = on_pool!(self, pool => sqlx::query_as(&sql).bind(fingerprint).fetch_optional(pool).await)?;
-        Ok(row
-            .map(QueueClue::from)
-            .filter(|c| scope.covers(c.village_code.as_deref(), c.assigned_township.as_deref())))
+        let row: Option<QueueClue> = on_pool!(self, pool => sqlx::query_as(&sql).bind(fingerprint).fetch_optional(pool).await)?;
+        Ok(row.filter(|c| scope.covers(c.village_code.as_deref(), c.assigned_township.as_deref())))
     }
 
     pub async fn clue_reviews(&self, fingerprint: &str) -> Result<Vec<Review>> {

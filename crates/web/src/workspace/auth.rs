@@ -96,10 +96,8 @@ async fn official_of(state: &Shared, headers: &HeaderMap) -> Result<Option<Offic
     let Some((user, csrf)) = state.store.session(&hash, now(), IDLE_SECS).await? else {
         return Ok(None);
     };
-    // An account whose role or jurisdiction no longer makes sense gets nothing.
-    let Some(role) = Role::parse(&user.role) else {
-        return Ok(None);
-    };
+    // An account whose jurisdiction no longer fits its role gets nothing.
+    let role = user.role;
     let Ok(scope) = role.scope(&user.jurisdiction) else {
         return Ok(None);
     };
@@ -398,7 +396,7 @@ pub async fn log_in(
             Some(w.login_failed),
         );
     };
-    let usable = !user.disabled && !blocked_here && Role::parse(&user.role).is_some();
+    let usable = !user.disabled && !blocked_here && user.role.scope(&user.jurisdiction).is_ok();
     if !matches || !usable {
         if !matches && !user.disabled {
             state.login_failures.count(account_client.as_bytes());

@@ -4,12 +4,10 @@
 
 use super::chart::{self, Bar};
 use super::reports::{report_row, ReportRow};
-use super::{yuan, Official, WorkPage};
-use crate::page::Page;
-use crate::Shared;
+use super::request::{Failure, Work};
+use super::{yuan, WorkPage};
 use askama::Template;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use qingfeng_store::{Score, Tally};
 
@@ -79,15 +77,10 @@ struct ScoreRow {
     amount: String,
 }
 
-pub async fn dashboard(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let actor = official.actor();
+pub async fn dashboard(work: Work) -> Result<Response, Failure> {
+    let (state, official, page) = (&work.state, &work.official, &work.page);
+    let wp = work.wp();
+    let actor = work.actor();
     let desk = state.clue_desk();
     let figures = async {
         let by_rule = desk.tally(&actor, "rule").await?;
@@ -98,7 +91,7 @@ pub async fn dashboard(
         let mut inquiries = Vec::new();
         if wp.can_dispose {
             for d in state.store.open_inquiries().await? {
-                if super::cases::source_of(&state, &official, &d.source_kind, &d.source_id)
+                if super::cases::source_of(state, official, &d.source_kind, &d.source_id)
                     .await?
                     .is_some()
                 {
@@ -110,7 +103,7 @@ pub async fn dashboard(
         let officials = desk.top_scores(&actor, "official", 10).await?;
         // The open reports this official holds a key to (no other report is listed).
         let mut reports = state.store.reports_of(official.user.user_id).await?;
-        let upward = if matches!(official.role, super::Role::Leader | super::Role::Admin) {
+        let upward = if actor.is(qingfeng_workflow::role::UPWARD_WATCHERS) {
             state.store.upward_waiting().await?
         } else {
             (0, None)
@@ -124,7 +117,7 @@ pub async fn dashboard(
             by_rule, by_village, by_month, villages, officials, reports, upward, waiting, inquiries,
         ))
     }
-    .await;
+    .await?;
     let (
         by_rule,
         mut by_village,
@@ -135,10 +128,7 @@ pub async fn dashboard(
         upward,
         waiting,
         inquiries,
-    ) = match figures {
-        Ok(f) => f,
-        Err(e) => return wp.failure(e),
-    };
+    ) = figures;
     let total_clues = by_rule.iter().map(|t| t.clues).sum();
     let total_amount = yuan(by_rule.iter().map(|t| t.amount_at_risk_fen).sum());
 
@@ -191,7 +181,7 @@ pub async fn dashboard(
     let today = state.today();
     let mut reports: Vec<ReportRow> = reports
         .iter()
-        .map(|r| report_row(r, today, &page, rt))
+        .map(|r| report_row(r, today, page, rt))
         .collect();
     // The most urgent first: overdue, then due soon, then the rest (oldest first).
     reports.sort_by_key(|r| {
@@ -250,7 +240,7 @@ pub async fn dashboard(
         .filter(|i| i.reply_overdue || i.report_overdue)
         .count();
     let hand_overs_overdue = hand_overs.iter().filter(|h| h.overdue).count();
-    page.render(
+    Ok(page.render(
         StatusCode::OK,
         &Dashboard {
             wp: &wp,
@@ -280,7 +270,7 @@ pub async fn dashboard(
             inquiries_overdue,
             cst: super::cases::texts_of(&wp),
         },
-    )
+    ))
 }
 
 fn tally_row(t: &Tally, label: String) -> TallyRow {

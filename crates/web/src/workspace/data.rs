@@ -2,12 +2,12 @@
 //! the same problem report as `qingfeng import`, shown as a table), the import history with each
 //! file's SHA-256, and "run checks now" with its progress.
 
+use super::request::{Failure, Work};
 use super::{when, Official, WorkPage};
-use crate::page::Page;
-use crate::{CheckJob, Shared};
+use crate::CheckJob;
 use askama::Template;
-use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::Multipart;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qingfeng_ingest::{import, ImportOptions, Status};
 use qingfeng_store::{BatchInfo, FileInfo};
@@ -71,12 +71,12 @@ fn can_write(official: &Official) -> bool {
 }
 
 async fn render(
-    state: &Shared,
-    official: &Official,
-    wp: &WorkPage<'_>,
+    work: &Work,
     status: StatusCode,
     result: Option<UploadResult>,
-) -> Response {
+) -> Result<Response, Failure> {
+    let (state, official) = (&work.state, &work.official);
+    let wp = &work.wp();
     let history = async {
         let mut batches = state.store.batches().await?;
         batches.sort_by_key(|b| std::cmp::Reverse(b.batch_id));
@@ -88,11 +88,8 @@ async fn render(
         }
         anyhow::Ok(out)
     }
-    .await;
-    let batches = match history {
-        Ok(b) => b,
-        Err(e) => return wp.failure(e),
-    };
+    .await?;
+    let batches = history;
     let job = state
         .check_job
         .lock()
@@ -105,7 +102,7 @@ async fn render(
             started_at: when(&j.started_at),
             message: j.finished.clone().unwrap_or_default(),
         });
-    wp.page.render(
+    Ok(wp.page.render(
         status,
         &DataPage {
             wp,
@@ -116,20 +113,14 @@ async fn render(
             can_run: super::access::policy("POST", "/work/checks/run")
                 .is_some_and(|a| a.allows(official.role)),
         },
-    )
+    ))
 }
 
-pub async fn data(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let mut response = render(&state, &official, &wp, StatusCode::OK, None).await;
+pub async fn data(work: Work) -> Result<Response, Failure> {
+    let mut response = render(&work, StatusCode::OK, None).await?;
     // While a check runs, the page reloads itself (no script needed) to show progress.
-    if state
+    if work
+        .state
         .check_job
         .lock()
         .expect("check job lock")
@@ -140,7 +131,7 @@ pub async fn data(
             .headers_mut()
             .insert("refresh", axum::http::HeaderValue::from_static("2"));
     }
-    response
+    Ok(response)
 }
 
 /// A file name as uploaded, reduced to a plain name inside the upload folder.
@@ -155,28 +146,17 @@ fn safe_name(name: &str) -> Option<String> {
     (ok && (lower.ends_with(".csv") || lower.ends_with(".xlsx"))).then(|| base.to_string())
 }
 
-pub async fn upload(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    mut multipart: Multipart,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+pub async fn upload(work: Work, mut multipart: Multipart) -> Result<Response, Failure> {
+    let state = &work.state;
+    let wp = work.wp();
     let w = wp.w;
-    let temp = match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => return wp.failure(e.into()),
-    };
+    let temp = tempfile::tempdir().map_err(anyhow::Error::from)?;
     // The files go into a folder named for what it is: the import history calls the batch by
     // its folder, which must not be the server's random temporary name.
     let folder = temp
         .path()
         .join(format!("web-upload-{}", crate::intake::today()));
-    if let Err(e) = std::fs::create_dir(&folder) {
-        return wp.failure(e.into());
-    }
+    std::fs::create_dir(&folder).map_err(anyhow::Error::from)?;
     let mut saved = Vec::new();
     let mut refused = Vec::new();
     loop {
@@ -185,9 +165,7 @@ pub async fn upload(
             Ok(None) => break,
             Err(e) => {
                 return render(
-                    &state,
-                    &official,
-                    &wp,
+                    &work,
                     StatusCode::BAD_REQUEST,
                     UploadResult::refused(format!("{}: {e}", w.upload_failed)),
                 )
@@ -204,13 +182,8 @@ pub async fn upload(
             refused.push(name);
             continue;
         };
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(e) => return wp.failure(e.into()),
-        };
-        if let Err(e) = std::fs::write(folder.join(&safe), &bytes) {
-            return wp.failure(e.into());
-        }
+        let bytes = field.bytes().await.map_err(anyhow::Error::from)?;
+        std::fs::write(folder.join(&safe), &bytes).map_err(anyhow::Error::from)?;
         saved.push(safe);
     }
     if saved.is_empty() || !refused.is_empty() {
@@ -220,9 +193,7 @@ pub async fn upload(
             format!("{}: {}", w.upload_bad_names, refused.join(", "))
         };
         return render(
-            &state,
-            &official,
-            &wp,
+            &work,
             StatusCode::UNPROCESSABLE_ENTITY,
             UploadResult::refused(summary),
         )
@@ -233,10 +204,7 @@ pub async fn upload(
         [one] if one.to_ascii_lowercase().ends_with(".xlsx") => folder.join(one),
         _ => folder.clone(),
     };
-    let reports = match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => return wp.failure(e.into()),
-    };
+    let reports = tempfile::tempdir().map_err(anyhow::Error::from)?;
     // The import's future is large; on the heap it does not weigh on the worker's stack.
     let outcome = Box::pin(import(
         &state.store,
@@ -256,9 +224,7 @@ pub async fn upload(
                 message = message.replace(&*server_folder.to_string_lossy(), "(上传 / upload)");
             }
             return render(
-                &state,
-                &official,
-                &wp,
+                &work,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 UploadResult::refused(format!("{}: {message}", w.upload_failed)),
             )
@@ -313,9 +279,7 @@ pub async fn upload(
         ),
     };
     render(
-        &state,
-        &official,
-        &wp,
+        &work,
         status,
         Some(UploadResult {
             ok,
@@ -329,7 +293,10 @@ pub async fn upload(
 
 /// Starts a check in the background (one at a time) and goes back to the data page, which
 /// shows its progress.
-pub async fn run_checks(State(state): State<Shared>, official: Official) -> Response {
+pub async fn run_checks(work: Work) -> Response {
+    let Work {
+        state, official, ..
+    } = work;
     let Some(checker) = state.checker.clone() else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };

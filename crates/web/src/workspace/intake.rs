@@ -2,13 +2,13 @@
 //! official with the attachments (scanned letters, recordings), sealed like a portal report.
 
 use super::reports::ReportTexts;
-use super::{Official, WorkPage};
+use super::request::{Failure, Work};
+use super::WorkPage;
 use crate::intake::{resolve_village, Filed, PlainReport, Reporter};
-use crate::page::Page;
-use crate::{receipt, Shared};
+use crate::receipt;
 use askama::Template;
-use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::Multipart;
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 
@@ -125,15 +125,14 @@ fn page_of<'a>(wp: &'a WorkPage<'a>, form: IntakeForm) -> IntakePage<'a> {
     }
 }
 
-pub async fn form(official: Official, uri: Uri, headers: HeaderMap) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+pub async fn form(work: Work) -> Response {
+    let wp = work.wp();
     let form = IntakeForm {
         received_on: crate::intake::today().to_string(),
         category: "subsidy".into(),
         ..Default::default()
     };
-    page.render(StatusCode::OK, &page_of(&wp, form))
+    work.page.render(StatusCode::OK, &page_of(&wp, form))
 }
 
 async fn read_form(mut multipart: Multipart) -> anyhow::Result<IntakeForm> {
@@ -178,22 +177,16 @@ fn some(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-pub async fn file(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    multipart: Multipart,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+pub async fn file(work: Work, multipart: Multipart) -> Result<Response, Failure> {
+    let (state, official, page) = (&work.state, &work.official, &work.page);
+    let wp = work.wp();
     let (it, _) = texts(&wp);
     let form = match read_form(multipart).await {
         Ok(f) => f,
         Err(e) => {
             let mut p = page_of(&wp, IntakeForm::default());
             p.message = Some(e.to_string());
-            return page.render(StatusCode::UNPROCESSABLE_ENTITY, &p);
+            return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, &p));
         }
     };
     let today = crate::intake::today();
@@ -220,17 +213,11 @@ pub async fn file(
     let (Some(received_on), None) = (received, &problem) else {
         let mut p = page_of(&wp, form);
         p.message = problem;
-        return page.render(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        return Ok(page.render(StatusCode::UNPROCESSABLE_ENTITY, &p));
     };
-    let village = match resolve_village(&state, &form.village).await {
-        Ok(v) => v,
-        Err(e) => return wp.failure(e),
-    };
+    let village = resolve_village(state, &form.village).await?;
     let code = receipt::new_code();
-    let hash = match receipt::hash_blocking(&code, &state.receipt_salt).await {
-        Ok(h) => h,
-        Err(e) => return wp.failure(e),
-    };
+    let hash = receipt::hash_blocking(&code, &state.receipt_salt).await?;
     let category = if crate::i18n::is_category(&form.category) {
         form.category.clone()
     } else {
@@ -254,10 +241,7 @@ pub async fn file(
         receipt_hash: hash,
         filed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };
-    let filed = match state.file_report(plain).await {
-        Ok(f) => f,
-        Err(e) => return wp.failure(e),
-    };
+    let filed = state.file_report(plain).await?;
     let mut p = page_of(
         &wp,
         IntakeForm {
@@ -276,5 +260,5 @@ pub async fn file(
         }
         Filed::NotStored => p.notice = Some(page.t.receipt_not_stored),
     }
-    page.render(StatusCode::OK, &p)
+    Ok(page.render(StatusCode::OK, &p))
 }

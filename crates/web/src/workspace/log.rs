@@ -1,13 +1,12 @@
 //! 查询记录 / The access log: every view of a person's personal data by an official, newest
 //! first, for the administrator.
 
+use super::request::{Failure, Work};
 use super::texts::label;
-use super::{when, Official, WorkPage};
-use crate::page::Page;
-use crate::Shared;
+use super::{when, WorkPage};
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::Query;
+use axum::http::StatusCode;
 use axum::response::Response;
 use qingfeng_store::AccessEntry;
 
@@ -47,27 +46,17 @@ fn href(subject: &str, page: u32) -> String {
     format!("/work/access-log?{}", s.finish())
 }
 
-pub async fn access_log(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    Query(q): Query<LogQuery>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+pub async fn access_log(work: Work, Query(q): Query<LogQuery>) -> Result<Response, Failure> {
+    let wp = work.wp();
     let subject = q.subject.trim();
     let offset = q.page.saturating_mul(PAGE_SIZE);
-    let (entries, total) = match state
+    let (entries, total) = work
+        .state
         .store
         .access_log((!subject.is_empty()).then_some(subject), PAGE_SIZE, offset)
-        .await
-    {
-        Ok(x) => x,
-        Err(e) => return wp.failure(e),
-    };
+        .await?;
     let shown = u64::from(offset) + entries.len() as u64;
-    page.render(
+    Ok(work.page.render(
         StatusCode::OK,
         &LogPage {
             wp: &wp,
@@ -84,5 +73,5 @@ pub async fn access_log(
                 .collect(),
             total,
         },
-    )
+    ))
 }

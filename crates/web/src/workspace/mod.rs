@@ -46,7 +46,7 @@ pub struct Official {
 impl Official {
     /// The official as the procedure's use cases take them.
     pub fn actor(&self) -> qingfeng_workflow::Actor {
-        qingfeng_workflow::Actor::of(&self.user, self.role, self.scope.clone())
+        qingfeng_workflow::Actor::of(&self.user, self.scope.clone())
     }
 }
 

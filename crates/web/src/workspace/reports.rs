@@ -307,28 +307,23 @@ struct ListPage<'a> {
     rows: Vec<ReportRow>,
 }
 
-pub async fn list(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+pub async fn list(work: Work) -> Result<Response, Failure> {
+    let wp = work.wp();
     let rt = texts(&wp);
-    let reports = match state.store.reports_of(official.user.user_id).await {
-        Ok(r) => r,
-        Err(e) => return wp.failure(e),
-    };
+    let reports = work
+        .state
+        .store
+        .reports_of(work.official.user.user_id)
+        .await?;
     let today = crate::intake::today();
     let mut rows: Vec<ReportRow> = reports
         .iter()
-        .map(|r| report_row(r, today, &page, rt))
+        .map(|r| report_row(r, today, &work.page, rt))
         .collect();
-    if let Err(e) = name_villages(&state, rows.iter_mut().map(|r| &mut r.village)).await {
-        return wp.failure(e);
-    }
-    page.render(StatusCode::OK, &ListPage { wp: &wp, rt, rows })
+    name_villages(&work.state, rows.iter_mut().map(|r| &mut r.village)).await?;
+    Ok(work
+        .page
+        .render(StatusCode::OK, &ListPage { wp: &wp, rt, rows }))
 }
 
 #[derive(Template)]
@@ -375,56 +370,47 @@ struct RequestView {
     own: bool,
 }
 
-/// The report and the official's key pair, or the response to give instead.
+/// The session holds no key, or only one the report's copy was not wrapped to (a password
+/// reset since): the official must log in again, and even then an older copy stays closed.
+fn no_key() -> Failure {
+    Failure::Refused(
+        StatusCode::FORBIDDEN,
+        Refusal::new(ZH.no_key, EN.no_key),
+    )
+}
+
+/// The report and the official's key pair; "not found" for a report the official holds no
+/// copy of, exactly as for one that does not exist.
 async fn open_envelope(
     state: &Shared,
     official: &Official,
-    wp: &WorkPage<'_>,
     id: i64,
-) -> Result<(ReportEnvelope, KeyPair, KeyPair), Response> {
-    let envelope = match state.store.report_for(official.user.user_id, id).await {
-        Ok(Some(e)) => e,
-        Ok(None) => return Err(wp.error(StatusCode::NOT_FOUND, wp.page.t.not_found)),
-        Err(e) => return Err(wp.failure(e)),
-    };
-    let own = match session_key(state, official).await {
-        Ok(Some(k)) => k,
-        Ok(None) => return Err(wp.error(StatusCode::FORBIDDEN, texts(wp).no_key)),
-        Err(e) => return Err(wp.failure(e)),
-    };
-    let report_key = match KeyPair::unwrap(&envelope.content_key, &own) {
-        Ok(k) => k,
-        // A copy wrapped to an earlier key pair (password reset since): not readable any more.
-        Err(_) => return Err(wp.error(StatusCode::FORBIDDEN, texts(wp).no_key)),
-    };
+) -> Result<(ReportEnvelope, KeyPair, KeyPair), Failure> {
+    let envelope = state
+        .store
+        .report_for(official.user.user_id, id)
+        .await?
+        .ok_or(Failure::NotFound)?;
+    let own = session_key(state, official).await?.ok_or_else(no_key)?;
+    let report_key = KeyPair::unwrap(&envelope.content_key, &own).map_err(|_| no_key())?;
     Ok((envelope, own, report_key))
 }
 
-pub async fn show(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    render_report(&state, &official, &wp, id, StatusCode::OK, None).await
+pub async fn show(work: Work, Path(id): Path<i64>) -> Result<Response, Failure> {
+    render_report(&work, id, StatusCode::OK, None).await
 }
 
 async fn render_report(
-    state: &Shared,
-    official: &Official,
-    wp: &WorkPage<'_>,
+    work: &Work,
     id: i64,
     status: StatusCode,
     message: Option<&str>,
-) -> Response {
+) -> Result<Response, Failure> {
+    let (state, official) = (&work.state, &work.official);
+    let wp = &work.wp();
     let rt = texts(wp);
-    let (envelope, own, report_key) = match open_envelope(state, official, wp, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let actor = work.actor();
+    let (envelope, own, report_key) = open_envelope(state, official, id).await?;
     let opened = async {
         let content: SealedContent =
             serde_json::from_slice(&report_key.open(&envelope.sealed_content)?)?;
@@ -505,25 +491,17 @@ async fn render_report(
             reviews,
         ))
     }
-    .await;
-    let (content, reporter, attachments, holders, requests, history, reviews) = match opened {
-        Ok(x) => x,
-        Err(e) => return wp.failure(e),
-    };
-    let senior = official.role == super::Role::Leader;
+    .await?;
+    let (content, reporter, attachments, holders, requests, history, reviews) = opened;
+    let senior = actor.is(IDENTITY_APPROVERS);
     // The higher commission's reviewer reads the report to decide its review; the county's steps
     // are not theirs.
-    let reviewer = official.role == super::Role::Reviewer;
+    let reviewer = actor.is(REVIEWERS);
     let handler = !reviewer;
-    let extended = match state.store.report_extended(id).await {
-        Ok(e) => e,
-        Err(e) => return wp.failure(e),
-    };
+    let extended = state.store.report_extended(id).await?;
     let today = crate::intake::today();
     let mut row = report_row(&envelope.summary, today, wp.page, rt);
-    if let Err(e) = name_villages(state, std::iter::once(&mut row.village)).await {
-        return wp.failure(e);
-    }
+    name_villages(state, std::iter::once(&mut row.village)).await?;
     let show = ShowPage {
         wp,
         rt,
@@ -565,22 +543,12 @@ async fn render_report(
             .collect(),
         message,
     };
-    wp.page.render(status, &show)
+    Ok(wp.page.render(status, &show))
 }
 
-pub async fn attachment(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    Path((id, n)): Path<(i64, i64)>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let (_, _, report_key) = match open_envelope(&state, &official, &wp, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub async fn attachment(work: Work, Path((id, n)): Path<(i64, i64)>) -> Result<Response, Failure> {
+    let (state, official) = (&work.state, &work.official);
+    let (_, _, report_key) = open_envelope(state, official, id).await?;
     let found = async {
         let Some(a) = state
             .store
@@ -605,9 +573,9 @@ pub async fn attachment(
             .await?;
         Ok(Some((name, body)))
     }
-    .await;
+    .await?;
     match found {
-        Ok(Some((name, body))) => {
+        Some((name, body)) => {
             // Only letters, digits, dot, dash and underscore reach the header; the rest of the
             // name goes in the RFC 5987 form.
             let ascii: String = name
@@ -632,10 +600,9 @@ pub async fn attachment(
             )) {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
-            response
+            Ok(response)
         }
-        Ok(None) => wp.error(StatusCode::NOT_FOUND, page.t.not_found),
-        Err(e) => wp.failure(e),
+        None => Err(Failure::NotFound),
     }
 }
 
@@ -648,16 +615,7 @@ async fn answered<T>(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/work/reports/{id}")).into_response()),
         Err(unchanged) => {
-            let wp = work.wp();
-            Ok(render_report(
-                &work.state,
-                &work.official,
-                &wp,
-                id,
-                unchanged.status,
-                Some(&unchanged.message),
-            )
-            .await)
+            render_report(work, id, unchanged.status, Some(&unchanged.message)).await
         }
     }
 }
@@ -831,35 +789,23 @@ struct AuditPage<'a> {
     recent: Vec<qingfeng_store::AuditRow>,
 }
 
-pub async fn audit(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+pub async fn audit(work: Work) -> Result<Response, Failure> {
+    let wp = work.wp();
     let rt = texts(&wp);
-    let found = async {
-        let check = state.store.verify_audit().await?;
-        let access = state.store.verify_access_log().await?;
-        let recent = state.store.audit_recent(200).await?;
-        anyhow::Ok((check, access, recent))
-    }
-    .await;
-    match found {
-        Ok((check, access, recent)) => page.render(
-            StatusCode::OK,
-            &AuditPage {
-                wp: &wp,
-                rt,
-                rows: check.rows,
-                head: check.head,
-                broken: check.broken,
-                access,
-                recent,
-            },
-        ),
-        Err(e) => wp.failure(e),
-    }
+    let store = &work.state.store;
+    let check = store.verify_audit().await?;
+    let access = store.verify_access_log().await?;
+    let recent = store.audit_recent(200).await?;
+    Ok(work.page.render(
+        StatusCode::OK,
+        &AuditPage {
+            wp: &wp,
+            rt,
+            rows: check.rows,
+            head: check.head,
+            broken: check.broken,
+            access,
+            recent,
+        },
+    ))
 }

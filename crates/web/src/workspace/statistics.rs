@@ -1,12 +1,12 @@
 //! Quarterly figures reported upward (received, accepted, concluded, substantiated, cases,
 //! sanctions, money recovered, overdue): a printable page and the same table as XLSX.
 
-use super::{yuan, Official, WorkPage};
-use crate::page::Page;
+use super::request::{Failure, Work};
+use super::{yuan, WorkPage};
 use crate::Shared;
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::extract::Query;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use qingfeng_domain::sanction::SanctionKind;
@@ -128,27 +128,14 @@ async fn figures(
     Ok((name, from, to, f))
 }
 
-pub async fn page(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    Query(q): Query<QuarterQuery>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let (name, from, to, f) = match figures(&state, &q).await {
-        Ok(x) => x,
-        Err(e) => return wp.failure(e),
-    };
-    let head = match audit_head(&state, wp.is_zh()).await {
-        Ok(h) => h,
-        Err(e) => return wp.failure(e),
-    };
+pub async fn page(work: Work, Query(q): Query<QuarterQuery>) -> Result<Response, Failure> {
+    let wp = work.wp();
+    let (name, from, to, f) = figures(&work.state, &q).await?;
+    let head = audit_head(&work.state, wp.is_zh()).await?;
     let today = crate::intake::today();
     let previous = quarter("", from.pred_opt().unwrap_or(from)).0;
     let next = quarter("", to.succ_opt().unwrap_or(to)).0;
-    page.render(
+    Ok(work.page.render(
         StatusCode::OK,
         &StatisticsPage {
             title: if wp.is_zh() {
@@ -164,20 +151,13 @@ pub async fn page(
             next: if to < today { next } else { String::new() },
             wp: &wp,
         },
-    )
+    ))
 }
 
-pub async fn xlsx(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    Query(q): Query<QuarterQuery>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
-    let built = async {
-        let (name, from, to, f) = figures(&state, &q).await?;
+pub async fn xlsx(work: Work, Query(q): Query<QuarterQuery>) -> Result<Response, Failure> {
+    let state = &work.state;
+    let (name, bytes) = async {
+        let (name, from, to, f) = figures(state, &q).await?;
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
         sheet.set_name(&name)?;
@@ -187,8 +167,8 @@ pub async fn xlsx(
         sheet.write_with_format(1, 1, "数值 / Value", &bold)?;
         let mut zh = rows(&f, true);
         let mut en = rows(&f, false);
-        zh.push(audit_head(&state, true).await?);
-        en.push(audit_head(&state, false).await?);
+        zh.push(audit_head(state, true).await?);
+        en.push(audit_head(state, false).await?);
         for (i, ((label_zh, value), (label_en, _))) in zh.iter().zip(&en).enumerate() {
             let row = i as u32 + 2;
             sheet.write(row, 0, format!("{label_zh} / {}", label_en.trim()))?;
@@ -202,26 +182,18 @@ pub async fn xlsx(
         sheet.set_column_width(1, 16)?;
         anyhow::Ok((name, book.save_to_buffer()?))
     }
-    .await;
-    match built {
-        Ok((name, bytes)) => {
-            let mut response = bytes.into_response();
-            let h = response.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-            );
-            if let Ok(v) =
-                HeaderValue::from_str(&format!("attachment; filename=\"qingfeng-{name}.xlsx\""))
-            {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            response
-        }
-        Err(e) => wp.failure(e),
+    .await?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"qingfeng-{name}.xlsx\""))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
     }
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -415,7 +415,7 @@ async fn county(db: &TestDb) {
             .create_user(&NewUser {
                 username: role.code(),
                 display_name: role.label_zh(),
-                role: role.code(),
+                role,
                 jurisdiction,
                 password_hash: &hash,
                 created_by: "test",
@@ -431,7 +431,7 @@ async fn county(db: &TestDb) {
         .create_user(&NewUser {
             username: "related",
             display_name: "related",
-            role: Role::Investigator.code(),
+            role: Role::Investigator,
             jurisdiction: "500233000000",
             password_hash: &hash,
             created_by: "test",

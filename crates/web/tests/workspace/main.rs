@@ -109,7 +109,7 @@ async fn county(db: &TestDb) {
             .create_user(&NewUser {
                 username: role.code(),
                 display_name: role.label_zh(),
-                role: role.code(),
+                role,
                 jurisdiction,
                 password_hash: &hash,
                 created_by: "test",
@@ -121,7 +121,7 @@ async fn county(db: &TestDb) {
         .create_user(&NewUser {
             username: "secretary2",
             display_name: "拔山镇纪委书记",
-            role: Role::TownshipSecretary.code(),
+            role: Role::TownshipSecretary,
             jurisdiction: TOWNSHIP_2,
             password_hash: &hash,
             created_by: "test",

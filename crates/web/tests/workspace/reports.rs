@@ -19,7 +19,7 @@ async fn linked_investigator(db: &TestDb, username: &str, id_number: Option<&str
         .create_user(&NewUser {
             username,
             display_name: username,
-            role: Role::Investigator.code(),
+            role: Role::Investigator,
             jurisdiction: "500233000000",
             password_hash: &hash_password(PASSWORD).unwrap(),
             created_by: "test",
@@ -242,7 +242,7 @@ async fn a_report_about_a_county_leader_goes_up_and_the_county_cannot_see_it() {
             .create_user(&NewUser {
                 username: "leader",
                 display_name: "leader",
-                role: "leader",
+                role: Role::Leader,
                 jurisdiction: "500233000000",
                 password_hash: &hash_password(PASSWORD).unwrap(),
                 created_by: "test",
@@ -792,7 +792,7 @@ async fn the_reporter_asks_for_a_review_then_a_second_one_and_no_more() {
             .create_user(&qingfeng_store::NewUser {
                 username: "reviewer2",
                 display_name: "上级复核人员",
-                role: Role::Reviewer.code(),
+                role: Role::Reviewer,
                 jurisdiction: "500233000000",
                 password_hash: &hash_password(PASSWORD).unwrap(),
                 created_by: "test",

@@ -15,7 +15,7 @@ use qingfeng_vault::KeyPair;
 
 /// Roles a case may be assigned to: other townships' discipline secretaries, county
 /// investigators.
-const ASSIGNABLE: &[&str] = &["township_secretary", "investigator"];
+const ASSIGNABLE: &[Role] = &[Role::TownshipSecretary, Role::Investigator];
 
 /// An official the system proposes for a case, with why.
 #[derive(Debug, Clone)]
@@ -93,7 +93,7 @@ impl CaseDesk<'_> {
                 let n = load.get(&c.user_id).copied().unwrap_or(0);
                 let unit = name_of(&c.jurisdiction);
                 (
-                    c.role != "township_secretary",
+                    c.role != Role::TownshipSecretary,
                     n,
                     Proposal {
                         user_id: c.user_id,

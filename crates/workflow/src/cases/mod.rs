@@ -81,7 +81,7 @@ impl CaseDesk<'_> {
     async fn candidate(&self, actor: &Actor) -> Result<Option<Candidate>> {
         Ok(self
             .store
-            .candidates(&[actor.role.code()])
+            .candidates(&[actor.role])
             .await?
             .into_iter()
             .find(|c| c.user_id == actor.user_id))

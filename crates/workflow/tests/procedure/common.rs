@@ -158,7 +158,7 @@ pub async fn county(db: &TestDb) {
             .create_user(&NewUser {
                 username: name,
                 display_name: name,
-                role: role.code(),
+                role,
                 jurisdiction,
                 password_hash: "not used",
                 created_by: "test",
@@ -176,7 +176,6 @@ pub async fn county(db: &TestDb) {
 
 pub async fn actor(store: &Store, name: &str) -> Actor {
     let user = store.user_by_name(name).await.unwrap().unwrap();
-    let role = Role::parse(&user.role).unwrap();
-    let scope = role.scope(&user.jurisdiction).unwrap();
-    Actor::of(&user, role, scope)
+    let scope = user.role.scope(&user.jurisdiction).unwrap();
+    Actor::of(&user, scope)
 }

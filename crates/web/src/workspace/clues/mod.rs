@@ -106,17 +106,14 @@ pub(super) async fn answered<T>(
             Ok(Redirect::to(&format!("{}?done={done}", clue_path(fingerprint))).into_response())
         }
         Err(unchanged) => {
-            let wp = work.wp();
-            Ok(page::show_clue(
-                &work.state,
-                &work.official,
-                &wp,
+            page::show_clue(
+                work,
                 fingerprint,
                 unchanged.status,
                 Some(&unchanged.message),
                 form,
             )
-            .await)
+            .await
         }
     }
 }

@@ -2,13 +2,12 @@
 //! collective decision under way, its hand-overs, and the forms the official's role allows.
 
 use super::{can_assign, ct, in_scope_divisions, ClueTexts};
-use crate::page::Page;
+use crate::workspace::request::{Failure, Work};
 use crate::workspace::texts::label;
-use crate::workspace::{when, yuan, Official, WorkPage};
-use crate::Shared;
+use crate::workspace::{when, yuan, WorkPage};
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
 use axum::response::Response;
 use qingfeng_domain::IdNumber;
 use qingfeng_store::clue_procedure::ClueProposal;
@@ -158,15 +157,11 @@ fn hand_over_view(a: &Assignment, today: &str) -> HandOverView {
 }
 
 pub async fn clue(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
+    work: Work,
     Path(fingerprint): Path<String>,
     Query(cq): Query<ClueQuery>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+) -> Result<Response, Failure> {
+    let wp = work.wp();
     let t = ct(&wp);
     let message = match cq.done.as_str() {
         "saved" => Some(wp.w.review_saved),
@@ -176,9 +171,7 @@ pub async fn clue(
         _ => None,
     };
     show_clue(
-        &state,
-        &official,
-        &wp,
+        &work,
         &fingerprint,
         StatusCode::OK,
         message,
@@ -188,19 +181,17 @@ pub async fn clue(
 }
 
 pub(super) async fn show_clue(
-    state: &Shared,
-    official: &Official,
-    wp: &WorkPage<'_>,
+    work: &Work,
     fingerprint: &str,
     status: StatusCode,
     message: Option<&str>,
     mut form: ClueForms,
-) -> Response {
-    let c = match super::clue_for(state, official, fingerprint).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return wp.error(StatusCode::NOT_FOUND, wp.page.t.not_found),
-        Err(e) => return wp.failure(e),
-    };
+) -> Result<Response, Failure> {
+    let (state, official) = (&work.state, &work.official);
+    let wp = &work.wp();
+    let c = super::clue_for(state, official, fingerprint)
+        .await?
+        .ok_or(Failure::NotFound)?;
     let evidence: BTreeMap<String, String> = serde_json::from_str(&c.evidence).unwrap_or_default();
     // The people a clue is about: its subject and every ID number in its evidence.
     let ids = c.persons_named();
@@ -258,11 +249,8 @@ pub(super) async fn show_clue(
         let proposals = state.store.clue_proposals(&c.fingerprint).await?;
         anyhow::Ok((people, reviews, assignments, divisions, proposals))
     }
-    .await;
-    let (people, reviews, assignments, divisions, proposals) = match loaded {
-        Ok(x) => x,
-        Err(e) => return wp.failure(e),
-    };
+    .await?;
+    let (people, reviews, assignments, divisions, proposals) = loaded;
     let w = wp.w;
     let mut history: Vec<HistoryRow> = reviews
         .iter()
@@ -304,13 +292,13 @@ pub(super) async fn show_clue(
     if form.meeting_on.is_empty() {
         form.meeting_on = today.clone();
     }
-    wp.page.render(
+    Ok(wp.page.render(
         status,
         &CluePage {
             wp,
             c: &c,
             rule_title: state.rule_title(&c.rule_id, wp.page.lang),
-            severity_label: label(w.severities, &c.severity),
+            severity_label: label(w.severities, c.severity.as_str()),
             status_label: label(w.review_statuses, &c.review_status),
             state_label: label(w.data_states, &c.data_state),
             explanation: if wp.is_zh() {
@@ -343,5 +331,5 @@ pub(super) async fn show_clue(
             form,
             t,
         },
-    )
+    ))
 }

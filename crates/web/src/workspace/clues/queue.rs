@@ -1,13 +1,12 @@
 //! The clue queue: one page of the clues the official may see, filtered and sorted.
 
 use super::{can_assign, in_scope_divisions, optional_fen, some};
-use crate::page::Page;
+use crate::workspace::request::{Failure, Work};
 use crate::workspace::texts::label;
-use crate::workspace::{yuan, Official, WorkPage};
-use crate::Shared;
+use crate::workspace::{yuan, WorkPage};
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::Query;
+use axum::http::StatusCode;
 use axum::response::Response;
 use qingfeng_domain::IdNumber;
 use qingfeng_store::{ClueFilter, ClueSort};
@@ -100,18 +99,12 @@ fn queue_href(q: &QueueQuery, page: u32) -> String {
     format!("/work/clues?{}", out.finish())
 }
 
-pub async fn queue(
-    State(state): State<Shared>,
-    official: Official,
-    uri: Uri,
-    headers: HeaderMap,
-    Query(q): Query<QueueQuery>,
-) -> Response {
-    let page = Page::new(&uri, &headers);
-    let wp = WorkPage::new(&page, &official);
+pub async fn queue(work: Work, Query(q): Query<QueueQuery>) -> Result<Response, Failure> {
+    let (state, official, page) = (&work.state, &work.official, &work.page);
+    let wp = work.wp();
     let filter = ClueFilter {
         rule_id: some(&q.rule),
-        severity: some(&q.severity),
+        severity: qingfeng_domain::Severity::parse(&q.severity),
         village_code: some(&q.village),
         review_status: some(&q.status),
         data_state: some(&q.state),
@@ -124,15 +117,12 @@ pub async fn queue(
     };
     let offset = filter.offset;
     let loaded = async {
-        let (clues, total) = state.clue_desk().queue(&official.actor(), filter).await?;
+        let (clues, total) = state.clue_desk().queue(&work.actor(), filter).await?;
         let divisions = state.store.divisions().await?;
         anyhow::Ok((clues, total, divisions))
     }
-    .await;
-    let (clues, total, divisions) = match loaded {
-        Ok(x) => x,
-        Err(e) => return wp.failure(e),
-    };
+    .await?;
+    let (clues, total, divisions) = loaded;
     let township_name = |code: &str| {
         divisions
             .iter()
@@ -146,8 +136,8 @@ pub async fn queue(
             fingerprint: c.fingerprint.clone(),
             rule_id: c.rule_id.clone(),
             rule_title: state.rule_title(&c.rule_id, page.lang),
-            severity: c.severity.clone(),
-            severity_label: label(wp.w.severities, &c.severity).to_string(),
+            severity: c.severity.as_str().to_string(),
+            severity_label: label(wp.w.severities, c.severity.as_str()).to_string(),
             village: c
                 .village_name
                 .clone()
@@ -187,7 +177,7 @@ pub async fn queue(
         })
         .collect();
     rules.sort();
-    page.render(
+    Ok(page.render(
         StatusCode::OK,
         &QueuePage {
             wp: &wp,
@@ -199,11 +189,11 @@ pub async fn queue(
             prev_href,
             next_href,
             rules,
-            villages: in_scope_divisions(&official, &divisions, "village"),
-            townships: in_scope_divisions(&official, &divisions, "township"),
-            can_assign: can_assign(&official),
+            villages: in_scope_divisions(official, &divisions, "village"),
+            townships: in_scope_divisions(official, &divisions, "township"),
+            can_assign: can_assign(official),
             notice,
             t: super::ct(&wp),
         },
-    )
+    ))
 }

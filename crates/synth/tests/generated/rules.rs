@@ -1,6 +1,6 @@
 //! The generated truth is exactly what rules-v1 fires on, and no decoy fires.
 
-mod checker;
+use crate::checker;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! The generated files follow the data contract: headers, parseable cells, unique keys,
 //! resolving references, consistent dates; determinism; every rule planted at least twice.
 
-mod checker;
+use crate::checker;
 
 use qingfeng_domain::contract::{self, Kind, TABLES};
 use qingfeng_domain::IdNumber;
