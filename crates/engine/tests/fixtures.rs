@@ -68,7 +68,7 @@ async fn run_case(
                     c.subject_id.clone().unwrap_or_default(),
                     c.village_code.clone().unwrap_or_default(),
                     c.amount_at_risk_fen,
-                    c.severity.clone(),
+                    c.severity.as_str().to_string(),
                 )
             })
             .collect(),

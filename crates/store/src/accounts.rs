@@ -72,7 +72,8 @@ pub struct NewUser<'a> {
 /// The scope's condition in SQL: the store's half of [`Scope`], whose other half
 /// ([`Scope::covers`]) tests records already in hand.
 pub(crate) trait ScopeSql {
-    fn sql(&self, village_col: &str, assigned_col: Option<&str>, binds: &mut Vec<String>) -> String;
+    fn sql(&self, village_col: &str, assigned_col: Option<&str>, binds: &mut Vec<String>)
+        -> String;
 }
 
 impl ScopeSql for Scope {

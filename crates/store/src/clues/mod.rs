@@ -368,23 +368,23 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 Ok(StoredClue {
-                clue: ClueRecord {
-                    fingerprint: r.0,
-                    rule_id: r.1,
-                    severity: crate::row::decoded("severity", r.2.as_str(), Severity::parse)?,
-                    village_code: r.3,
-                    subject_id: r.4,
-                    record_type: r.5,
-                    record_ids: r.6,
-                    amount_at_risk_fen: r.7,
-                    evidence: r.8,
-                    explanation_zh: r.9,
-                    explanation_en: r.10,
-                },
-                review_status: r.11,
-                data_state: r.12,
-                first_run: r.13,
-                last_run: r.14,
+                    clue: ClueRecord {
+                        fingerprint: r.0,
+                        rule_id: r.1,
+                        severity: crate::row::decoded("severity", r.2.as_str(), Severity::parse)?,
+                        village_code: r.3,
+                        subject_id: r.4,
+                        record_type: r.5,
+                        record_ids: r.6,
+                        amount_at_risk_fen: r.7,
+                        evidence: r.8,
+                        explanation_zh: r.9,
+                        explanation_en: r.10,
+                    },
+                    review_status: r.11,
+                    data_state: r.12,
+                    first_run: r.13,
+                    last_run: r.14,
                 })
             })
             .collect()

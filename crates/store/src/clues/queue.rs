@@ -2,9 +2,9 @@
 //! conflict-of-interest policy applied in SQL), hand-overs (交办) and the dashboard's figures.
 
 use crate::accounts::{Scope, ScopeSql};
-use qingfeng_domain::Severity;
 use crate::{check_identifier, on_pool, Store};
 use anyhow::{bail, Result};
+use qingfeng_domain::Severity;
 
 #[derive(Debug, Clone, Default)]
 pub struct ClueFilter {

@@ -11,7 +11,7 @@
 //! - Throttling: a per-client limit on attempts (in memory, keyed hash of the address) and a
 //!   per-account lock-out after repeated failures (in the store, so it survives restarts).
 
-use super::access::{policy, Access, Role};
+use super::access::{policy, Access};
 use super::texts::WorkTexts;
 use super::{Official, WorkPage};
 use crate::page::Page;

@@ -10,14 +10,16 @@ use crate::intake::{Reporter, SealedContent};
 use crate::page::Page;
 use crate::Shared;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use qingfeng_store::reports::{ReportEnvelope, ReportSummary};
 use qingfeng_store::AuditEvent;
 use qingfeng_vault::KeyPair;
+use qingfeng_workflow::role::{IDENTITY_APPROVERS, REVIEWERS};
+use qingfeng_workflow::Refusal;
 
 /// Days before a deadline from which it shows as "due soon".
 const DUE_SOON_DAYS: i64 = 3;
@@ -373,10 +375,7 @@ struct RequestView {
 /// The session holds no key, or only one the report's copy was not wrapped to (a password
 /// reset since): the official must log in again, and even then an older copy stays closed.
 fn no_key() -> Failure {
-    Failure::Refused(
-        StatusCode::FORBIDDEN,
-        Refusal::new(ZH.no_key, EN.no_key),
-    )
+    Failure::Refused(StatusCode::FORBIDDEN, Refusal::new(ZH.no_key, EN.no_key))
 }
 
 /// The report and the official's key pair; "not found" for a report the official holds no
@@ -614,9 +613,7 @@ async fn answered<T>(
 ) -> Result<Response, Failure> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/work/reports/{id}")).into_response()),
-        Err(unchanged) => {
-            render_report(work, id, unchanged.status, Some(&unchanged.message)).await
-        }
+        Err(unchanged) => render_report(work, id, unchanged.status, Some(&unchanged.message)).await,
     }
 }
 

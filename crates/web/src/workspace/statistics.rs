@@ -187,7 +187,9 @@ pub async fn xlsx(work: Work, Query(q): Query<QuarterQuery>) -> Result<Response,
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
     );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"qingfeng-{name}.xlsx\""))
     {

@@ -341,7 +341,7 @@ fn clue(fp: &str, rule: &str, village: &str, amount: i64) -> ClueRecord {
     ClueRecord {
         fingerprint: fp.into(),
         rule_id: rule.into(),
-        severity: "high".into(),
+        severity: qingfeng_domain::Severity::High,
         village_code: Some(village.into()),
         subject_id: Some(ZHANG.into()),
         record_type: "payment".into(),

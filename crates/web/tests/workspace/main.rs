@@ -40,7 +40,7 @@ fn clue(fp: &str, rule: &str, village: &str, subject: &str, amount: i64) -> Clue
     ClueRecord {
         fingerprint: fp.into(),
         rule_id: rule.into(),
-        severity: "high".into(),
+        severity: qingfeng_domain::Severity::High,
         village_code: Some(village.into()),
         subject_id: Some(subject.into()),
         record_type: "payment".into(),

@@ -4,7 +4,7 @@
 use super::CaseDesk;
 use crate::conflict::Exclusion;
 use crate::outcome::require;
-use crate::role::DISPOSERS;
+use crate::role::{Role, DISPOSERS};
 use crate::{Actor, Outcome};
 use anyhow::Result;
 use qingfeng_domain::case::Stage;

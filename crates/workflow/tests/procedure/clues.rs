@@ -68,7 +68,7 @@ async fn an_official_related_to_a_clue_finds_it_nowhere_and_can_do_nothing_with_
                 "{backend:?} {name}: the count"
             );
             let filtered = ClueFilter {
-                severity: Some("high".into()),
+                severity: Some(qingfeng_domain::Severity::High),
                 ..all()
             };
             assert_eq!(

@@ -44,7 +44,7 @@ pub fn clue(fp: &str, village: &str, subject: &str, evidence: &str, fen: i64) ->
     ClueRecord {
         fingerprint: fp.into(),
         rule_id: "SUB-DEAD-PAYEE".into(),
-        severity: "high".into(),
+        severity: qingfeng_domain::Severity::High,
         village_code: Some(village.into()),
         subject_id: Some(subject.into()),
         record_type: "payment".into(),
