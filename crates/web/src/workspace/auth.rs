@@ -227,12 +227,15 @@ pub async fn gate(State(state): State<Shared>, request: Request, next: Next) -> 
     let official = match official_of(&state, request.headers()).await {
         Ok(Some(o)) => o,
         Ok(None) => return Redirect::to("/work/login").into_response(),
-        Err(_) => {
+        Err(e) => {
+            // Logged: an account row the store cannot read (a role code written around the
+            // application) is a sign of tampering the operator must see.
+            eprintln!("workspace session: {e:#}");
             return crate::page::error(
                 &page,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 page.t.server_error,
-            )
+            );
         }
     };
     if !roles.contains(&official.role) {

@@ -1135,6 +1135,32 @@ async fn logging_out_or_disabling_an_account_ends_its_session() {
     }
 }
 
+/// The insider with the database file rewrites an account's role to one the workspace does not
+/// know (hoping an unknown role slips past the route table): the account's reads fail closed, so
+/// its open session ends and it cannot sign in again, while the other accounts work on.
+#[tokio::test]
+async fn an_account_whose_role_was_rewritten_in_the_database_gets_nothing() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 8]).await;
+        let s = log_in(&app, "investigator", PASSWORD).await.ok().unwrap();
+        assert_eq!(s.get(&app, "/work").await.status, StatusCode::OK);
+        assert_eq!(
+            db.execute("UPDATE users SET role = 'root' WHERE username = 'investigator'")
+                .await,
+            1
+        );
+        let r = s.get(&app, "/work/clues").await;
+        assert_ne!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(!r.body.contains(CLUE_T1));
+        assert!(log_in(&app, "investigator", PASSWORD).await.is_err());
+        let admin = log_in(&app, "admin", PASSWORD).await.ok().unwrap();
+        assert_eq!(admin.get(&app, "/work/clues").await.status, StatusCode::OK);
+        db.drop_db().await;
+    }
+}
+
 /// An upload's body: the session's token first (as the page's form sends it), then the files.
 fn multipart(csrf: &str, files: &[(&str, &str)]) -> (String, Vec<u8>) {
     let boundary = "qingfeng-test-boundary";
