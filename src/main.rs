@@ -115,6 +115,13 @@ enum Command {
         /// are then due monthly that quarter, otherwise quarterly (村务公开, the county's rule)
         #[arg(long, default_value_t = 10)]
         finance_monthly_from: u32,
+        /// An expense from which a village publishes it at once, in yuan (any expense under a
+        /// villagers' decision is published at once too)
+        #[arg(long, default_value_t = 50_000)]
+        finance_major_from: i64,
+        /// Days after the payment within which a major expense must be published ("at once")
+        #[arg(long, default_value_t = 7)]
+        finance_major_within: u32,
         /// Serve plain HTTP (testing on this machine): cookies without Secure, no HSTS. Without
         /// it the server expects to be reached over HTTPS through a reverse proxy
         #[arg(long)]
@@ -313,6 +320,8 @@ async fn main() -> std::process::ExitCode {
             holidays,
             upper_recipient,
             finance_monthly_from,
+            finance_major_from,
+            finance_major_within,
             plain_http,
             trusted_proxy,
         } => match commands::serve::calendar(holidays.as_deref()) {
@@ -326,6 +335,8 @@ async fn main() -> std::process::ExitCode {
                     trusted_proxy,
                     finance_schedule: qingfeng_domain::disclosure::FinanceSchedule {
                         frequent_from: finance_monthly_from,
+                        major_from_fen: finance_major_from.saturating_mul(100),
+                        major_within_days: finance_major_within,
                     },
                     ..Default::default()
                 };

@@ -1,6 +1,5 @@
 //! When a village must publish its finances (村务公开, 村民委员会组织法 art. 30): at least once a
-//! quarter, and every month where transactions are frequent (major items at once, which this
-//! schedule does not cover: they are published with the matter).
+//! quarter, every month where transactions are frequent, and major items at once ([`major_item`]).
 //!
 //! "Frequent" is not a national number: a county sets it ([`FinanceSchedule::frequent_from`],
 //! vouchers in a month). A quarter in which any month reaches it is a monthly quarter: each of its
@@ -8,6 +7,7 @@
 //! disclosure, of any of its months (commonly recorded under the quarter's last month).
 
 use crate::dates::Period;
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The county's schedule of finance disclosure.
@@ -15,12 +15,61 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct FinanceSchedule {
     /// A month with at least this many vouchers makes its quarter monthly.
     pub frequent_from: u32,
+    /// An expense of at least this much (fen) is a major item, published at once; so is any
+    /// expense made under a villagers' decision (a major matter by definition).
+    pub major_from_fen: i64,
+    /// "At once": the days after the payment within which the finance disclosure of its month
+    /// must be published.
+    pub major_within_days: u32,
 }
 
 impl Default for FinanceSchedule {
     /// Ten vouchers in a month: a village booking about one transaction every working day or two.
+    /// Major from 50,000 yuan, the threshold from which spending needs a villagers' decision
+    /// (FUN-NO-DECISION's default), published within 7 days: by the next weekly update of the
+    /// village's board.
     fn default() -> FinanceSchedule {
-        FinanceSchedule { frequent_from: 10 }
+        FinanceSchedule {
+            frequent_from: 10,
+            major_from_fen: 5_000_000,
+            major_within_days: 7,
+        }
+    }
+}
+
+/// Where a major item's disclosure stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MajorDisclosure {
+    /// Published within the days allowed, on this day.
+    InTime(String),
+    /// Published, but later than allowed, on this day.
+    Late(String),
+    /// Not published, and the days allowed have not run out: due by this day.
+    Due(NaiveDate),
+    /// Not published, and the days allowed ran out on this day.
+    Missing(NaiveDate),
+}
+
+/// Whether an expense is a major item: at least the schedule's amount, or made under a decision.
+pub fn is_major(schedule: FinanceSchedule, amount_fen: i64, under_decision: bool) -> bool {
+    under_decision || amount_fen >= schedule.major_from_fen
+}
+
+/// The state of a major item paid on `paid_on`, given the day the finance disclosure of its
+/// month was published (if it was) and today.
+pub fn major_item(
+    schedule: FinanceSchedule,
+    paid_on: NaiveDate,
+    published_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> MajorDisclosure {
+    let by = paid_on + chrono::Days::new(u64::from(schedule.major_within_days));
+    match published_on {
+        // A disclosure dated before the payment cannot have shown it.
+        Some(on) if on >= paid_on && on <= by => MajorDisclosure::InTime(on.to_string()),
+        Some(on) if on > by => MajorDisclosure::Late(on.to_string()),
+        _ if today <= by => MajorDisclosure::Due(by),
+        _ => MajorDisclosure::Missing(by),
     }
 }
 
@@ -102,7 +151,7 @@ mod tests {
 
     #[test]
     fn a_quiet_village_publishes_quarterly_and_a_busy_one_monthly() {
-        let schedule = FinanceSchedule { frequent_from: 10 };
+        let schedule = FinanceSchedule::default();
         // Quiet: a few bookings a month in Q1, one disclosure for the quarter (under March).
         let vouchers: BTreeMap<Period, u32> = [
             (month("2024-01"), 2),
@@ -149,12 +198,67 @@ mod tests {
         let vouchers: BTreeMap<Period, u32> = [(month("2024-01"), 4)].into();
         let none = BTreeMap::new();
         assert_eq!(
-            finance_due(FinanceSchedule { frequent_from: 4 }, &vouchers, &none),
+            finance_due(
+                FinanceSchedule {
+                    frequent_from: 4,
+                    ..Default::default()
+                },
+                &vouchers,
+                &none
+            ),
             vec![(DuePeriod::Month(month("2024-01")), None)]
         );
         assert_eq!(
-            finance_due(FinanceSchedule { frequent_from: 5 }, &vouchers, &none),
+            finance_due(
+                FinanceSchedule {
+                    frequent_from: 5,
+                    ..Default::default()
+                },
+                &vouchers,
+                &none
+            ),
             vec![(DuePeriod::Quarter(2024, 1), None)]
+        );
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_major_item_is_published_at_once_or_stands_out() {
+        let schedule = FinanceSchedule::default();
+        // 50,000 yuan and up, or anything under a decision.
+        assert!(is_major(schedule, 5_000_000, false));
+        assert!(!is_major(schedule, 4_999_999, false));
+        assert!(is_major(schedule, 100, true));
+        let paid = day("2024-04-10");
+        let today = day("2024-06-01");
+        assert_eq!(
+            major_item(schedule, paid, Some(day("2024-04-17")), today),
+            MajorDisclosure::InTime("2024-04-17".into())
+        );
+        assert_eq!(
+            major_item(schedule, paid, Some(day("2024-05-05")), today),
+            MajorDisclosure::Late("2024-05-05".into())
+        );
+        // A month's disclosure published before the payment did not show it.
+        assert_eq!(
+            major_item(schedule, paid, Some(day("2024-04-02")), today),
+            MajorDisclosure::Missing(day("2024-04-17"))
+        );
+        assert_eq!(
+            major_item(schedule, paid, None, day("2024-04-12")),
+            MajorDisclosure::Due(day("2024-04-17"))
+        );
+        // The county sets the days.
+        let strict = FinanceSchedule {
+            major_within_days: 3,
+            ..schedule
+        };
+        assert_eq!(
+            major_item(strict, paid, Some(day("2024-04-17")), today),
+            MajorDisclosure::Late("2024-04-17".into())
         );
     }
 }

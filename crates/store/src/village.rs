@@ -20,6 +20,23 @@ pub struct VoucherLine {
     pub project_id: Option<String>,
     pub decision_id: Option<String>,
 }
+crate::row::from_row!(VoucherLine {
+    voucher_id,
+    date,
+    direction,
+    category,
+    amount,
+    method,
+    counterparty_name,
+    counterparty_id,
+    description,
+    contract_id,
+    project_id,
+    decision_id,
+});
+
+const VOUCHER_SELECT: &str = "SELECT voucher_id, date, direction, category, amount, method, \
+     counterparty_name, counterparty_id, description, contract_id, project_id, decision_id FROM vouchers";
 
 /// Income or spending of one category in one month.
 #[derive(Debug, Clone, PartialEq)]
@@ -377,45 +394,33 @@ impl Store {
 
     /// The vouchers of one village in one month (YYYY-MM), by date.
     pub async fn village_vouchers(&self, village: &str, month: &str) -> Result<Vec<VoucherLine>> {
-        type Row = (
-            String,
-            String,
-            String,
-            String,
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
+        let sql = format!(
+            "{VOUCHER_SELECT} WHERE village_code = $1 AND substr(date, 1, 7) = $2 ORDER BY date, voucher_id"
         );
-        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT voucher_id, date, direction, category, amount, method, counterparty_name, counterparty_id, \
-             description, contract_id, project_id, decision_id FROM vouchers \
-             WHERE village_code = $1 AND substr(date, 1, 7) = $2 ORDER BY date, voucher_id",
-        )
-        .bind(village)
-        .bind(month)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| VoucherLine {
-                voucher_id: r.0,
-                date: r.1,
-                direction: r.2,
-                category: r.3,
-                amount: r.4,
-                method: r.5,
-                counterparty_name: r.6,
-                counterparty_id: r.7,
-                description: r.8,
-                contract_id: r.9,
-                project_id: r.10,
-                decision_id: r.11,
-            })
-            .collect())
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(village)
+            .bind(month)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// The village's major expenses, newest first: at least `from_fen`, or made under a
+    /// decision (村务公开 publishes them at once). At most `limit`.
+    pub async fn village_major_expenses(
+        &self,
+        village: &str,
+        from_fen: i64,
+        limit: i64,
+    ) -> Result<Vec<VoucherLine>> {
+        let sql = format!(
+            "{VOUCHER_SELECT} WHERE village_code = $1 AND direction = 'expense' \
+             AND (amount >= $2 OR decision_id IS NOT NULL) ORDER BY date DESC, voucher_id LIMIT $3"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(village)
+            .bind(from_fen)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)?)
     }
 }

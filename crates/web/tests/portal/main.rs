@@ -416,6 +416,19 @@ async fn my_village_shows_books_contracts_projects_decisions_and_masked_rosters(
             .find(|row| row.contains("2024年第1季度"))
             .expect("the first quarter in the history");
         assert!(q1.contains("2024-02-05") && !q1.contains("class=\"short\""));
+        // Major items at once: the April road works (172,000 yuan, under decision D-001) had no
+        // finance disclosure for April at all, so they stand out as not published in time; the
+        // small January expenses are not major items.
+        assert!(
+            disclosures.contains("id=\"majors-overdue\">1 "),
+            "{disclosures}"
+        );
+        let road = disclosures
+            .split("<tr")
+            .find(|row| row.contains("172,000.00"))
+            .expect("the road works among the major items");
+        assert!(road.contains("class=\"short\"") && road.contains("未公开，期限已过 2024-04-"));
+        assert!(!disclosures.contains("3,600.00"));
         // One month's vouchers.
         let m = get(&app, "/village/500233101001?month=2024-04", None).await;
         assert!(m.body.contains("村道硬化工程款") && m.body.contains("172,000.00"));

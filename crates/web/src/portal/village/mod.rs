@@ -153,6 +153,17 @@ struct DisclosureMonth {
     published: Option<String>,
 }
 
+/// A major expense and where its disclosure stands.
+struct MajorRow {
+    date: String,
+    amount: String,
+    payee: String,
+    description: String,
+    /// `in-time`, `late`, `due` or `short` (overdue and unpublished).
+    class: &'static str,
+    state: String,
+}
+
 #[derive(Template)]
 #[template(path = "village.html")]
 struct VillagePage<'a> {
@@ -176,8 +187,13 @@ struct Body {
     officials: Vec<(String, String, String)>,
     history: Vec<DisclosureMonth>,
     missing_months: usize,
+    majors: Vec<MajorRow>,
+    majors_overdue: usize,
     other_disclosures: Vec<(String, String, String, String)>,
 }
+
+/// Major expenses listed on the page (the newest).
+const MAJOR_ITEMS: i64 = 50;
 
 fn yuan(fen: i64) -> String {
     Money::from_fen(fen).to_string()
@@ -229,10 +245,14 @@ pub async fn show(
             Some(m) => state.store.village_vouchers(&code, m).await?,
             None => Vec::new(),
         };
-        Ok(Some((village, divisions, records, vouchers)))
+        let majors = state
+            .store
+            .village_major_expenses(&code, state.finance_schedule.major_from_fen, MAJOR_ITEMS)
+            .await?;
+        Ok(Some((village, divisions, records, (vouchers, majors))))
     }
     .await;
-    let (village, divisions, records, vouchers) = match loaded {
+    let (village, divisions, records, (vouchers, majors)) = match loaded {
         Ok(Some(x)) => x,
         Ok(None) => return crate::page::error(&page, StatusCode::NOT_FOUND, page.t.not_found),
         Err(e) => return failure(&page, e),
@@ -251,7 +271,14 @@ pub async fn show(
             name: village.name,
             township,
             month,
-            b: build(v, page.lang, state.finance_schedule, &records, &vouchers),
+            b: build(
+                v,
+                page.lang,
+                state.finance_schedule,
+                &records,
+                &vouchers,
+                &majors,
+            ),
         },
     )
 }
@@ -263,6 +290,7 @@ fn build(
     schedule: qingfeng_domain::disclosure::FinanceSchedule,
     r: &VillageRecords,
     vouchers: &[VoucherLine],
+    majors: &[VoucherLine],
 ) -> Body {
     let label = |list: &'static [(&'static str, &'static str)], code: &str| -> String {
         list.iter()
@@ -485,6 +513,38 @@ fn build(
         .collect();
     let due = qingfeng_domain::disclosure::finance_due(schedule, &booked, &published);
     let missing_months = due.iter().filter(|(_, on)| on.is_none()).count();
+    // Major items at once: the finance disclosure of the payment's month, within the days the
+    // county allows after the payment.
+    let today = chrono::Utc::now().date_naive();
+    let majors: Vec<MajorRow> = majors
+        .iter()
+        .filter_map(|m| {
+            use qingfeng_domain::disclosure::{major_item, MajorDisclosure};
+            let paid_on = chrono::NaiveDate::parse_from_str(&m.date, "%Y-%m-%d").ok()?;
+            let month = qingfeng_domain::Period::parse(m.date.get(..7)?).ok()?;
+            let published_on = published
+                .get(&month)
+                .and_then(|on| chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d").ok());
+            let (class, state) = match major_item(schedule, paid_on, published_on, today) {
+                MajorDisclosure::InTime(on) => ("in-time", format!("{} {on}", v.major_in_time)),
+                MajorDisclosure::Late(on) => ("late", format!("{} {on}", v.major_late)),
+                MajorDisclosure::Due(by) => ("due", format!("{} {by}", v.major_due)),
+                MajorDisclosure::Missing(by) => ("short", format!("{} {by}", v.major_missing)),
+            };
+            Some(MajorRow {
+                date: m.date.clone(),
+                amount: yuan(m.amount),
+                payee: counterparty(m.counterparty_name.as_deref(), m.counterparty_id.as_deref()),
+                description: m.description.clone().unwrap_or_default(),
+                class,
+                state,
+            })
+        })
+        .collect();
+    let majors_overdue = majors
+        .iter()
+        .filter(|m| matches!(m.class, "late" | "short"))
+        .count();
     let history = due
         .into_iter()
         .rev()
@@ -530,6 +590,8 @@ fn build(
             .collect(),
         history,
         missing_months,
+        majors,
+        majors_overdue,
         other_disclosures,
     }
 }
