@@ -16,6 +16,7 @@ pub mod disclosure;
 pub mod division;
 pub mod id_number;
 pub mod money;
+pub mod power;
 pub mod role;
 pub mod sanction;
 pub mod severity;

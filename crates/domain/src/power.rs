@@ -1,0 +1,476 @@
+//! The micro-power list (小微权力清单): the small powers of a village written down, each with its
+//! legal basis, the posts that act at each step in order, the time limits, the documents each step
+//! leaves, and what is disclosed and when ("officials act by the chart, villagers check against the
+//! chart").
+//!
+//! Qingfeng ships a default list (`powers/default.toml`, after the Ninghai list and its
+//! successors); a county replaces it with its own file in the same form. A list is parsed and
+//! checked whole: every problem is named with the power and the step it is in, in both languages,
+//! so a county's editor can fix its file before the server starts with it.
+
+use crate::Invalid;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+/// The default list shipped with Qingfeng.
+pub const DEFAULT_LIST: &str = include_str!("../powers/default.toml");
+
+/// Who acts at a step. Village posts are held by the village's officials and bodies; township
+/// posts by the township's offices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Post {
+    /// 申请人: the villager or household who asks.
+    Applicant,
+    /// 经办人: the village official who handles the matter.
+    Handler,
+    /// 村党组织: the village party branch.
+    PartyBranch,
+    /// 村"两委"联席会议: the branch and the village committee together.
+    JointCommittees,
+    /// 党员大会: the party members' meeting.
+    PartyMembersMeeting,
+    /// 村民会议或村民代表会议: the villagers' or villager representatives' meeting.
+    VillagersMeeting,
+    /// 村民委员会: the village committee.
+    VillageCommittee,
+    /// 村委会主任: the village head.
+    VillageHead,
+    /// 村报账员: the village cashier, who keeps the receipts and files the claims.
+    VillageCashier,
+    /// 村务监督委员会: the village supervision committee.
+    SupervisionCommittee,
+    /// 乡镇"三资"代理服务中心: the township agency that keeps the village's books.
+    TownshipAgency,
+    /// 乡镇公共资源交易平台: the township's public trading platform (tenders, auctions).
+    TownshipTrading,
+    /// 乡镇人民政府: the township government.
+    TownshipGovernment,
+}
+
+impl Post {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Post::Applicant => "申请人",
+            Post::Handler => "村经办人",
+            Post::PartyBranch => "村党组织",
+            Post::JointCommittees => "村“两委”联席会议",
+            Post::PartyMembersMeeting => "党员大会",
+            Post::VillagersMeeting => "村民（代表）会议",
+            Post::VillageCommittee => "村民委员会",
+            Post::VillageHead => "村委会主任",
+            Post::VillageCashier => "村报账员",
+            Post::SupervisionCommittee => "村务监督委员会",
+            Post::TownshipAgency => "乡镇“三资”代理服务中心",
+            Post::TownshipTrading => "乡镇公共资源交易平台",
+            Post::TownshipGovernment => "乡镇人民政府",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Post::Applicant => "Applicant",
+            Post::Handler => "Village official in charge",
+            Post::PartyBranch => "Village party branch",
+            Post::JointCommittees => "Branch and village committee jointly",
+            Post::PartyMembersMeeting => "Party members' meeting",
+            Post::VillagersMeeting => "Villagers' (representatives') meeting",
+            Post::VillageCommittee => "Village committee",
+            Post::VillageHead => "Village head",
+            Post::VillageCashier => "Village cashier",
+            Post::SupervisionCommittee => "Village supervision committee",
+            Post::TownshipAgency => "Township bookkeeping agency",
+            Post::TownshipTrading => "Township public trading platform",
+            Post::TownshipGovernment => "Township government",
+        }
+    }
+
+    /// Whether the post is the township's (drawn apart on the flowchart: the village's power ends
+    /// where the township's check begins).
+    pub fn is_township(self) -> bool {
+        matches!(
+            self,
+            Post::TownshipAgency | Post::TownshipTrading | Post::TownshipGovernment
+        )
+    }
+}
+
+/// A time limit of a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepLimit {
+    pub days: u32,
+    /// Working days (the county's calendar) rather than calendar days.
+    pub working: bool,
+}
+
+impl StepLimit {
+    pub fn label_zh(self) -> String {
+        if self.working {
+            format!("{}个工作日内", self.days)
+        } else {
+            format!("{}日内", self.days)
+        }
+    }
+
+    pub fn label_en(self) -> String {
+        if self.working {
+            format!("within {} working days", self.days)
+        } else {
+            format!("within {} days", self.days)
+        }
+    }
+}
+
+/// One step of a power, done by one post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub title_zh: String,
+    pub title_en: String,
+    pub post: Post,
+    pub limit: Option<StepLimit>,
+    pub documents_zh: Vec<String>,
+    pub documents_en: Vec<String>,
+    /// What the step makes public (empty: nothing).
+    pub discloses_zh: String,
+    pub discloses_en: String,
+}
+
+/// One power of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Power {
+    /// Stable and URL-safe (lower case, digits, '-'): the portal's address of the power.
+    pub id: String,
+    pub category_zh: String,
+    pub category_en: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub basis_zh: String,
+    pub basis_en: String,
+    /// What is disclosed, and when, over the whole procedure.
+    pub disclosure_zh: String,
+    pub disclosure_en: String,
+    pub steps: Vec<Step>,
+}
+
+/// A county's list of powers, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PowerList {
+    pub powers: Vec<Power>,
+}
+
+impl Default for PowerList {
+    /// The list shipped with Qingfeng (checked by a test, so it always parses).
+    fn default() -> PowerList {
+        PowerList::parse(DEFAULT_LIST).expect("the default power list is valid")
+    }
+}
+
+impl PowerList {
+    pub fn get(&self, id: &str) -> Option<&Power> {
+        self.powers.iter().find(|p| p.id == id)
+    }
+
+    /// Parses and checks a list in the TOML form of `powers/default.toml`. Every problem is
+    /// reported, not only the first.
+    pub fn parse(text: &str) -> Result<PowerList, Vec<Invalid>> {
+        let file: FileList = toml::from_str(text).map_err(|e| {
+            vec![Invalid::new(
+                "power_list_syntax",
+                format!("权力清单文件格式错误: {e}"),
+                format!("the power list is not valid TOML in the expected form: {e}"),
+            )]
+        })?;
+        let mut problems = Vec::new();
+        let mut ids = BTreeSet::new();
+        let mut powers = Vec::new();
+        for (i, p) in file.power.into_iter().enumerate() {
+            let at_zh = format!("第{}项权力（{}）", i + 1, p.id);
+            let at_en = format!("power {} ({})", i + 1, p.id);
+            let id_ok = !p.id.is_empty()
+                && p
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !id_ok {
+                problems.push(Invalid::new(
+                    "power_id",
+                    format!("{at_zh}: 编号只能由小写字母、数字和“-”组成"),
+                    format!("{at_en}: the id may hold only lower-case letters, digits and '-'"),
+                ));
+            }
+            if !ids.insert(p.id.clone()) {
+                problems.push(Invalid::new(
+                    "power_id_twice",
+                    format!("{at_zh}: 编号重复"),
+                    format!("{at_en}: the id is used twice"),
+                ));
+            }
+            for (field, value) in [
+                ("title_zh", &p.title_zh),
+                ("title_en", &p.title_en),
+                ("basis_zh", &p.basis_zh),
+                ("basis_en", &p.basis_en),
+                ("disclosure_zh", &p.disclosure_zh),
+                ("disclosure_en", &p.disclosure_en),
+            ] {
+                if value.trim().is_empty() {
+                    problems.push(Invalid::new(
+                        "power_field_empty",
+                        format!("{at_zh}: {field} 不能为空"),
+                        format!("{at_en}: {field} must not be empty"),
+                    ));
+                }
+            }
+            if p.step.len() < 2 {
+                problems.push(Invalid::new(
+                    "power_steps",
+                    format!("{at_zh}: 至少要有两个步骤"),
+                    format!("{at_en}: a power needs at least two steps"),
+                ));
+            }
+            let mut steps = Vec::new();
+            for (n, s) in p.step.into_iter().enumerate() {
+                let at_zh = format!("{at_zh}第{}步", n + 1);
+                let at_en = format!("{at_en}, step {}", n + 1);
+                if s.title_zh.trim().is_empty() || s.title_en.trim().is_empty() {
+                    problems.push(Invalid::new(
+                        "step_title_empty",
+                        format!("{at_zh}: 步骤名称（中英文）不能为空"),
+                        format!("{at_en}: the step needs a title in both languages"),
+                    ));
+                }
+                if s.documents_zh.len() != s.documents_en.len() {
+                    problems.push(Invalid::new(
+                        "step_documents",
+                        format!("{at_zh}: 中英文材料清单条数不一致"),
+                        format!("{at_en}: documents_zh and documents_en differ in length"),
+                    ));
+                }
+                if s.discloses_zh.trim().is_empty() != s.discloses_en.trim().is_empty() {
+                    problems.push(Invalid::new(
+                        "step_discloses",
+                        format!("{at_zh}: 公开内容须中英文同时填写"),
+                        format!("{at_en}: discloses_zh and discloses_en go together"),
+                    ));
+                }
+                let limit = match (s.days, s.working_days) {
+                    (None, None) => None,
+                    (Some(0), _) | (None, Some(0)) => {
+                        problems.push(Invalid::new(
+                            "step_limit",
+                            format!("{at_zh}: 时限必须大于0"),
+                            format!("{at_en}: a time limit must be more than 0"),
+                        ));
+                        None
+                    }
+                    (Some(days), None) => Some(StepLimit {
+                        days,
+                        working: false,
+                    }),
+                    (None, Some(days)) => Some(StepLimit {
+                        days,
+                        working: true,
+                    }),
+                    (Some(_), Some(_)) => {
+                        problems.push(Invalid::new(
+                            "step_limit",
+                            format!("{at_zh}: days 和 working_days 只能填一个"),
+                            format!("{at_en}: give days or working_days, not both"),
+                        ));
+                        None
+                    }
+                };
+                steps.push(Step {
+                    title_zh: s.title_zh.trim().to_string(),
+                    title_en: s.title_en.trim().to_string(),
+                    post: s.post,
+                    limit,
+                    documents_zh: s.documents_zh,
+                    documents_en: s.documents_en,
+                    discloses_zh: s.discloses_zh.trim().to_string(),
+                    discloses_en: s.discloses_en.trim().to_string(),
+                });
+            }
+            powers.push(Power {
+                id: p.id,
+                category_zh: p.category_zh,
+                category_en: p.category_en,
+                title_zh: p.title_zh.trim().to_string(),
+                title_en: p.title_en.trim().to_string(),
+                basis_zh: p.basis_zh.trim().to_string(),
+                basis_en: p.basis_en.trim().to_string(),
+                disclosure_zh: p.disclosure_zh.trim().to_string(),
+                disclosure_en: p.disclosure_en.trim().to_string(),
+                steps,
+            });
+        }
+        if powers.is_empty() {
+            problems.push(Invalid::new(
+                "power_list_empty",
+                "权力清单为空",
+                "the power list holds no power",
+            ));
+        }
+        if problems.is_empty() {
+            Ok(PowerList { powers })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// The file's form. Unknown keys are refused, so that a misspelt key is an error rather than a
+/// silently missing field.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileList {
+    power: Vec<FilePower>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePower {
+    id: String,
+    category_zh: String,
+    category_en: String,
+    title_zh: String,
+    title_en: String,
+    basis_zh: String,
+    basis_en: String,
+    disclosure_zh: String,
+    disclosure_en: String,
+    #[serde(default)]
+    step: Vec<FileStep>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStep {
+    title_zh: String,
+    title_en: String,
+    post: Post,
+    days: Option<u32>,
+    working_days: Option<u32>,
+    #[serde(default)]
+    documents_zh: Vec<String>,
+    #[serde(default)]
+    documents_en: Vec<String>,
+    #[serde(default)]
+    discloses_zh: String,
+    #[serde(default)]
+    discloses_en: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_list_holds_the_powers_the_seed_names() {
+        let list = PowerList::default();
+        for id in [
+            "major-decision",
+            "project-bidding",
+            "asset-lease",
+            "reimbursement",
+            "homestead",
+            "assistance-first-review",
+            "seal-and-certificates",
+            "staff-recruitment",
+        ] {
+            let p = list.get(id).unwrap_or_else(|| panic!("{id} missing"));
+            assert!(p.steps.len() >= 4, "{id}");
+            assert!(
+                p.steps.iter().any(|s| !s.discloses_zh.is_empty()),
+                "{id} discloses nothing"
+            );
+        }
+        // The major decision is 四议两公开: four deliberations, then two disclosures, the
+        // villagers' meeting with its ten days' notice.
+        let major = list.get("major-decision").unwrap();
+        let posts: Vec<Post> = major.steps.iter().map(|s| s.post).collect();
+        assert_eq!(
+            &posts[..4],
+            &[
+                Post::PartyBranch,
+                Post::JointCommittees,
+                Post::PartyMembersMeeting,
+                Post::VillagersMeeting
+            ]
+        );
+        assert_eq!(
+            major.steps.iter().filter(|s| !s.discloses_zh.is_empty()).count(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_countys_list_is_checked_whole_and_each_problem_named() {
+        let text = r#"
+[[power]]
+id = "Seal"
+category_zh = "便民服务"
+category_en = "Services"
+title_zh = "印章使用"
+title_en = "Use of the seal"
+basis_zh = "地方规定"
+basis_en = "Local rules"
+disclosure_zh = ""
+disclosure_en = "Monthly"
+
+[[power.step]]
+title_zh = "申请"
+title_en = "Apply"
+post = "applicant"
+days = 0
+
+[[power]]
+id = "seal"
+category_zh = "便民服务"
+category_en = "Services"
+title_zh = "印章使用"
+title_en = "Use of the seal"
+basis_zh = "地方规定"
+basis_en = "Local rules"
+disclosure_zh = "按月公开"
+disclosure_en = "Monthly"
+
+[[power.step]]
+title_zh = "申请"
+title_en = "Apply"
+post = "applicant"
+
+[[power.step]]
+title_zh = "盖章"
+title_en = "Seal"
+post = "village_head"
+days = 1
+working_days = 1
+"#;
+        let problems = PowerList::parse(text).unwrap_err();
+        let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "power_id",
+                "power_field_empty",
+                "power_steps",
+                "step_limit",
+                "step_limit"
+            ]
+        );
+        assert!(problems[0].zh.contains("第1项权力（Seal）"));
+        assert!(problems[4].en.contains("power 2 (seal), step 2"));
+        // An unknown post or a misspelt key is refused, not ignored.
+        let unknown = text.replace("post = \"village_head\"", "post = \"mayor\"");
+        assert_eq!(
+            PowerList::parse(&unknown).unwrap_err()[0].code,
+            "power_list_syntax"
+        );
+        let misspelt = text.replace("days = 0", "dayz = 3");
+        assert_eq!(
+            PowerList::parse(&misspelt).unwrap_err()[0].code,
+            "power_list_syntax"
+        );
+    }
+}
