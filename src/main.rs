@@ -59,6 +59,11 @@ enum Command {
         #[command(flatten)]
         args: commands::check::Args,
     },
+    /// The micro-power list: the default one, or check a county's file / 小微权力清单（默认清单，或检查本县清单文件）
+    Powers {
+        /// A county's list (TOML, in the form of the default list); without it, the default list
+        file: Option<PathBuf>,
+    },
     /// The rule catalogue / 规则目录
     Rules {
         #[command(subcommand)]
@@ -122,6 +127,10 @@ enum Command {
         /// Days after the payment within which a major expense must be published ("at once")
         #[arg(long, default_value_t = 7)]
         finance_major_within: u32,
+        /// The county's micro-power list (TOML, checked at start; `qingfeng powers FILE` checks it
+        /// beforehand); default: the list shipped with Qingfeng
+        #[arg(long)]
+        powers: Option<PathBuf>,
         /// Serve plain HTTP (testing on this machine): cookies without Secure, no HSTS. Without
         /// it the server expects to be reached over HTTPS through a reverse proxy
         #[arg(long)]
@@ -277,7 +286,7 @@ impl Command {
             Command::Rules {
                 command: RulesCommand::Stats { db },
             } => Some(db),
-            Command::Rules { .. } | Command::Generate(_) => None,
+            Command::Rules { .. } | Command::Generate(_) | Command::Powers { .. } => None,
             Command::Clues { command } => match command {
                 CluesCommand::Export { db, .. } | CluesCommand::Review { db, .. } => Some(db),
             },
@@ -322,11 +331,15 @@ async fn main() -> std::process::ExitCode {
             finance_monthly_from,
             finance_major_from,
             finance_major_within,
+            powers,
             plain_http,
             trusted_proxy,
-        } => match commands::serve::calendar(holidays.as_deref()) {
-            Ok(calendar) => {
+        } => match commands::serve::calendar(holidays.as_deref()).and_then(|calendar| {
+            Ok((calendar, commands::powers::load(powers.as_deref())?))
+        }) {
+            Ok((calendar, powers)) => {
                 let opts = qingfeng_web::Options {
+                    powers,
                     lookups_per_minute,
                     logins_per_minute,
                     calendar,
@@ -381,6 +394,7 @@ async fn main() -> std::process::ExitCode {
             UserCommand::List { db } => commands::user::list(&db.database).await,
         },
         Command::Check { db, args } => commands::check::run(&db.database, &args).await,
+        Command::Powers { file } => commands::powers::list(file.as_deref()),
         Command::Rules { command } => match command {
             RulesCommand::List { rules } => commands::rules::list(rules).await,
             RulesCommand::Show { id, rules } => commands::rules::show(&id, rules).await,

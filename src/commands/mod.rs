@@ -4,6 +4,7 @@ pub mod clues;
 pub mod demo;
 pub mod generate;
 pub mod import;
+pub mod powers;
 pub mod rules;
 pub mod serve;
 pub mod upward;

@@ -174,10 +174,15 @@ impl PowerList {
     /// reported, not only the first.
     pub fn parse(text: &str) -> Result<PowerList, Vec<Invalid>> {
         let file: FileList = toml::from_str(text).map_err(|e| {
+            // Where the parser stopped, as an editor counts: line and column from 1.
+            let at = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             vec![Invalid::new(
                 "power_list_syntax",
-                format!("权力清单文件格式错误: {e}"),
-                format!("the power list is not valid TOML in the expected form: {e}"),
+                format!("第{line}行第{column}列: 格式不符（{}）", e.message()),
+                format!("line {line}, column {column}: {}", e.message()),
             )]
         })?;
         let mut problems = Vec::new();
@@ -463,10 +468,10 @@ working_days = 1
         assert!(problems[4].en.contains("power 2 (seal), step 2"));
         // An unknown post or a misspelt key is refused, not ignored.
         let unknown = text.replace("post = \"village_head\"", "post = \"mayor\"");
-        assert_eq!(
-            PowerList::parse(&unknown).unwrap_err()[0].code,
-            "power_list_syntax"
-        );
+        let problem = &PowerList::parse(&unknown).unwrap_err()[0];
+        assert_eq!(problem.code, "power_list_syntax");
+        assert!(problem.en.starts_with("line 38, column 8:"), "{}", problem.en);
+        assert!(problem.en.contains("mayor") && problem.zh.starts_with("第38行第8列"));
         let misspelt = text.replace("days = 0", "dayz = 3");
         assert_eq!(
             PowerList::parse(&misspelt).unwrap_err()[0].code,

@@ -2,6 +2,7 @@
 //! the officials' workspace (`/work`). Server-rendered HTML (askama), no JavaScript, every asset
 //! embedded in the binary.
 
+mod drawing;
 pub mod i18n;
 pub mod intake;
 mod limit;
@@ -105,6 +106,8 @@ pub struct Options {
     pub clock: Arc<dyn qingfeng_workflow::Clock>,
     /// When villages publish their finances (quarterly; monthly where bookings are frequent).
     pub finance_schedule: qingfeng_domain::disclosure::FinanceSchedule,
+    /// The county's micro-power list (the default list unless the county has its own).
+    pub powers: qingfeng_domain::power::PowerList,
 }
 
 /// The server's key file: read it, or create it. An installation that kept its matter secret in
@@ -174,6 +177,7 @@ impl Default for Options {
             trusted_proxy: None,
             clock: Arc::new(qingfeng_workflow::SystemClock),
             finance_schedule: Default::default(),
+            powers: Default::default(),
         }
     }
 }
@@ -214,6 +218,7 @@ pub struct AppState {
     trusted_proxy: Option<std::net::IpAddr>,
     clock: Arc<dyn qingfeng_workflow::Clock>,
     finance_schedule: qingfeng_domain::disclosure::FinanceSchedule,
+    powers: Arc<qingfeng_domain::power::PowerList>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -269,6 +274,7 @@ impl AppState {
             trusted_proxy: opts.trusted_proxy,
             clock: opts.clock.clone(),
             finance_schedule: opts.finance_schedule,
+            powers: Arc::new(opts.powers.clone()),
         }))
     }
 
@@ -399,6 +405,9 @@ fn routes() -> Routes {
         .post("/money", portal::money::look_up)
         .get("/village", portal::village::choose)
         .get("/village/{code}", portal::village::show)
+        .get("/powers", portal::powers::list)
+        .get("/powers/{id}", portal::powers::show)
+        .get("/powers/{id}/flowchart.svg", portal::powers::flowchart_svg)
         .get("/report", portal::report::form)
         .add(
             "POST",

@@ -1,6 +1,7 @@
 //! The villagers' portal: no login, nothing that identifies a visitor is kept.
 
 pub mod money;
+pub mod powers;
 pub mod report;
 pub mod village;
 

@@ -2,7 +2,7 @@
 //! highest-risk villages and officials, and open reports with their deadlines. Every chart has
 //! the same numbers as a table beside it.
 
-use super::chart::{self, Bar};
+use crate::drawing::bars::{self as chart, Bar};
 use super::reports::{report_row, ReportRow};
 use super::request::{Failure, Work};
 use super::{yuan, WorkPage};

@@ -4,7 +4,6 @@
 pub mod access;
 pub mod auth;
 pub mod cases;
-mod chart;
 mod clues;
 mod dashboard;
 mod data;

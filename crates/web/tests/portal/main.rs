@@ -318,26 +318,53 @@ async fn the_language_switch_works_and_is_remembered() {
     db.drop_db().await;
 }
 
+/// A crawl of the portal from its home page, following every link on the site (in both
+/// languages, to every village, power and flowchart), plus a page that does not exist.
 #[tokio::test]
 async fn every_page_carries_the_security_headers_and_loads_nothing_from_elsewhere() {
     let db = TestDb::new(BACKENDS[0]).await;
     let app = app(&db, Options::default()).await;
-    for path in ["/", "/money", "/report", "/report/follow", "/no-such-page"] {
-        let r = get(&app, path, None).await;
-        let expected = if path == "/no-such-page" {
+    let mut queue: std::collections::VecDeque<String> =
+        ["/".to_string(), "/no-such-page".to_string()].into();
+    let mut seen: std::collections::BTreeSet<String> = queue.iter().cloned().collect();
+    let mut crawled = 0;
+    while let Some(path) = queue.pop_front() {
+        crawled += 1;
+        assert!(crawled <= 300, "the crawl does not end: {seen:?}");
+        let r = get(&app, &path, None).await;
+        let expected = if path.starts_with("/no-such-page") {
             StatusCode::NOT_FOUND
         } else {
             StatusCode::OK
         };
         assert_eq!(r.status, expected, "{path}");
+        for link in r.body.split("href=\"").skip(1) {
+            let link = link.split('"').next().unwrap().replace("&amp;", "&");
+            let on_site = link.starts_with('/') && !link.starts_with("//");
+            // The workspace is crawled by its own tests, signed in; its log-in page is linked.
+            if on_site && !link.starts_with("/assets/") && seen.insert(link.clone()) {
+                queue.push_back(link);
+            }
+        }
         let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"));
         assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert!(!r.body.contains("<script"), "{path}");
+        // An SVG file names its namespace by URL; it loads nothing from there.
+        let body = r.body.replace(r#"xmlns="http://www.w3.org/2000/svg""#, "");
         assert!(
-            !r.body.contains("http://") && !r.body.contains("https://"),
+            !body.contains("http://") && !body.contains("https://"),
             "{path}"
         );
+    }
+    for reached in [
+        "/powers",
+        "/powers/major-decision",
+        "/powers/reimbursement/flowchart.svg",
+        "/village/500233101001",
+        "/report/follow",
+    ] {
+        assert!(seen.contains(reached), "{reached} not reached: {seen:?}");
     }
     let css = get(&app, "/assets/site.css", None).await;
     assert!(css.headers[header::CONTENT_TYPE]
@@ -505,4 +532,57 @@ async fn a_decision_is_shown_passed_only_when_it_was_validly_taken() {
         assert_eq!(verdict("D-004"), "未有效通过: 决议未公开");
         db.drop_db().await;
     }
+}
+
+/// Issue 14: the micro-power list on the portal, each power with its basis, steps and flowchart
+/// in both languages, the flowchart also as a file to print.
+#[tokio::test]
+async fn each_power_shows_its_steps_and_flowchart_in_both_languages() {
+    let db = TestDb::new(BACKENDS[0]).await;
+    let app = app(&db, Options::default()).await;
+    let list = get(&app, "/powers", None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let powers = qingfeng_domain::power::PowerList::default();
+    for p in &powers.powers {
+        assert!(
+            list.body.contains(&format!("href=\"/powers/{}\"", p.id)),
+            "{}",
+            p.id
+        );
+        let page = get(&app, &format!("/powers/{}", p.id), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", p.id);
+        assert!(page.body.contains(&p.title_zh) && page.body.contains("《"));
+        let chart = section(&page.body, "flowchart");
+        assert_eq!(
+            chart.matches("class=\"step\"").count(),
+            p.steps.len(),
+            "{}",
+            p.id
+        );
+        let steps = section(&page.body, "steps");
+        assert_eq!(steps.matches("<tr").count(), p.steps.len() + 1);
+        let en = get(&app, &format!("/powers/{}?lang=en", p.id), None).await;
+        assert!(en.body.contains(&p.title_en.replace('\'', "&#39;")), "{}", p.id);
+        let svg = get(&app, &format!("/powers/{}/flowchart.svg", p.id), None).await;
+        assert_eq!(svg.status, StatusCode::OK);
+        assert!(svg.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("image/svg+xml"));
+        assert!(svg.body.starts_with("<?xml") && svg.body.contains("xmlns="));
+    }
+    // The major decision: 四议两公开 in its order, the township's steps drawn apart.
+    let major = get(&app, "/powers/major-decision", None).await;
+    let order: Vec<usize> = ["村党组织提议", "两委", "党员大会审议", "村民（代表）会议决议", "决议公开", "实施结果公开"]
+        .iter()
+        .map(|s| major.body.find(s).unwrap_or_else(|| panic!("{s}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    let bidding = get(&app, "/powers/project-bidding", None).await;
+    assert!(bidding.body.contains("stroke-dasharray=\"6 4\""));
+    assert_eq!(
+        get(&app, "/powers/no-such-power", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    db.drop_db().await;
 }

@@ -1,6 +1,7 @@
 //! Horizontal bar charts drawn on the server as SVG: no script, no chart library, readable on a
 //! narrow phone (labels above their bars), with the numbers written out beside each bar.
 
+use super::escape;
 use std::fmt::Write;
 
 pub struct Bar {
@@ -8,21 +9,6 @@ pub struct Bar {
     pub value: i64,
     /// The figure written beside the bar (e.g. "12" or "3,400.00").
     pub shown: String,
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// An SVG document (to be embedded in the page as is) with one bar per entry; `title` is its
