@@ -385,6 +385,52 @@ async fn villagers_and_officials_in_a_real_browser() {
     click_and_wait(&c, "a.lang", "html[lang=zh-CN]").await;
     assert!(text_of(&c, "h1").await.contains("我的补贴"));
 
+    // Every power's flowchart on a phone held upright: each line of text inside its box, the
+    // chart no wider than the screen (nothing to scroll sideways), in both languages.
+    c.set_window_size(360, 740).await.unwrap();
+    for id in qingfeng_domain::power::PowerList::default()
+        .powers
+        .iter()
+        .map(|p| p.id.clone())
+    {
+        for lang in ["en", "zh"] {
+            c.goto(&format!("{base}/powers/{id}?lang={lang}"))
+                .await
+                .unwrap();
+            let measured = c
+                .execute(
+                    r#"const svg = document.querySelector('svg.flow');
+                       const over = [];
+                       for (const g of svg.querySelectorAll('g.step')) {
+                         const box = g.querySelector('rect').getBBox();
+                         for (const t of g.querySelectorAll('text')) {
+                           const b = t.getBBox();
+                           if (b.x + b.width > box.x + box.width - 2) over.push(t.textContent);
+                         }
+                       }
+                       const wide = [...document.querySelectorAll('body *')]
+                         .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                         .slice(0, 5).map(e => e.tagName + '.' + e.className);
+                       return [over, document.documentElement.scrollWidth, window.innerWidth,
+                               Math.ceil(svg.getBoundingClientRect().right), wide];"#,
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let over = measured[0].as_array().unwrap();
+            assert!(over.is_empty(), "{id} ({lang}): text runs over its box: {over:?}");
+            let (scroll, inner, right) = (
+                measured[1].as_i64().unwrap(),
+                measured[2].as_i64().unwrap(),
+                measured[3].as_i64().unwrap(),
+            );
+            assert!(inner <= 420, "not a phone's width: {inner}");
+            assert!(scroll <= inner && right <= inner, "{id} ({lang}): {measured}");
+        }
+    }
+    shot(&c, "04b-power-flowchart-phone").await;
+    c.set_window_size(1200, 1400).await.unwrap();
+
     // Officials open a clue and dismiss it together.
     log_in(&c, &base, "admin").await;
     shot(&c, "05-dashboard").await;
