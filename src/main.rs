@@ -334,9 +334,9 @@ async fn main() -> std::process::ExitCode {
             powers,
             plain_http,
             trusted_proxy,
-        } => match commands::serve::calendar(holidays.as_deref()).and_then(|calendar| {
-            Ok((calendar, commands::powers::load(powers.as_deref())?))
-        }) {
+        } => match commands::serve::calendar(holidays.as_deref())
+            .and_then(|calendar| Ok((calendar, commands::powers::load(powers.as_deref())?)))
+        {
             Ok((calendar, powers)) => {
                 let opts = qingfeng_web::Options {
                     powers,

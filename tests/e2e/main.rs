@@ -418,14 +418,20 @@ async fn villagers_and_officials_in_a_real_browser() {
                 .await
                 .unwrap();
             let over = measured[0].as_array().unwrap();
-            assert!(over.is_empty(), "{id} ({lang}): text runs over its box: {over:?}");
+            assert!(
+                over.is_empty(),
+                "{id} ({lang}): text runs over its box: {over:?}"
+            );
             let (scroll, inner, right) = (
                 measured[1].as_i64().unwrap(),
                 measured[2].as_i64().unwrap(),
                 measured[3].as_i64().unwrap(),
             );
             assert!(inner <= 420, "not a phone's width: {inner}");
-            assert!(scroll <= inner && right <= inner, "{id} ({lang}): {measured}");
+            assert!(
+                scroll <= inner && right <= inner,
+                "{id} ({lang}): {measured}"
+            );
         }
     }
     shot(&c, "04b-power-flowchart-phone").await;

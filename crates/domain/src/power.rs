@@ -192,8 +192,7 @@ impl PowerList {
             let at_zh = format!("第{}项权力（{}）", i + 1, p.id);
             let at_en = format!("power {} ({})", i + 1, p.id);
             let id_ok = !p.id.is_empty()
-                && p
-                    .id
+                && p.id
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !id_ok {
@@ -404,7 +403,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            major.steps.iter().filter(|s| !s.discloses_zh.is_empty()).count(),
+            major
+                .steps
+                .iter()
+                .filter(|s| !s.discloses_zh.is_empty())
+                .count(),
             2
         );
     }
@@ -470,7 +473,11 @@ working_days = 1
         let unknown = text.replace("post = \"village_head\"", "post = \"mayor\"");
         let problem = &PowerList::parse(&unknown).unwrap_err()[0];
         assert_eq!(problem.code, "power_list_syntax");
-        assert!(problem.en.starts_with("line 38, column 8:"), "{}", problem.en);
+        assert!(
+            problem.en.starts_with("line 38, column 8:"),
+            "{}",
+            problem.en
+        );
         assert!(problem.en.contains("mayor") && problem.zh.starts_with("第38行第8列"));
         let misspelt = text.replace("days = 0", "dayz = 3");
         assert_eq!(

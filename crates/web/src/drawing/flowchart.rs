@@ -247,10 +247,21 @@ mod tests {
 
     #[test]
     fn lines_break_between_words_or_characters_and_never_run_over() {
-        let zh = wrap("村民（代表）会议决议（提前10日通知）并公开表决结果和决议全文", 15, 120);
+        let zh = wrap(
+            "村民（代表）会议决议（提前10日通知）并公开表决结果和决议全文",
+            15,
+            120,
+        );
         assert!(zh.len() > 1);
-        assert_eq!(zh.concat(), "村民（代表）会议决议（提前10日通知）并公开表决结果和决议全文");
-        let en = wrap("The villagers' (representatives') meeting resolves", 13, 150);
+        assert_eq!(
+            zh.concat(),
+            "村民（代表）会议决议（提前10日通知）并公开表决结果和决议全文"
+        );
+        let en = wrap(
+            "The villagers' (representatives') meeting resolves",
+            13,
+            150,
+        );
         assert!(en.iter().all(|l| !l.starts_with(' ') && !l.ends_with(' ')));
         assert_eq!(
             en.join(" "),
@@ -293,7 +304,10 @@ mod tests {
                     );
                     assert!(text.replace(' ', "").contains(&post.replace(' ', "")));
                 }
-                let arrows = doc.descendants().filter(|n| n.has_tag_name("polygon")).count();
+                let arrows = doc
+                    .descendants()
+                    .filter(|n| n.has_tag_name("polygon"))
+                    .count();
                 assert_eq!(arrows, power.steps.len() - 1);
             }
         }

@@ -2,10 +2,10 @@
 //! highest-risk villages and officials, and open reports with their deadlines. Every chart has
 //! the same numbers as a table beside it.
 
-use crate::drawing::bars::{self as chart, Bar};
 use super::reports::{report_row, ReportRow};
 use super::request::{Failure, Work};
 use super::{yuan, WorkPage};
+use crate::drawing::bars::{self as chart, Bar};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;

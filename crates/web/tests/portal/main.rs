@@ -562,7 +562,11 @@ async fn each_power_shows_its_steps_and_flowchart_in_both_languages() {
         let steps = section(&page.body, "steps");
         assert_eq!(steps.matches("<tr").count(), p.steps.len() + 1);
         let en = get(&app, &format!("/powers/{}?lang=en", p.id), None).await;
-        assert!(en.body.contains(&p.title_en.replace('\'', "&#39;")), "{}", p.id);
+        assert!(
+            en.body.contains(&p.title_en.replace('\'', "&#39;")),
+            "{}",
+            p.id
+        );
         let svg = get(&app, &format!("/powers/{}/flowchart.svg", p.id), None).await;
         assert_eq!(svg.status, StatusCode::OK);
         assert!(svg.headers[header::CONTENT_TYPE]
@@ -573,10 +577,17 @@ async fn each_power_shows_its_steps_and_flowchart_in_both_languages() {
     }
     // The major decision: 四议两公开 in its order, the township's steps drawn apart.
     let major = get(&app, "/powers/major-decision", None).await;
-    let order: Vec<usize> = ["村党组织提议", "两委", "党员大会审议", "村民（代表）会议决议", "决议公开", "实施结果公开"]
-        .iter()
-        .map(|s| major.body.find(s).unwrap_or_else(|| panic!("{s}")))
-        .collect();
+    let order: Vec<usize> = [
+        "村党组织提议",
+        "两委",
+        "党员大会审议",
+        "村民（代表）会议决议",
+        "决议公开",
+        "实施结果公开",
+    ]
+    .iter()
+    .map(|s| major.body.find(s).unwrap_or_else(|| panic!("{s}")))
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     let bidding = get(&app, "/powers/project-bidding", None).await;
     assert!(bidding.body.contains("stroke-dasharray=\"6 4\""));
