@@ -11,8 +11,9 @@ pub fn load(file: Option<&Path>) -> Result<PowerList> {
     let Some(file) = file else {
         return Ok(PowerList::default());
     };
-    let text = std::fs::read_to_string(file)
+    let bytes = std::fs::read(file)
         .with_context(|| format!("读取权力清单 / reading the power list {}", file.display()))?;
+    let text = decode(&bytes);
     match PowerList::parse(&text) {
         Ok(list) => Ok(list),
         Err(problems) => {
@@ -28,6 +29,16 @@ pub fn load(file: Option<&Path>) -> Result<PowerList> {
                 lines.join("\n")
             )
         }
+    }
+}
+
+/// The file's text as a county's editor saved it: UTF-8 with or without Notepad's byte-order
+/// mark, or the Windows code page of Chinese editions (GBK, read as GB18030, its superset).
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
     }
 }
 

@@ -825,3 +825,77 @@ async fn a_dirty_county_scores_exactly_as_the_clean_one() {
         assert_eq!(clean_clues, dirty_clues, "{backend:?}: the clues differ");
     }
 }
+
+/// A county's own micro-power list as its editor saves it on Windows: Notepad's byte-order mark
+/// and CRLF, or the GBK code page; a broken one is refused with every problem named, and the
+/// server does not start with it.
+#[test]
+fn a_countys_power_list_is_read_as_windows_saves_it_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let county = qingfeng_domain::power::DEFAULT_LIST
+        .replace("宅基地申请\"", "农村宅基地审批\"")
+        .replace('\n', "\r\n");
+    let bom = dir.path().join("bom.toml");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(county.as_bytes());
+    std::fs::write(&bom, bytes).unwrap();
+    let gbk = dir.path().join("gbk.toml");
+    let (encoded, _, unmappable) = encoding_rs::GBK.encode(&county);
+    assert!(!unmappable);
+    std::fs::write(&gbk, &*encoded).unwrap();
+    for file in [&bom, &gbk] {
+        let out = run_ok(qingfeng().arg("powers").arg(file));
+        let line = out.lines().find(|l| l.starts_with("homestead")).unwrap();
+        assert!(line.contains("农村宅基地审批"), "{out}");
+        assert_eq!(out.lines().count(), 8);
+    }
+
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        county
+            .replacen("post = \"village_head\"", "post = \"village_heed\"", 1)
+            .replace("working_days = 20", "working_days = 0"),
+    )
+    .unwrap();
+    let out = qingfeng().arg("powers").arg(&broken).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("broken.toml") && stderr.contains("village_heed") && stderr.contains("行"),
+        "{stderr}"
+    );
+    let fixed_post = county.replace("working_days = 20", "working_days = 0");
+    std::fs::write(&broken, fixed_post).unwrap();
+    let out = qingfeng().arg("powers").arg(&broken).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("第5项权力（homestead）第4步: 时限必须大于0"),
+        "{stderr}"
+    );
+    // The server refuses to start with it (killed after a while if it wrongly serves).
+    let db = dir.path().join("q.sqlite");
+    let mut serve = qingfeng()
+        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
+        .arg(&db)
+        .arg("--powers")
+        .arg(&broken)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = serve.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            serve.kill().unwrap();
+            panic!("serve started with a broken power list");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut serve.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success());
+    assert!(stderr.contains("homestead"), "{stderr}");
+}
