@@ -15,6 +15,7 @@ pub mod decision;
 pub mod disclosure;
 pub mod division;
 pub mod id_number;
+pub mod matter;
 pub mod money;
 pub mod power;
 pub mod role;
