@@ -45,7 +45,7 @@ pub async fn add(
 ) -> Result<ExitCode> {
     let Some(role) = Role::parse(role) else {
         bail!(
-            "unknown role {role}; one of: leader, admin, investigator, township_secretary, township_bookkeeper, village_supervisor, auditor, reviewer / 未知角色"
+            "unknown role {role}; one of: leader, admin, investigator, township_secretary, township_bookkeeper, village_supervisor, auditor, reviewer, village_official, village_cashier, township_official / 未知角色"
         );
     };
     let (password, generated) = new_password(password_stdin)?;

@@ -48,7 +48,47 @@ pub enum Post {
     TownshipGovernment,
 }
 
+/// Every post, in the order of the list's documentation.
+pub const ALL_POSTS: &[Post] = &[
+    Post::Applicant,
+    Post::Handler,
+    Post::PartyBranch,
+    Post::JointCommittees,
+    Post::PartyMembersMeeting,
+    Post::VillagersMeeting,
+    Post::VillageCommittee,
+    Post::VillageHead,
+    Post::VillageCashier,
+    Post::SupervisionCommittee,
+    Post::TownshipAgency,
+    Post::TownshipTrading,
+    Post::TownshipGovernment,
+];
+
 impl Post {
+    /// The code in the list's file and in the store.
+    pub fn code(self) -> &'static str {
+        match self {
+            Post::Applicant => "applicant",
+            Post::Handler => "handler",
+            Post::PartyBranch => "party_branch",
+            Post::JointCommittees => "joint_committees",
+            Post::PartyMembersMeeting => "party_members_meeting",
+            Post::VillagersMeeting => "villagers_meeting",
+            Post::VillageCommittee => "village_committee",
+            Post::VillageHead => "village_head",
+            Post::VillageCashier => "village_cashier",
+            Post::SupervisionCommittee => "supervision_committee",
+            Post::TownshipAgency => "township_agency",
+            Post::TownshipTrading => "township_trading",
+            Post::TownshipGovernment => "township_government",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Post> {
+        ALL_POSTS.iter().copied().find(|p| p.code() == code)
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Post::Applicant => "申请人",
@@ -368,6 +408,15 @@ struct FileStep {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn posts_read_as_the_file_spells_them() {
+        for p in ALL_POSTS {
+            assert_eq!(Post::parse(p.code()), Some(*p));
+            let parsed: Post = toml::Value::String(p.code().into()).try_into().unwrap();
+            assert_eq!(parsed, *p);
+        }
+    }
 
     #[test]
     fn the_default_list_holds_the_powers_the_seed_names() {

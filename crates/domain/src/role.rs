@@ -26,6 +26,14 @@ pub enum Role {
     /// decides reviews (复查) and second reviews (复核) of the county's replies, and sees only the
     /// reports under review.
     Reviewer,
+    /// 村干部: one village; uses the village's powers (opens matters, records their steps). The
+    /// supervised, not a supervisor: sees no clue, report or case.
+    VillageOfficial,
+    /// 村报账员: one village; the cashier's steps of the village's matters.
+    VillageCashier,
+    /// 乡镇工作人员: one township; the township government's and trading platform's steps of its
+    /// villages' matters. Sees no clue, report or case.
+    TownshipOfficial,
 }
 
 pub const ALL_ROLES: &[Role] = &[
@@ -37,6 +45,9 @@ pub const ALL_ROLES: &[Role] = &[
     Role::VillageSupervisor,
     Role::Auditor,
     Role::Reviewer,
+    Role::VillageOfficial,
+    Role::VillageCashier,
+    Role::TownshipOfficial,
 ];
 
 impl Role {
@@ -50,6 +61,9 @@ impl Role {
             Role::VillageSupervisor => "village_supervisor",
             Role::Auditor => "auditor",
             Role::Reviewer => "reviewer",
+            Role::VillageOfficial => "village_official",
+            Role::VillageCashier => "village_cashier",
+            Role::TownshipOfficial => "township_official",
         }
     }
 
@@ -67,6 +81,9 @@ impl Role {
             Role::VillageSupervisor => "村务监督委员会成员",
             Role::Auditor => "审计人员（只读）",
             Role::Reviewer => "上级纪委监委复查复核人员",
+            Role::VillageOfficial => "村干部",
+            Role::VillageCashier => "村报账员",
+            Role::TownshipOfficial => "乡镇工作人员",
         }
     }
 
@@ -80,6 +97,9 @@ impl Role {
             Role::VillageSupervisor => "Village supervision committee member",
             Role::Auditor => "Auditor (read-only)",
             Role::Reviewer => "Higher commission reviewer",
+            Role::VillageOfficial => "Village official",
+            Role::VillageCashier => "Village cashier",
+            Role::TownshipOfficial => "Township official",
         }
     }
 
@@ -89,8 +109,12 @@ impl Role {
             Role::Leader | Role::Admin | Role::Investigator | Role::Auditor | Role::Reviewer => {
                 DivisionLevel::County
             }
-            Role::TownshipSecretary | Role::TownshipBookkeeper => DivisionLevel::Township,
-            Role::VillageSupervisor => DivisionLevel::Village,
+            Role::TownshipSecretary | Role::TownshipBookkeeper | Role::TownshipOfficial => {
+                DivisionLevel::Township
+            }
+            Role::VillageSupervisor | Role::VillageOfficial | Role::VillageCashier => {
+                DivisionLevel::Village
+            }
         }
     }
 

@@ -10,6 +10,7 @@ pub mod audit;
 mod bulk;
 pub mod cases;
 pub mod clues;
+pub mod matters;
 mod migrate;
 mod portal;
 mod registers;

@@ -99,6 +99,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_appeals.sql"),
         postgres: include_str!("../migrations/postgres/0014_appeals.sql"),
     },
+    Migration {
+        version: 15,
+        name: "matters",
+        sqlite: include_str!("../migrations/sqlite/0015_matters.sql"),
+        postgres: include_str!("../migrations/postgres/0015_matters.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

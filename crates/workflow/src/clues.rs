@@ -17,7 +17,7 @@
 //!   secretary answers it; an unanswered hand-over past its day is overdue on the dashboard.
 
 use crate::outcome::require;
-use crate::role::{CLUE_ASSIGNERS, CLUE_REVIEWERS, HAND_OVER_ANSWERERS};
+use crate::role::{CLUE_ASSIGNERS, CLUE_REVIEWERS, CLUE_SEERS, HAND_OVER_ANSWERERS};
 use crate::{conflict, Actor, Clock, Outcome};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -113,6 +113,9 @@ impl ClueDesk<'_> {
 
     /// The clue, if it exists, is in the actor's jurisdiction and is not kept from them.
     pub async fn visible(&self, actor: &Actor, fingerprint: &str) -> Result<Option<QueueClue>> {
+        if !actor.is(CLUE_SEERS) {
+            return Ok(None);
+        }
         let Some(clue) = self.store.clue_in_scope(&actor.scope, fingerprint).await? else {
             return Ok(None);
         };
@@ -128,12 +131,18 @@ impl ClueDesk<'_> {
         actor: &Actor,
         mut filter: ClueFilter,
     ) -> Result<(Vec<QueueClue>, i64)> {
+        if !actor.is(CLUE_SEERS) {
+            return Ok((Vec::new(), 0));
+        }
         filter.hidden = self.related(actor).await?;
         self.store.clue_queue(&actor.scope, &filter).await
     }
 
     /// The dashboard's counts by `by` (rule, village, month) of the clues `actor` may see.
     pub async fn tally(&self, actor: &Actor, by: &str) -> Result<Vec<qingfeng_store::Tally>> {
+        if !actor.is(CLUE_SEERS) {
+            return Ok(Vec::new());
+        }
         let related = self.related(actor).await?;
         self.store.clue_tally(&actor.scope, &related, by).await
     }
@@ -147,6 +156,9 @@ impl ClueDesk<'_> {
         kind: &str,
         limit: u32,
     ) -> Result<Vec<qingfeng_store::Score>> {
+        if !actor.is(CLUE_SEERS) {
+            return Ok(Vec::new());
+        }
         let related = self.related(actor).await?;
         // Read a few more than shown, so that leaving some out still fills the list.
         let extra = (related.persons.len() + related.villages.len()) as u32;
@@ -399,6 +411,9 @@ impl ClueDesk<'_> {
     /// Unanswered hand-overs the actor may see, the earliest due first, each marked overdue
     /// once its day has passed.
     pub async fn waiting(&self, actor: &Actor) -> Result<Vec<Waiting>> {
+        if !actor.is(CLUE_SEERS) {
+            return Ok(Vec::new());
+        }
         let today = self.clock.today().to_string();
         let related = self.related(actor).await?;
         let mut out = Vec::new();

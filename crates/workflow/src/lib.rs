@@ -23,6 +23,7 @@ pub mod conflict;
 pub mod filing;
 pub mod identity;
 pub mod inquiries;
+pub mod matters;
 mod outcome;
 pub mod recall;
 pub mod reports;

@@ -2,6 +2,7 @@
 //! which step of the procedure. The web's route table grants routes from these same lists; what a
 //! role is (its code, labels and jurisdiction) is the domain's.
 
+use qingfeng_domain::power::Post;
 pub use qingfeng_domain::role::{Role, ALL_ROLES};
 
 use Role::*;
@@ -35,6 +36,43 @@ pub const CASE_HANDLERS: &[Role] = &[Leader, Investigator, TownshipSecretary];
 /// See how many reports for the level above wait to be handed upward (and the nearest due
 /// date): the leader answers for the hand-over, the administrator keeps the queue moving.
 pub const UPWARD_WATCHERS: &[Role] = &[Leader, Admin];
+/// Open a matter (a use of a power of the list) in their village.
+pub const MATTER_OPENERS: &[Role] = &[VillageOfficial];
+
+/// The accounts that do a step of `post`: the village's posts by its officials (who also record
+/// what an applicant hands in and what a meeting resolved), the cashier's by the cashier, the
+/// supervision committee's by its members; the township agency's by the township's bookkeeper,
+/// the government's and the trading platform's by the township's officials.
+pub fn acts_for(post: Post) -> &'static [Role] {
+    match post {
+        Post::Applicant
+        | Post::Handler
+        | Post::PartyBranch
+        | Post::JointCommittees
+        | Post::PartyMembersMeeting
+        | Post::VillagersMeeting
+        | Post::VillageCommittee
+        | Post::VillageHead => &[VillageOfficial],
+        Post::VillageCashier => &[VillageCashier],
+        Post::SupervisionCommittee => &[VillageSupervisor],
+        Post::TownshipAgency => &[TownshipBookkeeper],
+        Post::TownshipTrading | Post::TownshipGovernment => &[TownshipOfficial],
+    }
+}
+
+/// See clues at all (in their jurisdiction, less what the conflict-of-interest policy keeps
+/// from them): the county's and township's supervisors and the village supervision committee.
+/// The officials who use the village's powers are the supervised, and see none.
+pub const CLUE_SEERS: &[Role] = &[
+    Leader,
+    Admin,
+    Investigator,
+    TownshipSecretary,
+    TownshipBookkeeper,
+    VillageSupervisor,
+    Auditor,
+    Reviewer,
+];
 /// Roles that see every case of the county they are not excluded from (the others see only
 /// the cases assigned to them).
 pub const COUNTY_CASE_READERS: &[Role] = &[Leader, Investigator, Auditor];

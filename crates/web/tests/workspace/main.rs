@@ -140,6 +140,9 @@ fn accounts() -> Vec<(Role, &'static str)> {
         (Role::VillageSupervisor, VILLAGE_1),
         (Role::Auditor, "500233000000"),
         (Role::Reviewer, "500233000000"),
+        (Role::VillageOfficial, VILLAGE_1),
+        (Role::VillageCashier, VILLAGE_1),
+        (Role::TownshipOfficial, TOWNSHIP_1),
     ]
 }
 
@@ -191,6 +194,9 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         VillageSupervisor,
         Auditor,
         Reviewer,
+        VillageOfficial,
+        VillageCashier,
+        TownshipOfficial,
     ];
     const READ_CLUES: &[Role] = &[
         Leader,

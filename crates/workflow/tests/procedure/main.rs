@@ -5,4 +5,5 @@ mod accounts;
 mod cases;
 mod clues;
 mod common;
+mod matters;
 mod reports;

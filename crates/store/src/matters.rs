@@ -1,0 +1,148 @@
+//! Matters (事项): each use of a power of the micro-power list, and the steps done in it. The
+//! order of the steps and who may do them are the workflow's; here a step is recorded only as
+//! the next one (however requests race), and the last step closes the matter, each write in the
+//! audit trail.
+
+use crate::audit::{audited, Entry};
+use crate::row::from_row;
+use crate::{on_pool, Store};
+use anyhow::Result;
+use qingfeng_domain::power::Post;
+
+#[derive(Debug, Clone)]
+pub struct MatterRecord {
+    pub matter_id: i64,
+    pub power_id: String,
+    pub village_code: String,
+    pub title: String,
+    pub opened_by: String,
+    pub opened_on: String,
+    pub closed_on: Option<String>,
+}
+from_row!(MatterRecord {
+    matter_id,
+    power_id,
+    village_code,
+    title,
+    opened_by,
+    opened_on,
+    closed_on
+});
+
+#[derive(Debug, Clone)]
+pub struct MatterStep {
+    pub matter_id: i64,
+    /// 1-based, as shown.
+    pub step_no: i64,
+    pub post: Post,
+    pub done_by: String,
+    pub done_on: String,
+    pub note: String,
+}
+from_row!(MatterStep {
+    matter_id,
+    step_no,
+    post => Post::parse,
+    done_by,
+    done_on,
+    note
+});
+
+pub struct NewMatter<'a> {
+    pub power_id: &'a str,
+    pub village_code: &'a str,
+    pub title: &'a str,
+    pub opened_on: &'a str,
+}
+
+pub struct NewStep<'a> {
+    pub matter_id: i64,
+    pub step_no: i64,
+    pub post: Post,
+    pub done_on: &'a str,
+    pub note: &'a str,
+    /// The power's last step: the matter closes with it.
+    pub last: bool,
+}
+
+const MATTER_COLUMNS: &str =
+    "matter_id, power_id, village_code, title, opened_by, opened_on, closed_on";
+
+impl Store {
+    pub async fn open_matter(&self, m: &NewMatter<'_>, actor: &str) -> Result<i64> {
+        audited!(self, actor, tx => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO matters (power_id, village_code, title, opened_by, opened_on) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING matter_id",
+            )
+            .bind(m.power_id)
+            .bind(m.village_code)
+            .bind(m.title)
+            .bind(actor)
+            .bind(m.opened_on)
+            .fetch_one(&mut *tx)
+            .await?;
+            let detail = format!("power={} village={}", m.power_id, m.village_code);
+            (id, [Entry::new("matter.opened", "matter", id, detail)])
+        })
+    }
+
+    /// Records step `s.step_no` if it is the next one of an open matter; false when it is not
+    /// (done meanwhile by another request, or out of turn).
+    pub async fn record_step(&self, s: &NewStep<'_>, actor: &str) -> Result<bool> {
+        audited!(self, actor, tx => {
+            let n = sqlx::query(
+                "INSERT INTO matter_steps (matter_id, step_no, post, done_by, done_on, note) \
+                 SELECT $1, $2, $3, $4, $5, $6 \
+                 WHERE (SELECT COUNT(*) FROM matter_steps WHERE matter_id = $1) = $2 - 1 \
+                 AND EXISTS (SELECT 1 FROM matters WHERE matter_id = $1 AND closed_on IS NULL) \
+                 ON CONFLICT (matter_id, step_no) DO NOTHING",
+            )
+            .bind(s.matter_id)
+            .bind(s.step_no)
+            .bind(s.post.code())
+            .bind(actor)
+            .bind(s.done_on)
+            .bind(s.note)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            if s.last {
+                sqlx::query("UPDATE matters SET closed_on = $1 WHERE matter_id = $2")
+                    .bind(s.done_on)
+                    .bind(s.matter_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let detail = format!("step={} post={}{}", s.step_no, s.post.code(), if s.last { " closed" } else { "" });
+            (true, [Entry::new("matter.step_done", "matter", s.matter_id, detail)])
+        })
+    }
+
+    pub async fn matter(&self, matter_id: i64) -> Result<Option<MatterRecord>> {
+        let sql = format!("SELECT {MATTER_COLUMNS} FROM matters WHERE matter_id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(matter_id).fetch_optional(pool).await)?)
+    }
+
+    /// The village's matters, newest first.
+    pub async fn matters_of_village(&self, village_code: &str) -> Result<Vec<MatterRecord>> {
+        let sql = format!(
+            "SELECT {MATTER_COLUMNS} FROM matters WHERE village_code = $1 ORDER BY matter_id DESC"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(village_code).fetch_all(pool).await)?)
+    }
+
+    /// The steps done in a matter, in order.
+    pub async fn matter_steps(&self, matter_id: i64) -> Result<Vec<MatterStep>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT matter_id, step_no, post, done_by, done_on, note FROM matter_steps \
+             WHERE matter_id = $1 ORDER BY step_no",
+        )
+        .bind(matter_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+}

@@ -1,0 +1,187 @@
+//! 事项: each use of a power of the micro-power list, tracked step by step (issue 14).
+//!
+//! - A matter is opened by a village official of its village, for a power of the county's list.
+//! - Its steps are done in the list's order, none skipped, none out of turn, each once
+//!   (`qingfeng_domain::matter`); the last closes it.
+//! - Each step is done by an account of the post the list names ([`crate::role::acts_for`]), in
+//!   its jurisdiction: the village's posts by its officials, cashier and supervision committee;
+//!   the township's by its bookkeeper and officials for the villages of their township.
+//! - Everyone who may see the village's records sees its matters and where each stands: the
+//!   step due now, by when, and whether it is overdue.
+
+use crate::outcome::require;
+use crate::role::{acts_for, MATTER_OPENERS};
+use crate::{Actor, Clock, Outcome};
+use anyhow::Result;
+use qingfeng_domain::calendar::WorkCalendar;
+use qingfeng_domain::matter::{may_do, progress, StepState};
+use qingfeng_domain::power::{Power, PowerList};
+use qingfeng_store::matters::{MatterRecord, MatterStep, NewMatter, NewStep};
+use qingfeng_store::Store;
+
+/// The matter use cases, over one store, the county's list, clock and calendar.
+pub struct MatterDesk<'a> {
+    pub store: &'a Store,
+    pub powers: &'a PowerList,
+    pub clock: &'a dyn Clock,
+    pub calendar: &'a WorkCalendar,
+}
+
+/// A matter with its power, the steps done and where each step stands today.
+#[derive(Debug, Clone)]
+pub struct MatterView {
+    pub matter: MatterRecord,
+    pub power: Power,
+    pub done: Vec<MatterStep>,
+    pub states: Vec<StepState>,
+}
+
+impl MatterView {
+    pub fn overdue(&self) -> bool {
+        self.states
+            .iter()
+            .any(|s| matches!(s, StepState::Current { overdue: true, .. }))
+    }
+}
+
+impl MatterDesk<'_> {
+    /// Opens a matter of `power_id` in the actor's village.
+    pub async fn open(&self, actor: &Actor, power_id: &str, title: &str) -> Result<Outcome<i64>> {
+        require!(
+            actor.is(MATTER_OPENERS),
+            "只有本村村干部可以发起事项",
+            "only an official of the village opens a matter",
+        );
+        let qingfeng_store::Scope::Village(village) = &actor.scope else {
+            return Ok(Outcome::refused(
+                "只有本村村干部可以发起事项",
+                "only an official of the village opens a matter",
+            ));
+        };
+        require!(
+            self.powers.get(power_id).is_some(),
+            "权力清单中没有这一项",
+            "the county's power list has no such power",
+        );
+        let title = title.trim();
+        require!(
+            !title.is_empty(),
+            "请写明事项名称",
+            "the matter needs a title",
+        );
+        let id = self
+            .store
+            .open_matter(
+                &NewMatter {
+                    power_id,
+                    village_code: village,
+                    title,
+                    opened_on: &self.clock.today().to_string(),
+                },
+                &actor.username,
+            )
+            .await?;
+        Ok(Outcome::Changed(id))
+    }
+
+    /// The matter with its progress, if the actor's jurisdiction covers its village.
+    pub async fn visible(&self, actor: &Actor, matter_id: i64) -> Result<Option<MatterView>> {
+        let Some(matter) = self.store.matter(matter_id).await? else {
+            return Ok(None);
+        };
+        if !actor.scope.covers(Some(&matter.village_code), None) {
+            return Ok(None);
+        }
+        self.view(matter).await
+    }
+
+    async fn view(&self, matter: MatterRecord) -> Result<Option<MatterView>> {
+        // A matter of a power the county has since taken off its list is not shown as if it
+        // followed another procedure.
+        let Some(power) = self.powers.get(&matter.power_id).cloned() else {
+            return Ok(None);
+        };
+        let done = self.store.matter_steps(matter.matter_id).await?;
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let opened_on = day(&matter.opened_on).unwrap_or_else(|| self.clock.today());
+        let done_on: Vec<_> = done.iter().filter_map(|s| day(&s.done_on)).collect();
+        let states = progress(
+            &power,
+            opened_on,
+            &done_on,
+            self.clock.today(),
+            self.calendar,
+        );
+        Ok(Some(MatterView {
+            matter,
+            power,
+            done,
+            states,
+        }))
+    }
+
+    /// The matters of a village the actor's jurisdiction covers, newest first.
+    pub async fn of_village(&self, actor: &Actor, village_code: &str) -> Result<Vec<MatterView>> {
+        if !actor.scope.covers(Some(village_code), None) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for m in self.store.matters_of_village(village_code).await? {
+            if let Some(v) = self.view(m).await? {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records step `step_no` (1-based) of a matter as done today by the actor.
+    pub async fn do_step(
+        &self,
+        actor: &Actor,
+        matter_id: i64,
+        step_no: usize,
+        note: &str,
+    ) -> Result<Outcome<()>> {
+        let Some(view) = self.visible(actor, matter_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        if let Err(why) = may_do(&view.power, view.done.len(), step_no) {
+            return Ok(match why.code {
+                "step_done" | "matter_finished" => Outcome::already_done(why.zh, why.en),
+                _ => Outcome::refused(why.zh, why.en),
+            });
+        }
+        let step = &view.power.steps[step_no - 1];
+        if !actor.is(acts_for(step.post)) {
+            return Ok(Outcome::refused(
+                format!("第{step_no}步由{}办理", step.post.label_zh()),
+                format!(
+                    "step {step_no} is for the {}",
+                    step.post.label_en().to_lowercase()
+                ),
+            ));
+        }
+        let recorded = self
+            .store
+            .record_step(
+                &NewStep {
+                    matter_id,
+                    step_no: step_no as i64,
+                    post: step.post,
+                    done_on: &self.clock.today().to_string(),
+                    note: note.trim(),
+                    last: step_no == view.power.steps.len(),
+                },
+                &actor.username,
+            )
+            .await?;
+        Ok(if recorded {
+            Outcome::Changed(())
+        } else {
+            Outcome::already_done(
+                "这一步刚被别人办理，请刷新后再看",
+                "someone has just recorded this step: look again",
+            )
+        })
+    }
+}

@@ -1,0 +1,234 @@
+//! Matters (issue 14): each use of a power done step by step, in the list's order, each step by
+//! its post, on both databases — against a village official who would skip the supervision
+//! committee, an account doing another post's step, and an official of another village.
+
+use super::common::*;
+use qingfeng_domain::calendar::WorkCalendar;
+use qingfeng_domain::matter::StepState;
+use qingfeng_domain::power::PowerList;
+use qingfeng_store::{ClueFilter, NewUser, Store};
+use qingfeng_test_support::{TestDb, BACKENDS};
+use qingfeng_workflow::clues::ClueDesk;
+use qingfeng_workflow::matters::MatterDesk;
+use qingfeng_workflow::{Actor, FixedClock, Outcome, Role};
+
+async fn accounts(store: &Store) {
+    for (name, role, jurisdiction) in [
+        ("cun", Role::VillageOfficial, GUIHUA),
+        ("cashier", Role::VillageCashier, GUIHUA),
+        ("jiandu", Role::VillageSupervisor, GUIHUA),
+        ("kuaiji", Role::TownshipBookkeeper, TOWNSHIP),
+        ("xiang", Role::TownshipOfficial, TOWNSHIP),
+        ("shiling", Role::VillageOfficial, SHILING),
+        ("far", Role::TownshipBookkeeper, OTHER_TOWNSHIP),
+    ] {
+        store
+            .create_user(&NewUser {
+                username: name,
+                display_name: name,
+                role,
+                jurisdiction,
+                password_hash: "not used",
+                created_by: "test",
+            })
+            .await
+            .unwrap();
+    }
+}
+
+fn refusal<T: std::fmt::Debug>(o: Outcome<T>) -> String {
+    match o {
+        Outcome::Refused(r) => r.zh,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_reimbursement_goes_step_by_step_each_by_its_post() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        accounts(&db.store).await;
+        let powers = PowerList::default();
+        let calendar = WorkCalendar::default();
+        let clock = FixedClock::on(day("2025-03-03"));
+        let desk = MatterDesk {
+            store: &db.store,
+            powers: &powers,
+            clock: &clock,
+            calendar: &calendar,
+        };
+        let [cun, cashier, jiandu, kuaiji, xiang, shiling, far, investigator]: [Actor; 8] = [
+            actor(&db.store, "cun").await,
+            actor(&db.store, "cashier").await,
+            actor(&db.store, "jiandu").await,
+            actor(&db.store, "kuaiji").await,
+            actor(&db.store, "xiang").await,
+            actor(&db.store, "shiling").await,
+            actor(&db.store, "far").await,
+            actor(&db.store, "c").await,
+        ];
+
+        // Only a village official opens a matter, of a power on the list.
+        assert!(refusal(
+            desk.open(&cashier, "reimbursement", "办公用品")
+                .await
+                .unwrap()
+        )
+        .contains("村干部"));
+        assert!(refusal(desk.open(&cun, "no-such-power", "x").await.unwrap()).contains("权力清单"));
+        let id = desk
+            .open(&cun, "reimbursement", "村道维修材料费报销")
+            .await
+            .unwrap()
+            .changed()
+            .unwrap();
+
+        // The order cannot be skipped, and each step is its post's.
+        let skipped = refusal(desk.do_step(&cun, id, 3, "").await.unwrap());
+        assert!(skipped.contains("下一步是第1步"), "{skipped}");
+        let wrong_post = refusal(desk.do_step(&cashier, id, 1, "").await.unwrap());
+        assert!(wrong_post.contains("第1步由村经办人办理"), "{wrong_post}");
+        assert!(desk
+            .do_step(&cun, id, 1, "发票3张")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
+        assert!(matches!(
+            desk.do_step(&cun, id, 1, "").await.unwrap(),
+            Outcome::AlreadyDone(_)
+        ));
+        // Another village's official and a far township's bookkeeper do not see it at all.
+        assert!(desk.visible(&shiling, id).await.unwrap().is_none());
+        assert!(matches!(
+            desk.do_step(&shiling, id, 2, "").await.unwrap(),
+            Outcome::NotFound
+        ));
+        assert!(matches!(
+            desk.do_step(&far, id, 2, "").await.unwrap(),
+            Outcome::NotFound
+        ));
+        assert!(desk
+            .do_step(&cashier, id, 2, "")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
+        assert!(desk
+            .do_step(&cun, id, 3, "同意")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
+        // The village official cannot sign for the supervision committee, nor the township
+        // official pay for the agency.
+        assert!(refusal(desk.do_step(&cun, id, 4, "").await.unwrap()).contains("村务监督委员会"));
+        assert!(desk
+            .do_step(&jiandu, id, 4, "已核")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
+        assert!(refusal(desk.do_step(&xiang, id, 5, "").await.unwrap()).contains("代理服务中心"));
+        assert!(desk
+            .do_step(&kuaiji, id, 5, "")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
+        // The county's investigator sees the matter, and does none of its steps.
+        let seen = desk.visible(&investigator, id).await.unwrap().unwrap();
+        assert_eq!(seen.done.len(), 5);
+        assert!(refusal(desk.do_step(&investigator, id, 6, "").await.unwrap()).contains("第6步"));
+        assert!(desk
+            .do_step(&cun, id, 6, "")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
+        let closed = desk.visible(&cun, id).await.unwrap().unwrap();
+        assert_eq!(closed.matter.closed_on.as_deref(), Some("2025-03-03"));
+        assert!(closed
+            .states
+            .iter()
+            .all(|s| matches!(s, StepState::Done { .. })));
+        assert!(matches!(
+            desk.do_step(&cun, id, 6, "").await.unwrap(),
+            Outcome::AlreadyDone(_)
+        ));
+        // Every step is in the audit trail.
+        let trail = db.store.audit_of("matter", &id.to_string()).await.unwrap();
+        assert_eq!(trail.len(), 7);
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn a_step_past_its_limit_stands_out_and_the_supervised_see_no_clue() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        accounts(&db.store).await;
+        let powers = PowerList::default();
+        let calendar = WorkCalendar::default();
+        let monday = FixedClock::on(day("2025-03-03"));
+        let cun = actor(&db.store, "cun").await;
+        let opened = MatterDesk {
+            store: &db.store,
+            powers: &powers,
+            clock: &monday,
+            calendar: &calendar,
+        };
+        let id = opened
+            .open(&cun, "reimbursement", "化肥款报销")
+            .await
+            .unwrap()
+            .changed()
+            .unwrap();
+        assert!(opened
+            .do_step(&cun, id, 1, "")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
+        // The cashier has 3 working days: Thursday 6 March. On Friday the step is overdue.
+        for (today, overdue) in [("2025-03-06", false), ("2025-03-07", true)] {
+            let clock = FixedClock::on(day(today));
+            let desk = MatterDesk {
+                store: &db.store,
+                powers: &powers,
+                clock: &clock,
+                calendar: &calendar,
+            };
+            let listed = desk.of_village(&cun, GUIHUA).await.unwrap();
+            assert_eq!(listed.len(), 1);
+            assert_eq!(listed[0].overdue(), overdue, "{today}");
+            assert_eq!(
+                listed[0].states[1],
+                StepState::Current {
+                    due: Some(day("2025-03-06")),
+                    overdue
+                }
+            );
+        }
+        // A village official works the village's powers; the clues about the village are not
+        // theirs to see, even with no link to a person that the conflict policy would catch.
+        let clues = ClueDesk {
+            store: &db.store,
+            clock: &monday,
+            calendar: &calendar,
+        };
+        let (page, total) = clues.queue(&cun, ClueFilter::default()).await.unwrap();
+        assert!(page.is_empty() && total == 0);
+        assert!(clues.tally(&cun, "rule").await.unwrap().is_empty());
+        assert!(clues.visible(&cun, CLUE_LIU).await.unwrap().is_none());
+        let supervisor = actor(&db.store, "jiandu").await;
+        assert!(clues
+            .visible(&supervisor, CLUE_LIU)
+            .await
+            .unwrap()
+            .is_some());
+        db.drop_db().await;
+    }
+}
