@@ -3,6 +3,7 @@
 //! the next one (however requests race), and the last step closes the matter, each write in the
 //! audit trail.
 
+use crate::accounts::{Scope, ScopeSql};
 use crate::audit::{audited, Entry};
 use crate::row::from_row;
 use crate::{on_pool, Store};
@@ -133,6 +134,23 @@ impl Store {
             "SELECT {MATTER_COLUMNS} FROM matters WHERE village_code = $1 ORDER BY matter_id DESC"
         );
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(village_code).fetch_all(pool).await)?)
+    }
+
+    /// The matters of the villages in `scope`, open ones first, newest first, at most `limit`.
+    pub async fn matters_in_scope(&self, scope: &Scope, limit: i64) -> Result<Vec<MatterRecord>> {
+        let mut binds = Vec::new();
+        let wh = scope.sql("village_code", None, &mut binds);
+        let sql = format!(
+            "SELECT {MATTER_COLUMNS} FROM matters WHERE {wh} \
+             ORDER BY closed_on IS NOT NULL, matter_id DESC LIMIT {limit}"
+        );
+        Ok(on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for b in &binds {
+                q = q.bind(b);
+            }
+            q.fetch_all(pool).await
+        })?)
     }
 
     /// The steps done in a matter, in order.

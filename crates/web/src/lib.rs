@@ -313,6 +313,16 @@ impl AppState {
         }
     }
 
+    /// The matter use cases over this server's store, power list, clock and calendar.
+    pub fn matter_desk(&self) -> qingfeng_workflow::matters::MatterDesk<'_> {
+        qingfeng_workflow::matters::MatterDesk {
+            store: &self.store,
+            powers: &self.powers,
+            clock: self.clock.as_ref(),
+            calendar: &self.calendar,
+        }
+    }
+
     /// The procedure's clock.
     pub fn clock(&self) -> &dyn qingfeng_workflow::Clock {
         self.clock.as_ref()
@@ -423,6 +433,10 @@ fn routes() -> Routes {
         .post("/work/login", workspace::auth::log_in)
         .post("/work/logout", workspace::auth::log_out)
         .get("/work", workspace::dashboard)
+        .get("/work/matters", workspace::matters::list)
+        .post("/work/matters", workspace::matters::open_matter)
+        .get("/work/matters/{id}", workspace::matters::show)
+        .post("/work/matters/{id}/steps", workspace::matters::do_step)
         .get("/work/clues", workspace::queue)
         .post("/work/clues/assign", workspace::hand_over)
         .get("/work/clues/{fingerprint}", workspace::clue)

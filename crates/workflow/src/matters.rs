@@ -134,6 +134,25 @@ impl MatterDesk<'_> {
         Ok(out)
     }
 
+    /// The matters the actor's jurisdiction covers, open ones first (at most 500).
+    pub async fn list(&self, actor: &Actor) -> Result<Vec<MatterView>> {
+        let mut out = Vec::new();
+        for m in self.store.matters_in_scope(&actor.scope, 500).await? {
+            if let Some(v) = self.view(m).await? {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether the actor does the step due now in `view` (to offer the form).
+    pub fn acts_now(&self, actor: &Actor, view: &MatterView) -> bool {
+        view.power
+            .steps
+            .get(view.done.len())
+            .is_some_and(|s| actor.is(acts_for(s.post)))
+    }
+
     /// Records step `step_no` (1-based) of a matter as done today by the actor.
     pub async fn do_step(
         &self,

@@ -38,6 +38,28 @@ pub const CASE_HANDLERS: &[Role] = &[Leader, Investigator, TownshipSecretary];
 pub const UPWARD_WATCHERS: &[Role] = &[Leader, Admin];
 /// Open a matter (a use of a power of the list) in their village.
 pub const MATTER_OPENERS: &[Role] = &[VillageOfficial];
+/// Do some step of a matter ([`acts_for`] says which).
+pub const MATTER_ACTORS: &[Role] = &[
+    VillageOfficial,
+    VillageCashier,
+    VillageSupervisor,
+    TownshipBookkeeper,
+    TownshipOfficial,
+];
+/// See the matters of the villages in their jurisdiction: those who act in them, and those who
+/// supervise (the higher commission's reviewer has no part in a county's village matters).
+pub const MATTER_READERS: &[Role] = &[
+    Leader,
+    Admin,
+    Investigator,
+    TownshipSecretary,
+    TownshipBookkeeper,
+    VillageSupervisor,
+    Auditor,
+    VillageOfficial,
+    VillageCashier,
+    TownshipOfficial,
+];
 
 /// The accounts that do a step of `post`: the village's posts by its officials (who also record
 /// what an applicant hands in and what a meeting resolved), the cashier's by the cashier, the

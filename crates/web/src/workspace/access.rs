@@ -48,6 +48,11 @@ const SENIORS: Access = Access::Roles(&[Leader]);
 const DISPOSERS: Access = Access::Roles(qingfeng_workflow::role::DISPOSERS);
 const CASE_READERS: Access = Access::Roles(qingfeng_workflow::role::CASE_READERS);
 const CASE_HANDLERS: Access = Access::Roles(qingfeng_workflow::role::CASE_HANDLERS);
+// Matters: everyone who sees village records (in their jurisdiction); opened by village
+// officials; steps done by the posts' accounts (which step is whose: the workflow).
+const MATTER_READERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_READERS);
+const MATTER_OPENERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_OPENERS);
+const MATTER_ACTORS: Access = Access::Roles(qingfeng_workflow::role::MATTER_ACTORS);
 // Quarterly figures upward: the commission and the auditors.
 const STATISTICS_READERS: Access = Access::Roles(&[Leader, Admin, Investigator, Auditor]);
 // The audit trail's check: the administrator and the auditors.
@@ -73,6 +78,10 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/work/login", Access::Public),
     ("POST", "/work/logout", SIGNED_IN),
     ("GET", "/work", SIGNED_IN),
+    ("GET", "/work/matters", MATTER_READERS),
+    ("POST", "/work/matters", MATTER_OPENERS),
+    ("GET", "/work/matters/{id}", MATTER_READERS),
+    ("POST", "/work/matters/{id}/steps", MATTER_ACTORS),
     ("GET", "/work/clues", CLUE_READERS),
     ("POST", "/work/clues/assign", CLUE_ASSIGNERS),
     ("GET", "/work/clues/{fingerprint}", CLUE_READERS),
