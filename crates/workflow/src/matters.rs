@@ -120,6 +120,17 @@ impl MatterDesk<'_> {
         }))
     }
 
+    /// A village's matters as the villagers see them (村务公开: public by law), newest first.
+    pub async fn public(&self, village_code: &str) -> Result<Vec<MatterView>> {
+        let mut out = Vec::new();
+        for m in self.store.matters_of_village(village_code).await? {
+            if let Some(v) = self.view(m).await? {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+
     /// The matters of a village the actor's jurisdiction covers, newest first.
     pub async fn of_village(&self, actor: &Actor, village_code: &str) -> Result<Vec<MatterView>> {
         if !actor.scope.covers(Some(village_code), None) {

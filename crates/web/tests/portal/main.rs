@@ -597,3 +597,53 @@ async fn each_power_shows_its_steps_and_flowchart_in_both_languages() {
     );
     db.drop_db().await;
 }
+
+/// Issue 14: the villagers see each matter of their village and the step it is at.
+#[tokio::test]
+async fn my_village_shows_each_matter_and_the_step_it_is_at() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let app = app(&db, Options::default()).await;
+        let id = db
+            .store
+            .open_matter(
+                &qingfeng_store::matters::NewMatter {
+                    power_id: "homestead",
+                    village_code: "500233101001",
+                    title: "三组宅基地申请",
+                    opened_on: "2020-03-02",
+                },
+                "cun",
+            )
+            .await
+            .unwrap();
+        assert!(db
+            .store
+            .record_step(
+                &qingfeng_store::matters::NewStep {
+                    matter_id: id,
+                    step_no: 1,
+                    post: qingfeng_domain::power::Post::Applicant,
+                    done_on: "2020-03-02",
+                    note: "",
+                    last: false,
+                },
+                "cun",
+            )
+            .await
+            .unwrap());
+        let r = get(&app, "/village/500233101001", None).await;
+        let matters = section(&r.body, "matters");
+        assert!(
+            matters.contains("宅基地申请") && matters.contains("三组宅基地申请"),
+            "{matters}"
+        );
+        // The group meeting has 15 days from the application: long overdue by now.
+        assert!(
+            matters.contains("2. 村民小组会议讨论") && matters.contains("2020-03-17"),
+            "{matters}"
+        );
+        assert!(matters.contains("已逾期") && matters.contains("class=\"short\""));
+        db.drop_db().await;
+    }
+}

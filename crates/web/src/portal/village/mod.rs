@@ -174,6 +174,8 @@ struct VillagePage<'a> {
     township: String,
     month: Option<String>,
     b: Body,
+    /// The village's matters (uses of its powers) and where each stands.
+    matters: Vec<crate::workspace::matters::MatterRow>,
 }
 
 /// What the page shows of the village's records.
@@ -249,10 +251,16 @@ pub async fn show(
             .store
             .village_major_expenses(&code, state.finance_schedule.major_from_fen, MAJOR_ITEMS)
             .await?;
-        Ok(Some((village, divisions, records, (vouchers, majors))))
+        let matters = state.matter_desk().public(&code).await?;
+        Ok(Some((
+            village,
+            divisions,
+            records,
+            (vouchers, majors, matters),
+        )))
     }
     .await;
-    let (village, divisions, records, (vouchers, majors)) = match loaded {
+    let (village, divisions, records, (vouchers, majors, matters)) = match loaded {
         Ok(Some(x)) => x,
         Ok(None) => return crate::page::error(&page, StatusCode::NOT_FOUND, page.t.not_found),
         Err(e) => return failure(&page, e),
@@ -279,6 +287,12 @@ pub async fn show(
                 &vouchers,
                 &majors,
             ),
+            matters: matters
+                .iter()
+                .map(|m| {
+                    crate::workspace::matters::matter_row(m, page.lang == crate::i18n::Lang::Zh)
+                })
+                .collect(),
         },
     )
 }
