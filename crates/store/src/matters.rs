@@ -49,6 +49,34 @@ from_row!(MatterStep {
     note
 });
 
+/// A villager's objection to a step, and its answer.
+#[derive(Debug, Clone)]
+pub struct Objection {
+    pub objection_id: i64,
+    pub matter_id: i64,
+    pub step_no: i64,
+    pub content: String,
+    pub filed_on: String,
+    pub answer_due: String,
+    pub answer: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_on: Option<String>,
+}
+from_row!(Objection {
+    objection_id,
+    matter_id,
+    step_no,
+    content,
+    filed_on,
+    answer_due,
+    answer,
+    answered_by,
+    answered_on
+});
+
+const OBJECTION_COLUMNS: &str = "objection_id, matter_id, step_no, content, filed_on, answer_due, \
+     answer, answered_by, answered_on";
+
 pub struct NewMatter<'a> {
     pub power_id: &'a str,
     pub village_code: &'a str,
@@ -151,6 +179,73 @@ impl Store {
             }
             q.fetch_all(pool).await
         })?)
+    }
+
+    /// Files a villager's objection (anonymous: the trail names the portal, not a person).
+    pub async fn file_objection(
+        &self,
+        matter_id: i64,
+        step_no: i64,
+        content: &str,
+        filed_on: &str,
+        answer_due: &str,
+    ) -> Result<i64> {
+        audited!(self, "portal", tx => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO matter_objections (matter_id, step_no, content, filed_on, answer_due) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING objection_id",
+            )
+            .bind(matter_id)
+            .bind(step_no)
+            .bind(content)
+            .bind(filed_on)
+            .bind(answer_due)
+            .fetch_one(&mut *tx)
+            .await?;
+            let detail = format!("objection={id} step={step_no} due={answer_due}");
+            (id, [Entry::new("matter.objection_filed", "matter", matter_id, detail)])
+        })
+    }
+
+    /// Records the answer to an objection not yet answered; false when it was answered
+    /// meanwhile.
+    pub async fn answer_objection(
+        &self,
+        objection_id: i64,
+        answer: &str,
+        answered_on: &str,
+        actor: &str,
+    ) -> Result<bool> {
+        audited!(self, actor, tx => {
+            let matter_id: Option<i64> = sqlx::query_scalar(
+                "UPDATE matter_objections SET answer = $1, answered_by = $2, answered_on = $3 \
+                 WHERE objection_id = $4 AND answer IS NULL RETURNING matter_id",
+            )
+            .bind(answer)
+            .bind(actor)
+            .bind(answered_on)
+            .bind(objection_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(matter_id) = matter_id else {
+                return Ok(false);
+            };
+            let detail = format!("objection={objection_id}");
+            (true, [Entry::new("matter.objection_answered", "matter", matter_id, detail)])
+        })
+    }
+
+    pub async fn objection(&self, objection_id: i64) -> Result<Option<Objection>> {
+        let sql = format!("SELECT {OBJECTION_COLUMNS} FROM matter_objections WHERE objection_id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(objection_id).fetch_optional(pool).await)?)
+    }
+
+    /// A matter's objections, oldest first.
+    pub async fn objections_of(&self, matter_id: i64) -> Result<Vec<Objection>> {
+        let sql = format!(
+            "SELECT {OBJECTION_COLUMNS} FROM matter_objections WHERE matter_id = $1 ORDER BY objection_id"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(matter_id).fetch_all(pool).await)?)
     }
 
     /// The steps done in a matter, in order.

@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_matters.sql"),
         postgres: include_str!("../migrations/postgres/0015_matters.sql"),
     },
+    Migration {
+        version: 16,
+        name: "objections",
+        sqlite: include_str!("../migrations/sqlite/0016_objections.sql"),
+        postgres: include_str!("../migrations/postgres/0016_objections.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

@@ -8,15 +8,30 @@
 //!   the township's by its bookkeeper and officials for the villages of their township.
 //! - Everyone who may see the village's records sees its matters and where each stands: the
 //!   step due now, by when, and whether it is overdue.
+//! - A villager may object to a step done or due (anonymously, publicly). The village answers
+//!   within [`OBJECTION_DAYS`] days; after that the objection is escalated to the township, whose
+//!   officials answer it (the village no longer can).
 
 use crate::outcome::require;
-use crate::role::{acts_for, MATTER_OPENERS};
+use crate::role::{acts_for, ESCALATION_ANSWERERS, MATTER_OPENERS, OBJECTION_ANSWERERS};
 use crate::{Actor, Clock, Outcome};
 use anyhow::Result;
 use qingfeng_domain::calendar::WorkCalendar;
 use qingfeng_domain::matter::{may_do, progress, StepState};
 use qingfeng_domain::power::{Power, PowerList};
-use qingfeng_store::matters::{MatterRecord, MatterStep, NewMatter, NewStep};
+use qingfeng_store::matters::{MatterRecord, MatterStep, NewMatter, NewStep, Objection};
+
+/// Days within which the village answers a villager's objection (a common local rule,
+/// `domain.md`); unanswered after them, it goes to the township.
+pub const OBJECTION_DAYS: u64 = 10;
+
+/// The longest objection kept (characters).
+pub const OBJECTION_MAX_CHARS: usize = 2000;
+
+/// Whether `o` is unanswered past its day on `today`, and so the township's to answer.
+pub fn escalated(o: &Objection, today: chrono::NaiveDate) -> bool {
+    o.answer.is_none() && o.answer_due.as_str() < today.to_string().as_str()
+}
 use qingfeng_store::Store;
 
 /// The matter use cases, over one store, the county's list, clock and calendar.
@@ -162,6 +177,134 @@ impl MatterDesk<'_> {
             .steps
             .get(view.done.len())
             .is_some_and(|s| actor.is(acts_for(s.post)))
+    }
+
+    /// A villager objects to step `step_no` (done, or the one due now) of a matter.
+    pub async fn object(
+        &self,
+        matter_id: i64,
+        step_no: usize,
+        content: &str,
+    ) -> Result<Outcome<i64>> {
+        let Some(matter) = self.store.matter(matter_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        let Some(view) = self.view(matter).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        let content = content.trim();
+        require!(
+            !content.is_empty(),
+            "请写明异议的内容",
+            "please say what the objection is",
+        );
+        require!(
+            content.chars().count() <= OBJECTION_MAX_CHARS,
+            format!("异议不能超过{OBJECTION_MAX_CHARS}字"),
+            format!("an objection holds at most {OBJECTION_MAX_CHARS} characters"),
+        );
+        require!(
+            step_no >= 1 && step_no <= (view.done.len() + 1).min(view.power.steps.len()),
+            "只能对已办理或正在办理的步骤提出异议",
+            "an objection is to a step done or due now",
+        );
+        let today = self.clock.today();
+        let due = today + chrono::Days::new(OBJECTION_DAYS);
+        let id = self
+            .store
+            .file_objection(
+                matter_id,
+                step_no as i64,
+                content,
+                &today.to_string(),
+                &due.to_string(),
+            )
+            .await?;
+        Ok(Outcome::Changed(id))
+    }
+
+    /// The objections to a matter, oldest first.
+    pub async fn objections(&self, matter_id: i64) -> Result<Vec<Objection>> {
+        self.store.objections_of(matter_id).await
+    }
+
+    /// Whether the actor answers `o` now: the village's officials within its days, the
+    /// township's once it is escalated.
+    pub fn answers_now(&self, actor: &Actor, o: &Objection) -> bool {
+        o.answer.is_none()
+            && if escalated(o, self.clock.today()) {
+                actor.is(ESCALATION_ANSWERERS)
+            } else {
+                actor.is(OBJECTION_ANSWERERS)
+            }
+    }
+
+    /// Answers objection `objection_id`.
+    pub async fn answer(
+        &self,
+        actor: &Actor,
+        objection_id: i64,
+        answer: &str,
+    ) -> Result<Outcome<()>> {
+        let Some(o) = self.store.objection(objection_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        let Some(view) = self.visible(actor, o.matter_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        if o.answer.is_some() {
+            return Ok(Outcome::already_done(
+                "这条异议已经答复",
+                "this objection has been answered",
+            ));
+        }
+        if !self.answers_now(actor, &o) {
+            return Ok(if escalated(&o, self.clock.today()) {
+                Outcome::refused(
+                    format!("答复期限（{}）已过，异议已上交乡镇，由乡镇答复", o.answer_due),
+                    format!(
+                        "the day to answer ({}) has passed: the objection is the township's now",
+                        o.answer_due
+                    ),
+                )
+            } else {
+                Outcome::refused(
+                    "异议由村干部在10日内答复，逾期由乡镇答复",
+                    "the village's officials answer an objection within 10 days, the township after",
+                )
+            });
+        }
+        // An escalated objection is an objection to the village's officials: a township official
+        // who holds a post in the village (or whose household or declared relative does) is
+        // not the one to answer it.
+        if escalated(&o, self.clock.today()) {
+            let related = crate::conflict::related(self.store, self.clock, actor).await?;
+            require!(
+                !related.villages.contains(&view.matter.village_code),
+                "您在该村任职或与该村干部有亲属关系，应由乡镇其他人员答复",
+                "you hold a post in this village or are related to one who does: another township official answers",
+            );
+        }
+        let answer = answer.trim();
+        require!(
+            !answer.is_empty(),
+            "请写明答复内容",
+            "the answer needs a text",
+        );
+        let recorded = self
+            .store
+            .answer_objection(
+                objection_id,
+                answer,
+                &self.clock.today().to_string(),
+                &actor.username,
+            )
+            .await?;
+        Ok(if recorded {
+            Outcome::Changed(())
+        } else {
+            Outcome::already_done("这条异议已经答复", "this objection has been answered")
+        })
     }
 
     /// Records step `step_no` (1-based) of a matter as done today by the actor.

@@ -38,6 +38,11 @@ pub const CASE_HANDLERS: &[Role] = &[Leader, Investigator, TownshipSecretary];
 pub const UPWARD_WATCHERS: &[Role] = &[Leader, Admin];
 /// Open a matter (a use of a power of the list) in their village.
 pub const MATTER_OPENERS: &[Role] = &[VillageOfficial];
+/// Answer a villager's objection to a step within its days: the village's officials.
+pub const OBJECTION_ANSWERERS: &[Role] = &[VillageOfficial];
+/// Answer an objection the village left unanswered past its days: the township's officials and
+/// its discipline secretary.
+pub const ESCALATION_ANSWERERS: &[Role] = &[TownshipOfficial, TownshipSecretary];
 /// Do some step of a matter ([`acts_for`] says which).
 pub const MATTER_ACTORS: &[Role] = &[
     VillageOfficial,

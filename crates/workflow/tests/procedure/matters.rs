@@ -232,3 +232,84 @@ async fn a_step_past_its_limit_stands_out_and_the_supervised_see_no_clue() {
         db.drop_db().await;
     }
 }
+
+#[tokio::test]
+async fn an_objection_is_answered_by_the_village_in_ten_days_or_by_the_township_after() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        accounts(&db.store).await;
+        let powers = PowerList::default();
+        let calendar = WorkCalendar::default();
+        let desk_on = |clock| MatterDesk {
+            store: &db.store,
+            powers: &powers,
+            clock,
+            calendar: &calendar,
+        };
+        let day1 = FixedClock::on(day("2025-03-03"));
+        let desk = desk_on(&day1);
+        let cun = actor(&db.store, "cun").await;
+        let cashier = actor(&db.store, "cashier").await;
+        let xiang = actor(&db.store, "xiang").await;
+        let secretary = actor(&db.store, "director").await;
+        let other_secretary = actor(&db.store, "other").await;
+        let id = desk
+            .open(&cun, "reimbursement", "误工补贴")
+            .await
+            .unwrap()
+            .changed()
+            .unwrap();
+        assert!(desk.do_step(&cun, id, 1, "").await.unwrap().changed().is_some());
+        // To a step done or due now, with a text.
+        assert!(refusal(desk.object(id, 4, "还没到这一步").await.unwrap()).contains("已办理或正在办理"));
+        assert!(refusal(desk.object(id, 1, "  ").await.unwrap()).contains("异议的内容"));
+        let first = desk
+            .object(id, 1, "发票是空白的，没有写用途")
+            .await
+            .unwrap()
+            .changed()
+            .unwrap();
+        let second = desk
+            .object(id, 2, "报账员还没审就说审过了")
+            .await
+            .unwrap()
+            .changed()
+            .unwrap();
+        // Within ten days the village answers; the cashier is not who answers.
+        assert!(refusal(desk.answer(&cashier, first, "x").await.unwrap()).contains("村干部"));
+        assert!(desk
+            .answer(&cun, first, "已补写用途并重新公示")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
+        assert!(matches!(
+            desk.answer(&cun, first, "again").await.unwrap(),
+            Outcome::AlreadyDone(_)
+        ));
+        // Eleven days on, the second is the township's: the village can no longer answer it.
+        let later = FixedClock::on(day("2025-03-14"));
+        let desk = desk_on(&later);
+        let late = refusal(desk.answer(&cun, second, "补答").await.unwrap());
+        assert!(late.contains("已上交乡镇") && late.contains("2025-03-13"), "{late}");
+        assert!(matches!(
+            desk.answer(&other_secretary, second, "x").await.unwrap(),
+            Outcome::NotFound
+        ));
+        // The township's discipline secretary is 李建国, who serves 桂花村 himself: not him.
+        let conflicted = refusal(desk.answer(&secretary, second, "没问题").await.unwrap());
+        assert!(conflicted.contains("在该村任职"), "{conflicted}");
+        assert!(desk
+            .answer(&xiang, second, "乡镇已核查，报账员已审")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
+        let all = desk.objections(id).await.unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].answered_by.as_deref(), Some("xiang"));
+        assert!(!desk.answers_now(&cun, &all[1]));
+        db.drop_db().await;
+    }
+}
