@@ -236,8 +236,33 @@ impl Store {
     }
 
     pub async fn objection(&self, objection_id: i64) -> Result<Option<Objection>> {
-        let sql = format!("SELECT {OBJECTION_COLUMNS} FROM matter_objections WHERE objection_id = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(objection_id).fetch_optional(pool).await)?)
+        let sql =
+            format!("SELECT {OBJECTION_COLUMNS} FROM matter_objections WHERE objection_id = $1");
+        Ok(
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(objection_id).fetch_optional(pool).await)?,
+        )
+    }
+
+    /// The unanswered objections to matters of the villages in `scope`, oldest first.
+    pub async fn open_objections_in_scope(&self, scope: &Scope) -> Result<Vec<Objection>> {
+        let mut binds = Vec::new();
+        let wh = scope.sql("m.village_code", None, &mut binds);
+        let columns = OBJECTION_COLUMNS
+            .split(", ")
+            .map(|c| format!("o.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM matter_objections o JOIN matters m ON m.matter_id = o.matter_id \
+             WHERE o.answer IS NULL AND {wh} ORDER BY o.objection_id LIMIT 500"
+        );
+        Ok(on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for b in &binds {
+                q = q.bind(b);
+            }
+            q.fetch_all(pool).await
+        })?)
     }
 
     /// A matter's objections, oldest first.

@@ -415,6 +415,14 @@ fn routes() -> Routes {
         .post("/money", portal::money::look_up)
         .get("/village", portal::village::choose)
         .get("/village/{code}", portal::village::show)
+        .get(
+            "/village/{code}/matters/{id}",
+            portal::village::matter::show,
+        )
+        .post(
+            "/village/{code}/matters/{id}/objections",
+            portal::village::matter::object,
+        )
         .get("/powers", portal::powers::list)
         .get("/powers/{id}", portal::powers::show)
         .get("/powers/{id}/flowchart.svg", portal::powers::flowchart_svg)
@@ -437,6 +445,10 @@ fn routes() -> Routes {
         .post("/work/matters", workspace::matters::open_matter)
         .get("/work/matters/{id}", workspace::matters::show)
         .post("/work/matters/{id}/steps", workspace::matters::do_step)
+        .post(
+            "/work/matters/{id}/objections/{objection}/answer",
+            workspace::matters::answer_objection,
+        )
         .get("/work/clues", workspace::queue)
         .post("/work/clues/assign", workspace::hand_over)
         .get("/work/clues/{fingerprint}", workspace::clue)

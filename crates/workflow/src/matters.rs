@@ -223,6 +223,11 @@ impl MatterDesk<'_> {
         Ok(Outcome::Changed(id))
     }
 
+    /// The unanswered objections in the actor's jurisdiction, oldest first.
+    pub async fn open_objections(&self, actor: &Actor) -> Result<Vec<Objection>> {
+        self.store.open_objections_in_scope(&actor.scope).await
+    }
+
     /// The objections to a matter, oldest first.
     pub async fn objections(&self, matter_id: i64) -> Result<Vec<Objection>> {
         self.store.objections_of(matter_id).await
@@ -261,7 +266,10 @@ impl MatterDesk<'_> {
         if !self.answers_now(actor, &o) {
             return Ok(if escalated(&o, self.clock.today()) {
                 Outcome::refused(
-                    format!("答复期限（{}）已过，异议已上交乡镇，由乡镇答复", o.answer_due),
+                    format!(
+                        "答复期限（{}）已过，异议已上交乡镇，由乡镇答复",
+                        o.answer_due
+                    ),
                     format!(
                         "the day to answer ({}) has passed: the objection is the township's now",
                         o.answer_due

@@ -53,6 +53,8 @@ const CASE_HANDLERS: Access = Access::Roles(qingfeng_workflow::role::CASE_HANDLE
 const MATTER_READERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_READERS);
 const MATTER_OPENERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_OPENERS);
 const MATTER_ACTORS: Access = Access::Roles(qingfeng_workflow::role::MATTER_ACTORS);
+const OBJECTION_ANSWERERS: Access =
+    Access::Roles(&[VillageOfficial, TownshipOfficial, TownshipSecretary]);
 // Quarterly figures upward: the commission and the auditors.
 const STATISTICS_READERS: Access = Access::Roles(&[Leader, Admin, Investigator, Auditor]);
 // The audit trail's check: the administrator and the auditors.
@@ -65,6 +67,12 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/money", Access::Public),
     ("GET", "/village", Access::Public),
     ("GET", "/village/{code}", Access::Public),
+    ("GET", "/village/{code}/matters/{id}", Access::Public),
+    (
+        "POST",
+        "/village/{code}/matters/{id}/objections",
+        Access::Public,
+    ),
     ("GET", "/powers", Access::Public),
     ("GET", "/powers/{id}", Access::Public),
     ("GET", "/powers/{id}/flowchart.svg", Access::Public),
@@ -82,6 +90,11 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/work/matters", MATTER_OPENERS),
     ("GET", "/work/matters/{id}", MATTER_READERS),
     ("POST", "/work/matters/{id}/steps", MATTER_ACTORS),
+    (
+        "POST",
+        "/work/matters/{id}/objections/{objection}/answer",
+        OBJECTION_ANSWERERS,
+    ),
     ("GET", "/work/clues", CLUE_READERS),
     ("POST", "/work/clues/assign", CLUE_ASSIGNERS),
     ("GET", "/work/clues/{fingerprint}", CLUE_READERS),

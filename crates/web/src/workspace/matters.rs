@@ -32,6 +32,13 @@ pub struct MatterTexts {
     pub waiting: &'static str,
     pub do_step: &'static str,
     pub flowchart: &'static str,
+    pub objections: &'static str,
+    pub open_objections: &'static str,
+    pub step_no: &'static str,
+    pub answer_due: &'static str,
+    pub escalated: &'static str,
+    pub answer: &'static str,
+    pub give_answer: &'static str,
 }
 
 const ZH: MatterTexts = MatterTexts {
@@ -54,6 +61,13 @@ const ZH: MatterTexts = MatterTexts {
     waiting: "待办",
     do_step: "登记本步骤已办理",
     flowchart: "流程图",
+    objections: "村民异议",
+    open_objections: "待答复的异议",
+    step_no: "步骤",
+    answer_due: "答复期限",
+    escalated: "已上交乡镇",
+    answer: "答复",
+    give_answer: "提交答复（将公开）",
 };
 
 const EN: MatterTexts = MatterTexts {
@@ -76,6 +90,13 @@ const EN: MatterTexts = MatterTexts {
     waiting: "to come",
     do_step: "Record this step as done",
     flowchart: "Flowchart",
+    objections: "Villagers' objections",
+    open_objections: "Objections awaiting an answer",
+    step_no: "Step",
+    answer_due: "Answer due",
+    escalated: "escalated to the township",
+    answer: "Answer",
+    give_answer: "Send the answer (published)",
 };
 
 fn texts(zh: bool) -> &'static MatterTexts {
@@ -142,6 +163,8 @@ struct ListPage<'a> {
     wp: &'a WorkPage<'a>,
     t: &'static MatterTexts,
     rows: Vec<MatterRow>,
+    /// Unanswered objections: (matter, step, due, escalated).
+    waiting: Vec<(i64, i64, String, bool)>,
     /// The powers a village official may open a matter of: (id, title).
     powers: Vec<(String, String)>,
     message: Option<String>,
@@ -153,7 +176,22 @@ async fn render_list(
     message: Option<String>,
 ) -> Result<Response, Failure> {
     let zh = work.is_zh();
-    let views = work.state.matter_desk().list(&work.actor()).await?;
+    let desk = work.state.matter_desk();
+    let views = desk.list(&work.actor()).await?;
+    let today = work.state.clock().today();
+    let waiting = desk
+        .open_objections(&work.actor())
+        .await?
+        .iter()
+        .map(|o| {
+            (
+                o.matter_id,
+                o.step_no,
+                o.answer_due.clone(),
+                qingfeng_workflow::matters::escalated(o, today),
+            )
+        })
+        .collect();
     let mut rows: Vec<MatterRow> = views.iter().map(|v| matter_row(v, zh)).collect();
     super::reports::name_villages(&work.state, rows.iter_mut().map(|r| &mut r.village)).await?;
     let powers = if work.actor().is(MATTER_OPENERS) {
@@ -182,6 +220,7 @@ async fn render_list(
             wp: &wp,
             t: texts(zh),
             rows,
+            waiting,
             powers,
             message,
         },
@@ -212,6 +251,17 @@ pub async fn open_matter(work: Work, Form(form): Form<OpenForm>) -> Result<Respo
     }
 }
 
+struct ObjectionRow {
+    objection_id: i64,
+    step_no: i64,
+    filed_on: String,
+    content: String,
+    answer_due: String,
+    escalated: bool,
+    answer: Option<String>,
+    can_answer: bool,
+}
+
 struct StepRow {
     no: usize,
     title: String,
@@ -233,6 +283,7 @@ struct ShowPage<'a> {
     steps: Vec<StepRow>,
     /// The step the official may record now (1-based).
     can_do: Option<usize>,
+    objections: Vec<ObjectionRow>,
     power_id: String,
     message: Option<String>,
 }
@@ -288,6 +339,28 @@ async fn render_matter(
         })
         .collect();
     let can_do = desk.acts_now(&actor, &view).then_some(view.done.len() + 1);
+    let today = work.state.clock().today();
+    let objections = desk
+        .objections(id)
+        .await?
+        .iter()
+        .map(|o| ObjectionRow {
+            objection_id: o.objection_id,
+            step_no: o.step_no,
+            filed_on: o.filed_on.clone(),
+            content: o.content.clone(),
+            answer_due: o.answer_due.clone(),
+            escalated: qingfeng_workflow::matters::escalated(o, today),
+            answer: o.answer.as_ref().map(|a| {
+                format!(
+                    "{a} ({} · {})",
+                    o.answered_by.clone().unwrap_or_default(),
+                    o.answered_on.clone().unwrap_or_default()
+                )
+            }),
+            can_answer: desk.answers_now(&actor, o),
+        })
+        .collect();
     let mut row = matter_row(&view, zh);
     super::reports::name_villages(&work.state, std::iter::once(&mut row.village)).await?;
     let wp = work.wp();
@@ -299,6 +372,7 @@ async fn render_matter(
             row,
             steps,
             can_do,
+            objections,
             power_id: view.power.id.clone(),
             message,
         },
@@ -326,6 +400,28 @@ pub async fn do_step(
         .state
         .matter_desk()
         .do_step(&work.actor(), id, form.step, &form.note)
+        .await?;
+    match changed(outcome, work.is_zh())? {
+        Ok(()) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
+        Err(Unchanged { status, message }) => render_matter(&work, id, status, Some(message)).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+pub async fn answer_objection(
+    work: Work,
+    Path((id, objection)): Path<(i64, i64)>,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, Failure> {
+    let outcome = work
+        .state
+        .matter_desk()
+        .answer(&work.actor(), objection, &form.answer)
         .await?;
     match changed(outcome, work.is_zh())? {
         Ok(()) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),

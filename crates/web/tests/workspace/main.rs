@@ -226,6 +226,8 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ("GET", "/money", None),
         ("POST", "/money", None),
         ("GET", "/village", None),
+        ("GET", "/village/{code}/matters/{id}", None),
+        ("POST", "/village/{code}/matters/{id}/objections", None),
         ("GET", "/powers", None),
         ("GET", "/powers/{id}", None),
         ("GET", "/powers/{id}/flowchart.svg", None),
@@ -253,6 +255,11 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
                 TownshipBookkeeper,
                 TownshipOfficial,
             ]),
+        ),
+        (
+            "POST",
+            "/work/matters/{id}/objections/{objection}/answer",
+            Some(&[VillageOfficial, TownshipOfficial, TownshipSecretary]),
         ),
         ("GET", "/work/clues", Some(READ_CLUES)),
         (
@@ -361,7 +368,8 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         .replace("{remedy}", "1")
         .replace("{appeal}", "1")
         .replace("{review}", "1")
-        .replace("{proposal}", "1");
+        .replace("{proposal}", "1")
+        .replace("{objection}", "1");
     let path = if path == "/work/dispose" {
         format!("{path}?kind=clue&id={CLUE_T2}")
     } else {
@@ -373,6 +381,7 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         "/report/follow" => vec![("code", "1234")],
         "/work/matters" => vec![("power", "reimbursement"), ("title", "办公用品报销")],
         p if p.ends_with("/steps") => vec![("step", "1"), ("note", "")],
+        p if p.ends_with("/answer") => vec![("answer", "已核实")],
         "/report/review" => vec![("code", "1234"), ("level", "1"), ("reason", "不服")],
         "/work/clues/assign" => vec![("fingerprint", CLUE_T1), ("township", TOWNSHIP_1)],
         p if p.ends_with("/review") => vec![("action", "confirmed")],
@@ -1521,6 +1530,45 @@ async fn a_village_official_opens_a_matter_and_each_post_does_its_step() {
         assert!(list.body.contains("村道维修材料费"), "{}", list.body);
         let page = secretary.get(&app, "/work/matters/1").await;
         assert!(page.body.contains("发票3张") && !page.body.contains("name=\"step\""));
+        // A villager objects on the portal, anonymously; the village official answers in the
+        // workspace, and the answer is published with the objection.
+        let r = post(
+            &app,
+            &format!("/village/{VILLAGE_1}/matters/1/objections"),
+            None,
+            &[("step", "1"), ("content", "发票没有写用途")],
+        )
+        .await;
+        assert_eq!(
+            r.location(),
+            format!("/village/{VILLAGE_1}/matters/1?filed=true")
+        );
+        let elsewhere = post(
+            &app,
+            &format!("/village/{VILLAGE_2}/matters/1/objections"),
+            None,
+            &[("step", "1"), ("content", "x")],
+        )
+        .await;
+        assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+        assert!(secretary
+            .get(&app, "/work/matters")
+            .await
+            .body
+            .contains("id=\"open-objections\""));
+        let page = cun.get(&app, "/work/matters/1").await;
+        assert!(page.body.contains("发票没有写用途") && page.body.contains("/objections/1/answer"));
+        let r = cun
+            .post(
+                &app,
+                "/work/matters/1/objections/1/answer",
+                &[("answer", "已补写用途")],
+            )
+            .await;
+        assert_eq!(r.location(), "/work/matters/1", "{}", r.body);
+        let public = get(&app, &format!("/village/{VILLAGE_1}/matters/1"), None).await;
+        let objections = public.body.split("id=\"objections\"").nth(1).unwrap();
+        assert!(objections.contains("发票没有写用途") && objections.contains("已补写用途"));
         // Clue figures: the supervisor's dashboard has them, the village official's has none.
         assert!(jiandu
             .get(&app, "/work")

@@ -260,9 +260,16 @@ async fn an_objection_is_answered_by_the_village_in_ten_days_or_by_the_township_
             .unwrap()
             .changed()
             .unwrap();
-        assert!(desk.do_step(&cun, id, 1, "").await.unwrap().changed().is_some());
+        assert!(desk
+            .do_step(&cun, id, 1, "")
+            .await
+            .unwrap()
+            .changed()
+            .is_some());
         // To a step done or due now, with a text.
-        assert!(refusal(desk.object(id, 4, "还没到这一步").await.unwrap()).contains("已办理或正在办理"));
+        assert!(
+            refusal(desk.object(id, 4, "还没到这一步").await.unwrap()).contains("已办理或正在办理")
+        );
         assert!(refusal(desk.object(id, 1, "  ").await.unwrap()).contains("异议的内容"));
         let first = desk
             .object(id, 1, "发票是空白的，没有写用途")
@@ -292,7 +299,10 @@ async fn an_objection_is_answered_by_the_village_in_ten_days_or_by_the_township_
         let later = FixedClock::on(day("2025-03-14"));
         let desk = desk_on(&later);
         let late = refusal(desk.answer(&cun, second, "补答").await.unwrap());
-        assert!(late.contains("已上交乡镇") && late.contains("2025-03-13"), "{late}");
+        assert!(
+            late.contains("已上交乡镇") && late.contains("2025-03-13"),
+            "{late}"
+        );
         assert!(matches!(
             desk.answer(&other_secretary, second, "x").await.unwrap(),
             Outcome::NotFound

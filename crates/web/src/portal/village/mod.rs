@@ -3,6 +3,8 @@
 //! bids, decisions with their votes and the steps of 四议两公开, the subsidy rosters with names
 //! and ID numbers masked, the officials in office, and the disclosure history with gaps shown.
 
+pub mod matter;
+
 use super::failure;
 use crate::page::Page;
 use crate::Shared;

@@ -1,0 +1,325 @@
+//! One matter of a village on the portal: its steps as the power lists them, where it stands,
+//! the objections villagers raised and the answers, and the form to object to a step
+//! (anonymous: nothing about the villager is kept but what they write).
+
+use crate::page::{error, Page};
+use crate::portal::failure;
+use crate::Shared;
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use qingfeng_domain::matter::StepState;
+use qingfeng_workflow::matters::{escalated, MatterView};
+use qingfeng_workflow::Outcome;
+use std::net::SocketAddr;
+
+pub struct MatterTexts {
+    pub steps: &'static str,
+    pub post: &'static str,
+    pub state: &'static str,
+    pub done_on: &'static str,
+    pub now: &'static str,
+    pub due: &'static str,
+    pub overdue: &'static str,
+    pub waiting: &'static str,
+    pub objections: &'static str,
+    pub objections_none: &'static str,
+    pub filed_on: &'static str,
+    pub answer: &'static str,
+    pub awaiting: &'static str,
+    pub escalated: &'static str,
+    pub object: &'static str,
+    pub object_intro: &'static str,
+    pub object_step: &'static str,
+    pub object_content: &'static str,
+    pub submit: &'static str,
+    pub filed: &'static str,
+    pub flowchart: &'static str,
+    pub back: &'static str,
+}
+
+const ZH: MatterTexts = MatterTexts {
+    steps: "办理步骤",
+    post: "办理主体",
+    state: "办理情况",
+    done_on: "已办理",
+    now: "正在办理",
+    due: "应于",
+    overdue: "已逾期",
+    waiting: "待办",
+    objections: "村民异议和答复",
+    objections_none: "还没有异议。",
+    filed_on: "提出日期",
+    answer: "答复",
+    awaiting: "待村里答复，期限",
+    escalated: "村里逾期未答复，已上交乡镇答复",
+    object: "对某一步骤提出异议",
+    object_intro: "不用留姓名。村里须在10日内答复，逾期未答复的由乡镇答复。异议和答复都会在本页公开，请不要写他人的身份证号等个人信息。",
+    object_step: "对哪一步",
+    object_content: "异议内容",
+    submit: "提交异议",
+    filed: "异议已提交，答复会公开在本页。",
+    flowchart: "流程图",
+    back: "返回本村公开",
+};
+
+const EN: MatterTexts = MatterTexts {
+    steps: "Steps",
+    post: "Who acts",
+    state: "Where it stands",
+    done_on: "done",
+    now: "under way",
+    due: "due by",
+    overdue: "overdue",
+    waiting: "to come",
+    objections: "Villagers' objections and the answers",
+    objections_none: "No objection yet.",
+    filed_on: "Raised on",
+    answer: "Answer",
+    awaiting: "awaiting the village's answer, due by",
+    escalated: "the village did not answer in time: the township answers",
+    object: "Object to a step",
+    object_intro: "No name needed. The village answers within 10 days, the township if it does not. Objections and answers are published on this page: please write no one's ID number or other personal data.",
+    object_step: "Which step",
+    object_content: "Your objection",
+    submit: "Raise the objection",
+    filed: "Your objection is filed; the answer will be published on this page.",
+    flowchart: "Flowchart",
+    back: "Back to the village",
+};
+
+struct StepRow {
+    no: usize,
+    title: String,
+    post: &'static str,
+    state: String,
+    overdue: bool,
+}
+
+struct ObjectionRow {
+    step_no: i64,
+    filed_on: String,
+    content: String,
+    answer: Option<String>,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "village_matter.html")]
+struct MatterPage<'a> {
+    page: &'a Page,
+    t: &'static MatterTexts,
+    code: String,
+    matter_id: i64,
+    power_id: String,
+    power: String,
+    title: String,
+    opened_on: String,
+    steps: Vec<StepRow>,
+    objections: Vec<ObjectionRow>,
+    /// The steps one may object to: (number, title).
+    objectable: Vec<(usize, String)>,
+    message: Option<String>,
+}
+
+async fn render(
+    state: &Shared,
+    page: &Page,
+    code: &str,
+    id: i64,
+    status: StatusCode,
+    message: Option<String>,
+) -> Response {
+    let zh = page.lang == crate::i18n::Lang::Zh;
+    let t = if zh { &ZH } else { &EN };
+    let desk = state.matter_desk();
+    let loaded = async {
+        let views = desk.public(code).await?;
+        let Some(view) = views.into_iter().find(|v| v.matter.matter_id == id) else {
+            return anyhow::Ok(None);
+        };
+        let objections = desk.objections(id).await?;
+        Ok(Some((view, objections)))
+    }
+    .await;
+    let (view, objections): (MatterView, _) = match loaded {
+        Ok(Some(x)) => x,
+        Ok(None) => return error(page, StatusCode::NOT_FOUND, page.t.not_found),
+        Err(e) => return failure(page, e),
+    };
+    let pick = |a: &String, b: &String| if zh { a.clone() } else { b.clone() };
+    let steps = view
+        .power
+        .steps
+        .iter()
+        .zip(&view.states)
+        .enumerate()
+        .map(|(i, (s, st))| {
+            let (state, overdue) = match st {
+                StepState::Done { on } => (format!("{} {on}", t.done_on), false),
+                StepState::Current {
+                    due: Some(d),
+                    overdue,
+                } => (
+                    format!(
+                        "{}，{} {d}{}",
+                        t.now,
+                        t.due,
+                        if *overdue {
+                            format!("，{}", t.overdue)
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    *overdue,
+                ),
+                StepState::Current { due: None, .. } => (t.now.to_string(), false),
+                StepState::Waiting => (t.waiting.to_string(), false),
+            };
+            StepRow {
+                no: i + 1,
+                title: pick(&s.title_zh, &s.title_en),
+                post: if zh {
+                    s.post.label_zh()
+                } else {
+                    s.post.label_en()
+                },
+                state,
+                overdue,
+            }
+        })
+        .collect();
+    let today = state.clock().today();
+    let objections = objections
+        .iter()
+        .map(|o| ObjectionRow {
+            step_no: o.step_no,
+            filed_on: o.filed_on.clone(),
+            content: o.content.clone(),
+            answer: o
+                .answer
+                .as_ref()
+                .map(|a| format!("{a} ({})", o.answered_on.clone().unwrap_or_default())),
+            status: if escalated(o, today) {
+                t.escalated.to_string()
+            } else {
+                format!("{} {}", t.awaiting, o.answer_due)
+            },
+        })
+        .collect();
+    let objectable = view
+        .power
+        .steps
+        .iter()
+        .take((view.done.len() + 1).min(view.power.steps.len()))
+        .enumerate()
+        .map(|(i, s)| (i + 1, pick(&s.title_zh, &s.title_en)))
+        .collect();
+    page.render(
+        status,
+        &MatterPage {
+            page,
+            t,
+            code: code.to_string(),
+            matter_id: id,
+            power_id: view.power.id.clone(),
+            power: pick(&view.power.title_zh, &view.power.title_en),
+            title: view.matter.title.clone(),
+            opened_on: view.matter.opened_on.clone(),
+            steps,
+            objections,
+            objectable,
+            message,
+        },
+    )
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ShownQuery {
+    #[serde(default)]
+    filed: bool,
+}
+
+pub async fn show(
+    State(state): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((code, id)): Path<(String, i64)>,
+    axum::extract::Query(q): axum::extract::Query<ShownQuery>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    let t = if page.lang == crate::i18n::Lang::Zh {
+        &ZH
+    } else {
+        &EN
+    };
+    let message = q.filed.then(|| t.filed.to_string());
+    render(&state, &page, &code, id, StatusCode::OK, message).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ObjectionForm {
+    #[serde(default)]
+    step: usize,
+    #[serde(default)]
+    content: String,
+}
+
+pub async fn object(
+    State(state): State<Shared>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((code, id)): Path<(String, i64)>,
+    Form(form): Form<ObjectionForm>,
+) -> Response {
+    let page = Page::new(&uri, &headers);
+    // Objections share the reports' allowance: a few per client per hour, and a ceiling for
+    // everyone, so that a flood cannot bury the real ones.
+    if !state.filings.allow(state.client_ip(client, &headers)) || !state.filings_total.take(1) {
+        let message = Some(page.t.report_too_many.to_string());
+        return render(
+            &state,
+            &page,
+            &code,
+            id,
+            StatusCode::TOO_MANY_REQUESTS,
+            message,
+        )
+        .await;
+    }
+    // The matter must be this village's: the address cannot file an objection elsewhere.
+    let belongs = match state.store.matter(id).await {
+        Ok(m) => m.is_some_and(|m| m.village_code == code),
+        Err(e) => return failure(&page, e),
+    };
+    if !belongs {
+        return error(&page, StatusCode::NOT_FOUND, page.t.not_found);
+    }
+    let zh = page.lang == crate::i18n::Lang::Zh;
+    match state
+        .matter_desk()
+        .object(id, form.step, &form.content)
+        .await
+    {
+        Ok(Outcome::Changed(_)) => {
+            Redirect::to(&format!("/village/{code}/matters/{id}?filed=true")).into_response()
+        }
+        Ok(Outcome::NotFound) => error(&page, StatusCode::NOT_FOUND, page.t.not_found),
+        Ok(other) => {
+            let message = other.refusal().map(|r| r.text(zh).to_string());
+            render(
+                &state,
+                &page,
+                &code,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                message,
+            )
+            .await
+        }
+        Err(e) => failure(&page, e),
+    }
+}
