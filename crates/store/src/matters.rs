@@ -156,10 +156,10 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(matter_id).fetch_optional(pool).await)?)
     }
 
-    /// The village's matters, newest first.
+    /// The village's matters, newest first (the latest 200: a page, not an archive).
     pub async fn matters_of_village(&self, village_code: &str) -> Result<Vec<MatterRecord>> {
         let sql = format!(
-            "SELECT {MATTER_COLUMNS} FROM matters WHERE village_code = $1 ORDER BY matter_id DESC"
+            "SELECT {MATTER_COLUMNS} FROM matters WHERE village_code = $1 ORDER BY matter_id DESC LIMIT 200"
         );
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(village_code).fetch_all(pool).await)?)
     }
@@ -271,6 +271,24 @@ impl Store {
             "SELECT {OBJECTION_COLUMNS} FROM matter_objections WHERE matter_id = $1 ORDER BY objection_id"
         );
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(matter_id).fetch_all(pool).await)?)
+    }
+
+    /// The steps done in each of `matter_ids`, by matter and in order.
+    pub async fn steps_of_matters(&self, matter_ids: &[i64]) -> Result<Vec<MatterStep>> {
+        if matter_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Integers formatted by us, not text from a request.
+        let list = matter_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT matter_id, step_no, post, done_by, done_on, note FROM matter_steps \
+             WHERE matter_id IN ({list}) ORDER BY matter_id, step_no"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
     }
 
     /// The steps done in a matter, in order.

@@ -111,12 +111,32 @@ impl MatterDesk<'_> {
     }
 
     async fn view(&self, matter: MatterRecord) -> Result<Option<MatterView>> {
+        let done = self.store.matter_steps(matter.matter_id).await?;
+        Ok(self.view_with(matter, done))
+    }
+
+    /// The views of `matters`, their steps read in one query (a list page is one read of the
+    /// matters and one of their steps, however many it shows).
+    async fn views(&self, matters: Vec<MatterRecord>) -> Result<Vec<MatterView>> {
+        let ids: Vec<i64> = matters.iter().map(|m| m.matter_id).collect();
+        let mut steps: std::collections::HashMap<i64, Vec<MatterStep>> =
+            std::collections::HashMap::new();
+        for s in self.store.steps_of_matters(&ids).await? {
+            steps.entry(s.matter_id).or_default().push(s);
+        }
+        Ok(matters
+            .into_iter()
+            .filter_map(|m| {
+                let done = steps.remove(&m.matter_id).unwrap_or_default();
+                self.view_with(m, done)
+            })
+            .collect())
+    }
+
+    fn view_with(&self, matter: MatterRecord, done: Vec<MatterStep>) -> Option<MatterView> {
         // A matter of a power the county has since taken off its list is not shown as if it
         // followed another procedure.
-        let Some(power) = self.powers.get(&matter.power_id).cloned() else {
-            return Ok(None);
-        };
-        let done = self.store.matter_steps(matter.matter_id).await?;
+        let power = self.powers.get(&matter.power_id).cloned()?;
         let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         let opened_on = day(&matter.opened_on).unwrap_or_else(|| self.clock.today());
         let done_on: Vec<_> = done.iter().filter_map(|s| day(&s.done_on)).collect();
@@ -127,23 +147,18 @@ impl MatterDesk<'_> {
             self.clock.today(),
             self.calendar,
         );
-        Ok(Some(MatterView {
+        Some(MatterView {
             matter,
             power,
             done,
             states,
-        }))
+        })
     }
 
     /// A village's matters as the villagers see them (村务公开: public by law), newest first.
     pub async fn public(&self, village_code: &str) -> Result<Vec<MatterView>> {
-        let mut out = Vec::new();
-        for m in self.store.matters_of_village(village_code).await? {
-            if let Some(v) = self.view(m).await? {
-                out.push(v);
-            }
-        }
-        Ok(out)
+        self.views(self.store.matters_of_village(village_code).await?)
+            .await
     }
 
     /// The matters of a village the actor's jurisdiction covers, newest first.
@@ -151,24 +166,14 @@ impl MatterDesk<'_> {
         if !actor.scope.covers(Some(village_code), None) {
             return Ok(Vec::new());
         }
-        let mut out = Vec::new();
-        for m in self.store.matters_of_village(village_code).await? {
-            if let Some(v) = self.view(m).await? {
-                out.push(v);
-            }
-        }
-        Ok(out)
+        self.views(self.store.matters_of_village(village_code).await?)
+            .await
     }
 
     /// The matters the actor's jurisdiction covers, open ones first (at most 500).
     pub async fn list(&self, actor: &Actor) -> Result<Vec<MatterView>> {
-        let mut out = Vec::new();
-        for m in self.store.matters_in_scope(&actor.scope, 500).await? {
-            if let Some(v) = self.view(m).await? {
-                out.push(v);
-            }
-        }
-        Ok(out)
+        self.views(self.store.matters_in_scope(&actor.scope, 500).await?)
+            .await
     }
 
     /// Whether the actor does the step due now in `view` (to offer the form).
