@@ -108,11 +108,13 @@ fn county(dir: &Path) -> (PathBuf, String, Vec<String>) {
     let divisions = std::fs::read_to_string(data.join("divisions.csv")).unwrap();
     let mut county = String::new();
     let mut townships = Vec::new();
+    let mut villages: Vec<(String, String)> = Vec::new();
     for line in divisions.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         match f[2] {
             "county" => county = f[0].to_string(),
             "township" => townships.push(f[0].to_string()),
+            "village" => villages.push((f[0].to_string(), f[3].to_string())),
             _ => {}
         }
     }
@@ -142,6 +144,13 @@ fn county(dir: &Path) -> (PathBuf, String, Vec<String>) {
     add("leader", "leader", &county);
     add("investigator", "investigator", &county);
     add("secretary2", "township_secretary", &townships[1]);
+    // The first village of the first township: its official and its cashier (issue 14).
+    let (village, _) = villages
+        .iter()
+        .find(|(_, parent)| *parent == townships[0])
+        .expect("a village in the first township");
+    add("cun", "village_official", village);
+    add("cashier", "village_cashier", village);
     (db, county, townships)
 }
 
@@ -516,6 +525,61 @@ async fn villagers_and_officials_in_a_real_browser() {
     assert!(!body.contains(&clue_t1));
     shot(&c, "10-other-township-refused").await;
     log_out(&c).await;
+
+    // Issue 14: a village official opens a reimbursement and records its first step; the next
+    // is the cashier's, so no form for the official. A villager objects on the portal without a
+    // name; the official answers; the answer is published beside the objection.
+    log_in(&c, &base, "cun").await;
+    c.goto(&format!("{base}/work/matters")).await.unwrap();
+    choose(&c, "power", "reimbursement").await;
+    fill(&c, "title", "村道维修材料费报销").await;
+    submit(&c, "form.open-matter", "table#steps").await;
+    let matter_url = c.current_url().await.unwrap().to_string();
+    submit(&c, "form.do-step", "table#steps").await;
+    assert!(c.find(Locator::Css("form.do-step")).await.is_err());
+    let steps = text_of(&c, "table#steps").await;
+    assert!(
+        steps.contains("cun ·") && steps.contains("村报账员"),
+        "{steps}"
+    );
+    shot(&c, "11-matter-first-step").await;
+    log_out(&c).await;
+    let matter_id = matter_url.rsplit('/').next().unwrap().to_string();
+    // The villager finds the matter from the village list (the first township's villages).
+    c.goto(&format!("{base}/village")).await.unwrap();
+    let links = c.find_all(Locator::Css("ul.villages a")).await.unwrap();
+    let mut opened = false;
+    for link in links {
+        let href = link.attr("href").await.unwrap().unwrap();
+        c.goto(&format!("{base}{href}/matters/{matter_id}"))
+            .await
+            .unwrap();
+        if c.find(Locator::Css("form textarea[name=content]"))
+            .await
+            .is_ok()
+        {
+            opened = true;
+            break;
+        }
+        c.goto(&format!("{base}/village")).await.unwrap();
+    }
+    assert!(opened, "the matter's public page");
+    fill(&c, "content", "发票上没有写用途，请说明。").await;
+    submit(&c, "section#object form", "#matter-message").await;
+    let public_url = c.current_url().await.unwrap().to_string();
+    shot(&c, "12-objection-filed").await;
+    log_in(&c, &base, "cun").await;
+    c.goto(&matter_url).await.unwrap();
+    fill(&c, "answer", "已补写用途：村道坑洼修补用水泥。").await;
+    submit(&c, "section#objections form", "section#objections").await;
+    log_out(&c).await;
+    c.goto(public_url.split('?').next().unwrap()).await.unwrap();
+    let objections = text_of(&c, "section#objections").await;
+    assert!(
+        objections.contains("发票上没有写用途") && objections.contains("已补写用途"),
+        "{objections}"
+    );
+    shot(&c, "13-objection-answered").await;
 
     c.close().await.unwrap();
 }
