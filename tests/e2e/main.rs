@@ -535,6 +535,13 @@ async fn villagers_and_officials_in_a_real_browser() {
     fill(&c, "title", "村道维修材料费报销").await;
     submit(&c, "form.open-matter", "table#steps").await;
     let matter_url = c.current_url().await.unwrap().to_string();
+    for paper in c
+        .find_all(Locator::Css("form.do-step input[type=checkbox]"))
+        .await
+        .unwrap()
+    {
+        paper.click().await.unwrap();
+    }
     submit(&c, "form.do-step", "table#steps").await;
     assert!(c.find(Locator::Css("form.do-step")).await.is_err());
     let steps = text_of(&c, "table#steps").await;

@@ -39,6 +39,8 @@ pub struct MatterStep {
     pub done_by: String,
     pub done_on: String,
     pub note: String,
+    /// The required documents confirmed in hand, one a line.
+    pub documents: String,
 }
 from_row!(MatterStep {
     matter_id,
@@ -46,7 +48,8 @@ from_row!(MatterStep {
     post => Post::parse,
     done_by,
     done_on,
-    note
+    note,
+    documents
 });
 
 /// A villager's objection to a step, and its answer.
@@ -90,6 +93,7 @@ pub struct NewStep<'a> {
     pub post: Post,
     pub done_on: &'a str,
     pub note: &'a str,
+    pub documents: &'a [String],
     /// The power's last step: the matter closes with it.
     pub last: bool,
 }
@@ -121,8 +125,8 @@ impl Store {
     pub async fn record_step(&self, s: &NewStep<'_>, actor: &str) -> Result<bool> {
         audited!(self, actor, tx => {
             let n = sqlx::query(
-                "INSERT INTO matter_steps (matter_id, step_no, post, done_by, done_on, note) \
-                 SELECT $1, $2, $3, $4, $5, $6 \
+                "INSERT INTO matter_steps (matter_id, step_no, post, done_by, done_on, note, documents) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7 \
                  WHERE (SELECT COUNT(*) FROM matter_steps WHERE matter_id = $1) = $2 - 1 \
                  AND EXISTS (SELECT 1 FROM matters WHERE matter_id = $1 AND closed_on IS NULL) \
                  ON CONFLICT (matter_id, step_no) DO NOTHING",
@@ -133,6 +137,7 @@ impl Store {
             .bind(actor)
             .bind(s.done_on)
             .bind(s.note)
+            .bind(s.documents.join("\n"))
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -285,7 +290,7 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT matter_id, step_no, post, done_by, done_on, note FROM matter_steps \
+            "SELECT matter_id, step_no, post, done_by, done_on, note, documents FROM matter_steps \
              WHERE matter_id IN ({list}) ORDER BY matter_id, step_no"
         );
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
@@ -294,7 +299,7 @@ impl Store {
     /// The steps done in a matter, in order.
     pub async fn matter_steps(&self, matter_id: i64) -> Result<Vec<MatterStep>> {
         Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT matter_id, step_no, post, done_by, done_on, note FROM matter_steps \
+            "SELECT matter_id, step_no, post, done_by, done_on, note, documents FROM matter_steps \
              WHERE matter_id = $1 ORDER BY step_no",
         )
         .bind(matter_id)

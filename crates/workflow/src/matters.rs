@@ -327,6 +327,7 @@ impl MatterDesk<'_> {
         matter_id: i64,
         step_no: usize,
         note: &str,
+        documents: &[String],
     ) -> Result<Outcome<()>> {
         let Some(view) = self.visible(actor, matter_id).await? else {
             return Ok(Outcome::NotFound);
@@ -347,6 +348,30 @@ impl MatterDesk<'_> {
                 ),
             ));
         }
+        // The papers the list requires of the step, each confirmed in hand (named as the list
+        // names them, in either language).
+        let missing: Vec<usize> = (0..step.documents_zh.len())
+            .filter(|&i| {
+                !documents
+                    .iter()
+                    .any(|d| *d == step.documents_zh[i] || *d == step.documents_en[i])
+            })
+            .collect();
+        if !missing.is_empty() {
+            let zh: Vec<&str> = missing
+                .iter()
+                .map(|&i| step.documents_zh[i].as_str())
+                .collect();
+            let en: Vec<&str> = missing
+                .iter()
+                .map(|&i| step.documents_en[i].as_str())
+                .collect();
+            return Ok(Outcome::refused(
+                format!("材料不全，缺少：{}", zh.join("、")),
+                format!("documents missing: {}", en.join("; ")),
+            ));
+        }
+        let documents = step.documents_zh.clone();
         let recorded = self
             .store
             .record_step(
@@ -356,6 +381,7 @@ impl MatterDesk<'_> {
                     post: step.post,
                     done_on: &self.clock.today().to_string(),
                     note: note.trim(),
+                    documents: &documents,
                     last: step_no == view.power.steps.len(),
                 },
                 &actor.username,

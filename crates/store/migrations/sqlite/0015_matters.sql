@@ -18,5 +18,8 @@ CREATE TABLE matter_steps (
     done_by TEXT NOT NULL,
     done_on TEXT NOT NULL,
     note TEXT NOT NULL,
+    -- The step's required documents the actor confirmed in hand, one a line, as the list names
+    -- them.
+    documents TEXT NOT NULL,
     PRIMARY KEY (matter_id, step_no)
 );

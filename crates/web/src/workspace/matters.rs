@@ -31,6 +31,7 @@ pub struct MatterTexts {
     pub note: &'static str,
     pub waiting: &'static str,
     pub do_step: &'static str,
+    pub papers: &'static str,
     pub flowchart: &'static str,
     pub objections: &'static str,
     pub open_objections: &'static str,
@@ -60,6 +61,7 @@ const ZH: MatterTexts = MatterTexts {
     note: "办理说明",
     waiting: "待办",
     do_step: "登记本步骤已办理",
+    papers: "本步骤应留存的材料（已备齐的请勾选）",
     flowchart: "流程图",
     objections: "村民异议",
     open_objections: "待答复的异议",
@@ -89,6 +91,7 @@ const EN: MatterTexts = MatterTexts {
     note: "Note",
     waiting: "to come",
     do_step: "Record this step as done",
+    papers: "Papers this step keeps (tick those in hand)",
     flowchart: "Flowchart",
     objections: "Villagers' objections",
     open_objections: "Objections awaiting an answer",
@@ -281,8 +284,9 @@ struct ShowPage<'a> {
     t: &'static MatterTexts,
     row: MatterRow,
     steps: Vec<StepRow>,
-    /// The step the official may record now (1-based).
+    /// The step the official may record now (1-based), and the papers it requires.
     can_do: Option<usize>,
+    papers: Vec<String>,
     objections: Vec<ObjectionRow>,
     power_id: String,
     message: Option<String>,
@@ -331,7 +335,17 @@ async fn render_matter(
                     None => String::new(),
                 },
                 done: done.map(|d| format!("{} · {}", d.done_by, d.done_on)),
-                note: done.map(|d| d.note.clone()).unwrap_or_default(),
+                // What was noted, and the papers confirmed in hand.
+                note: done
+                    .map(|d| {
+                        let papers = d.documents.replace('\n', "、");
+                        match (d.note.is_empty(), papers.is_empty()) {
+                            (_, true) => d.note.clone(),
+                            (true, false) => format!("[{papers}]"),
+                            (false, false) => format!("{} [{papers}]", d.note),
+                        }
+                    })
+                    .unwrap_or_default(),
                 current,
                 due,
                 overdue,
@@ -339,6 +353,18 @@ async fn render_matter(
         })
         .collect();
     let can_do = desk.acts_now(&actor, &view).then_some(view.done.len() + 1);
+    let papers = view
+        .power
+        .steps
+        .get(view.done.len())
+        .map(|s| {
+            if zh {
+                s.documents_zh.clone()
+            } else {
+                s.documents_en.clone()
+            }
+        })
+        .unwrap_or_default();
     let today = work.state.clock().today();
     let objections = desk
         .objections(id)
@@ -372,6 +398,7 @@ async fn render_matter(
             row,
             steps,
             can_do,
+            papers,
             objections,
             power_id: view.power.id.clone(),
             message,
@@ -383,23 +410,30 @@ pub async fn show(work: Work, Path(id): Path<i64>) -> Result<Response, Failure> 
     render_matter(&work, id, StatusCode::OK, None).await
 }
 
-#[derive(serde::Deserialize)]
-pub struct StepForm {
-    #[serde(default)]
-    step: usize,
-    #[serde(default)]
-    note: String,
-}
-
+/// The step form: `step`, `note`, and one `documents` field per paper ticked (a repeated key,
+/// so read as pairs).
 pub async fn do_step(
     work: Work,
     Path(id): Path<i64>,
-    Form(form): Form<StepForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, Failure> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    let step: usize = field("step").trim().parse().unwrap_or(0);
+    let documents: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| k == "documents")
+        .map(|(_, v)| v.clone())
+        .collect();
     let outcome = work
         .state
         .matter_desk()
-        .do_step(&work.actor(), id, form.step, &form.note)
+        .do_step(&work.actor(), id, step, field("note"), &documents)
         .await?;
     match changed(outcome, work.is_zh())? {
         Ok(()) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),

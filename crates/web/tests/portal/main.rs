@@ -626,6 +626,7 @@ async fn my_village_shows_each_matter_and_the_step_it_is_at() {
                     post: qingfeng_domain::power::Post::Applicant,
                     done_on: "2020-03-02",
                     note: "",
+                    documents: &[],
                     last: false,
                 },
                 "cun",

@@ -1469,11 +1469,30 @@ async fn a_village_official_opens_a_matter_and_each_post_does_its_step() {
             )
             .await;
         assert_eq!(r.location(), "/work/matters/1", "{}", r.body);
+        // The step's papers must be ticked, each of them.
         let r = cun
             .post(
                 &app,
                 "/work/matters/1/steps",
-                &[("step", "1"), ("note", "发票3张")],
+                &[
+                    ("step", "1"),
+                    ("note", "发票3张"),
+                    ("documents", "发票或收据"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("材料不全，缺少：用途说明"), "{}", r.body);
+        let r = cun
+            .post(
+                &app,
+                "/work/matters/1/steps",
+                &[
+                    ("step", "1"),
+                    ("note", "发票3张"),
+                    ("documents", "发票或收据"),
+                    ("documents", "用途说明"),
+                ],
             )
             .await;
         assert_eq!(r.location(), "/work/matters/1", "{}", r.body);
@@ -1490,7 +1509,7 @@ async fn a_village_official_opens_a_matter_and_each_post_does_its_step() {
             .post(
                 &app,
                 "/work/matters/1/steps",
-                &[("step", "2"), ("note", "")],
+                &[("step", "2"), ("note", ""), ("documents", "报销单")],
             )
             .await;
         assert_eq!(r.location(), "/work/matters/1");
@@ -1498,7 +1517,7 @@ async fn a_village_official_opens_a_matter_and_each_post_does_its_step() {
             .post(
                 &app,
                 "/work/matters/1/steps",
-                &[("step", "3"), ("note", "同意")],
+                &[("step", "3"), ("note", "同意"), ("documents", "审批签字")],
             )
             .await;
         assert_eq!(r.location(), "/work/matters/1");

@@ -36,6 +36,13 @@ async fn accounts(store: &Store) {
     }
 }
 
+/// Every paper the reimbursement's step `n` requires, as its list names them.
+fn papers(n: usize) -> Vec<String> {
+    PowerList::default().get("reimbursement").unwrap().steps[n - 1]
+        .documents_zh
+        .clone()
+}
+
 fn refusal<T: std::fmt::Debug>(o: Outcome<T>) -> String {
     match o {
         Outcome::Refused(r) => r.zh,
@@ -85,54 +92,67 @@ async fn a_reimbursement_goes_step_by_step_each_by_its_post() {
             .unwrap();
 
         // The order cannot be skipped, and each step is its post's.
-        let skipped = refusal(desk.do_step(&cun, id, 3, "").await.unwrap());
+        let skipped = refusal(desk.do_step(&cun, id, 3, "", &papers(3)).await.unwrap());
         assert!(skipped.contains("下一步是第1步"), "{skipped}");
-        let wrong_post = refusal(desk.do_step(&cashier, id, 1, "").await.unwrap());
+        // A step needs each of its papers in hand: the receipt and the statement of purpose.
+        let short = refusal(
+            desk.do_step(&cun, id, 1, "", &["发票或收据".to_string()])
+                .await
+                .unwrap(),
+        );
+        assert!(short.contains("材料不全，缺少：用途说明"), "{short}");
+        let wrong_post = refusal(desk.do_step(&cashier, id, 1, "", &papers(1)).await.unwrap());
         assert!(wrong_post.contains("第1步由村经办人办理"), "{wrong_post}");
         assert!(desk
-            .do_step(&cun, id, 1, "发票3张")
+            .do_step(&cun, id, 1, "发票3张", &papers(1))
             .await
             .unwrap()
             .changed()
             .is_some());
         assert!(matches!(
-            desk.do_step(&cun, id, 1, "").await.unwrap(),
+            desk.do_step(&cun, id, 1, "", &papers(1)).await.unwrap(),
             Outcome::AlreadyDone(_)
         ));
         // Another village's official and a far township's bookkeeper do not see it at all.
         assert!(desk.visible(&shiling, id).await.unwrap().is_none());
         assert!(matches!(
-            desk.do_step(&shiling, id, 2, "").await.unwrap(),
+            desk.do_step(&shiling, id, 2, "", &papers(2)).await.unwrap(),
             Outcome::NotFound
         ));
         assert!(matches!(
-            desk.do_step(&far, id, 2, "").await.unwrap(),
+            desk.do_step(&far, id, 2, "", &papers(2)).await.unwrap(),
             Outcome::NotFound
         ));
         assert!(desk
-            .do_step(&cashier, id, 2, "")
+            .do_step(&cashier, id, 2, "", &papers(2))
             .await
             .unwrap()
             .changed()
             .is_some());
         assert!(desk
-            .do_step(&cun, id, 3, "同意")
+            .do_step(&cun, id, 3, "同意", &papers(3))
             .await
             .unwrap()
             .changed()
             .is_some());
         // The village official cannot sign for the supervision committee, nor the township
         // official pay for the agency.
-        assert!(refusal(desk.do_step(&cun, id, 4, "").await.unwrap()).contains("村务监督委员会"));
+        assert!(
+            refusal(desk.do_step(&cun, id, 4, "", &papers(4)).await.unwrap())
+                .contains("村务监督委员会")
+        );
         assert!(desk
-            .do_step(&jiandu, id, 4, "已核")
+            .do_step(&jiandu, id, 4, "已核", &papers(4))
             .await
             .unwrap()
             .changed()
             .is_some());
-        assert!(refusal(desk.do_step(&xiang, id, 5, "").await.unwrap()).contains("代理服务中心"));
+        assert!(
+            refusal(desk.do_step(&xiang, id, 5, "", &papers(5)).await.unwrap())
+                .contains("代理服务中心")
+        );
         assert!(desk
-            .do_step(&kuaiji, id, 5, "")
+            .do_step(&kuaiji, id, 5, "", &papers(5))
             .await
             .unwrap()
             .changed()
@@ -140,9 +160,14 @@ async fn a_reimbursement_goes_step_by_step_each_by_its_post() {
         // The county's investigator sees the matter, and does none of its steps.
         let seen = desk.visible(&investigator, id).await.unwrap().unwrap();
         assert_eq!(seen.done.len(), 5);
-        assert!(refusal(desk.do_step(&investigator, id, 6, "").await.unwrap()).contains("第6步"));
+        assert!(refusal(
+            desk.do_step(&investigator, id, 6, "", &papers(6))
+                .await
+                .unwrap()
+        )
+        .contains("第6步"));
         assert!(desk
-            .do_step(&cun, id, 6, "")
+            .do_step(&cun, id, 6, "", &papers(6))
             .await
             .unwrap()
             .changed()
@@ -154,7 +179,7 @@ async fn a_reimbursement_goes_step_by_step_each_by_its_post() {
             .iter()
             .all(|s| matches!(s, StepState::Done { .. })));
         assert!(matches!(
-            desk.do_step(&cun, id, 6, "").await.unwrap(),
+            desk.do_step(&cun, id, 6, "", &papers(6)).await.unwrap(),
             Outcome::AlreadyDone(_)
         ));
         // Every step is in the audit trail.
@@ -187,7 +212,7 @@ async fn a_step_past_its_limit_stands_out_and_the_supervised_see_no_clue() {
             .changed()
             .unwrap();
         assert!(opened
-            .do_step(&cun, id, 1, "")
+            .do_step(&cun, id, 1, "", &papers(1))
             .await
             .unwrap()
             .changed()
@@ -261,7 +286,7 @@ async fn an_objection_is_answered_by_the_village_in_ten_days_or_by_the_township_
             .changed()
             .unwrap();
         assert!(desk
-            .do_step(&cun, id, 1, "")
+            .do_step(&cun, id, 1, "", &papers(1))
             .await
             .unwrap()
             .changed()
