@@ -126,6 +126,24 @@ async fn demo_logins(store: &Store) -> Result<()> {
             "村务监督委员 Supervisor",
         ),
         ("auditor", Role::Auditor, county, "审计 Auditor"),
+        (
+            "cun1",
+            Role::VillageOfficial,
+            village,
+            "村干部 Village official",
+        ),
+        (
+            "cashier1",
+            Role::VillageCashier,
+            village,
+            "村报账员 Cashier",
+        ),
+        (
+            "xiang1",
+            Role::TownshipOfficial,
+            township,
+            "乡镇工作人员 Township official",
+        ),
     ];
     println!("演示账户 / demo logins (密码只显示一次 / passwords shown once):");
     for (username, role, jurisdiction, display_name) in accounts {

@@ -354,6 +354,9 @@ fn demo_generates_imports_checks_and_prints_the_top_clues() {
         "bookkeeper1",
         "supervisor1",
         "auditor",
+        "cun1",
+        "cashier1",
+        "xiang1",
     ] {
         let line = logins
             .lines()
@@ -366,7 +369,7 @@ fn demo_generates_imports_checks_and_prints_the_top_clues() {
         );
     }
     let list = run_ok(qingfeng().args(["user", "list", "--database"]).arg(&db));
-    assert_eq!(list.lines().count(), 8, "{list}");
+    assert_eq!(list.lines().count(), 11, "{list}");
     // The audit trail's check runs from the command line and finds the chain whole.
     let audit = run_ok(qingfeng().args(["audit", "--database"]).arg(&db));
     assert!(audit.contains("intact"), "{audit}");

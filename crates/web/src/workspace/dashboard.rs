@@ -15,6 +15,11 @@ use qingfeng_store::{Score, Tally};
 #[template(path = "work/dashboard.html")]
 struct Dashboard<'a> {
     wp: &'a WorkPage<'a>,
+    /// Whether the official sees clues at all (the village officials who use the powers do
+    /// not): the clue figures are left off rather than shown as zero.
+    sees_clues: bool,
+    /// Matters: (open in the jurisdiction, whose step due now is the official's, overdue).
+    matters: Option<(usize, usize, usize)>,
     total_clues: i64,
     total_amount: String,
     by_rule: Vec<TallyRow>,
@@ -240,10 +245,27 @@ pub async fn dashboard(work: Work) -> Result<Response, Failure> {
         .filter(|i| i.reply_overdue || i.report_overdue)
         .count();
     let hand_overs_overdue = hand_overs.iter().filter(|h| h.overdue).count();
+    let sees_clues = actor.is(qingfeng_workflow::role::CLUE_SEERS);
+    let matters = if wp.can_see_matters {
+        let desk = state.matter_desk();
+        let open: Vec<_> = desk
+            .list(&actor)
+            .await?
+            .into_iter()
+            .filter(|m| m.matter.closed_on.is_none())
+            .collect();
+        let mine = open.iter().filter(|m| desk.acts_now(&actor, m)).count();
+        let overdue = open.iter().filter(|m| m.overdue()).count();
+        Some((open.len(), mine, overdue))
+    } else {
+        None
+    };
     Ok(page.render(
         StatusCode::OK,
         &Dashboard {
             wp: &wp,
+            sees_clues,
+            matters,
             total_clues,
             total_amount,
             by_rule,

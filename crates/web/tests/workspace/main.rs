@@ -1597,6 +1597,20 @@ async fn a_village_official_opens_a_matter_and_each_post_does_its_step() {
         let board = cun.get(&app, "/work").await;
         assert_eq!(board.status, StatusCode::OK);
         assert!(!board.body.contains("SUB-DEAD-PAYEE"), "{}", board.body);
+        assert!(!board.body.contains("id=\"total-clues\""));
+        // The dashboard counts the open matter, and the step now is the supervisor's.
+        assert!(
+            board.body.contains("id=\"matters-open\">1<"),
+            "{}",
+            board.body
+        );
+        assert!(board.body.contains("id=\"matters-mine\">0<"));
+        let theirs = jiandu.get(&app, "/work").await;
+        assert!(
+            theirs.body.contains("id=\"matters-mine\">1<"),
+            "{}",
+            theirs.body
+        );
         db.drop_db().await;
     }
 }
