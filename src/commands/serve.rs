@@ -63,6 +63,12 @@ pub async fn with_engine(
         })
     });
     opts.checker = Some(checker);
+    // Before payment, the rules run with the thresholds the checks use (the same options).
+    let payment_cat = Arc::new(catalogue(&super::check::Args::default().options(database)).await?);
+    opts.payment_check = Some(Arc::new(move |store: Store, draft| {
+        let cat = payment_cat.clone();
+        Box::pin(async move { qingfeng_engine::precheck::precheck(&store, &cat, &draft).await })
+    }));
     Ok(opts)
 }
 

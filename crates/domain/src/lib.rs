@@ -21,6 +21,7 @@ pub mod power;
 pub mod role;
 pub mod sanction;
 pub mod severity;
+pub mod spending;
 
 pub use calendar::{Deadline, Limit, WorkCalendar};
 pub use credit_code::CreditCode;

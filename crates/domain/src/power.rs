@@ -173,6 +173,82 @@ pub struct Step {
     /// What the step makes public (empty: nothing).
     pub discloses_zh: String,
     pub discloses_en: String,
+    /// What the step writes besides itself (a meeting's votes, the decision it rests on, the
+    /// payment), if anything.
+    pub records: Option<StepRecord>,
+}
+
+impl Step {
+    /// Whether the post of this step may refuse it (with a reason) instead of doing it: those
+    /// who sign or pay check the work of others.
+    pub fn may_refuse(&self) -> bool {
+        matches!(
+            self.records,
+            Some(StepRecord::Signature | StepRecord::Payment)
+        )
+    }
+}
+
+/// What a step records besides being done. The steps of 四议两公开 fill the decision register
+/// (the same row the engine's DEC-INVALID checks); `decision` names a decision that must be
+/// complete before the step; `signature` and `payment` are the approval chain of 村账乡管.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepRecord {
+    /// The party branch's proposal (its day).
+    Proposal,
+    /// Both committees discussed it (its day).
+    Committees,
+    /// The party members' meeting: members, present, approving.
+    PartyVote,
+    /// The villagers' (representatives') meeting: kind, notice day, entitled, present,
+    /// approving (and households where counted). The decision exists from this step on.
+    VillagersVote,
+    /// The resolution was published: the decision is complete from this step on.
+    ResolutionPublished,
+    /// The result was published.
+    ResultPublished,
+    /// The step rests on a decision of the villagers, which must be complete.
+    Decision,
+    /// The village supervision committee signs (or refuses, with a reason).
+    Signature,
+    /// The township agency checks and pays: the rules that audit the books refuse what they
+    /// would flag, and the payment becomes a voucher.
+    Payment,
+}
+
+impl StepRecord {
+    pub fn code(self) -> &'static str {
+        match self {
+            StepRecord::Proposal => "proposal",
+            StepRecord::Committees => "committees",
+            StepRecord::PartyVote => "party_vote",
+            StepRecord::VillagersVote => "villagers_vote",
+            StepRecord::ResolutionPublished => "resolution_published",
+            StepRecord::ResultPublished => "result_published",
+            StepRecord::Decision => "decision",
+            StepRecord::Signature => "signature",
+            StepRecord::Payment => "payment",
+        }
+    }
+}
+
+impl Power {
+    /// The 0-based index of the step that records `r`, if any.
+    pub fn step_recording(&self, r: StepRecord) -> Option<usize> {
+        self.steps.iter().position(|s| s.records == Some(r))
+    }
+
+    /// Whether a use of this power is a village decision (四议两公开) that fills the register.
+    pub fn decides(&self) -> bool {
+        self.step_recording(StepRecord::VillagersVote).is_some()
+    }
+
+    /// Whether a use of this power spends the village's money (a request with amount and
+    /// payee, paid at its `payment` step).
+    pub fn spends(&self) -> bool {
+        self.step_recording(StepRecord::Payment).is_some()
+    }
 }
 
 /// One power of the list.
@@ -325,6 +401,7 @@ impl PowerList {
                     }
                 };
                 steps.push(Step {
+                    records: s.records,
                     title_zh: s.title_zh.trim().to_string(),
                     title_en: s.title_en.trim().to_string(),
                     post: s.post,
@@ -334,6 +411,86 @@ impl PowerList {
                     discloses_zh: s.discloses_zh.trim().to_string(),
                     discloses_en: s.discloses_en.trim().to_string(),
                 });
+            }
+            let at = |n: usize| {
+                (
+                    format!("{at_zh}第{}步", n + 1),
+                    format!("{at_en}, step {}", n + 1),
+                )
+            };
+            let position = |r: StepRecord| steps.iter().position(|s: &Step| s.records == Some(r));
+            for r in [
+                StepRecord::Proposal,
+                StepRecord::Committees,
+                StepRecord::PartyVote,
+                StepRecord::VillagersVote,
+                StepRecord::ResolutionPublished,
+                StepRecord::ResultPublished,
+                StepRecord::Decision,
+                StepRecord::Payment,
+            ] {
+                let n = steps.iter().filter(|s| s.records == Some(r)).count();
+                if n > 1 {
+                    let (zh, en) = at(steps
+                        .iter()
+                        .rposition(|s| s.records == Some(r))
+                        .unwrap_or(0));
+                    problems.push(Invalid::new(
+                        "step_records_twice",
+                        format!(
+                            "{zh}: records = \"{}\" 在同一项权力中只能出现一次",
+                            r.code()
+                        ),
+                        format!(
+                            "{en}: records = \"{}\" may appear once in a power",
+                            r.code()
+                        ),
+                    ));
+                }
+            }
+            // The decision register's row is written by the villagers' vote and completed by
+            // the publication: the steps that fill it only in that order.
+            let vote = position(StepRecord::VillagersVote);
+            for r in [StepRecord::ResolutionPublished, StepRecord::ResultPublished] {
+                if let Some(i) = position(r) {
+                    if vote.is_none_or(|v| v > i) {
+                        let (zh, en) = at(i);
+                        problems.push(Invalid::new(
+                            "step_records_order",
+                            format!("{zh}: records = \"{}\" 须在 villagers_vote 之后", r.code()),
+                            format!(
+                                "{en}: records = \"{}\" comes after a villagers_vote step",
+                                r.code()
+                            ),
+                        ));
+                    }
+                }
+            }
+            for r in [
+                StepRecord::Proposal,
+                StepRecord::Committees,
+                StepRecord::PartyVote,
+            ] {
+                if let (Some(i), Some(v)) = (position(r), vote) {
+                    if i > v {
+                        let (zh, en) = at(i);
+                        problems.push(Invalid::new(
+                            "step_records_order",
+                            format!("{zh}: records = \"{}\" 须在 villagers_vote 之前", r.code()),
+                            format!(
+                                "{en}: records = \"{}\" comes before the villagers_vote step",
+                                r.code()
+                            ),
+                        ));
+                    }
+                }
+            }
+            if vote.is_some() && position(StepRecord::ResolutionPublished).is_none() {
+                problems.push(Invalid::new(
+                    "step_records_publication",
+                    format!("{at_zh}: 有 villagers_vote 的权力须有 resolution_published 步骤（决议公开后决策才完整）"),
+                    format!("{at_en}: a power with a villagers_vote step needs a resolution_published step (a decision is complete once published)"),
+                ));
             }
             powers.push(Power {
                 id: p.id,
@@ -403,6 +560,7 @@ struct FileStep {
     discloses_zh: String,
     #[serde(default)]
     discloses_en: String,
+    records: Option<StepRecord>,
 }
 
 #[cfg(test)]

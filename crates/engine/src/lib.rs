@@ -6,6 +6,7 @@ pub mod check;
 pub mod clue;
 pub mod eval;
 pub mod load;
+pub mod precheck;
 pub mod rule;
 pub mod run;
 pub mod score;

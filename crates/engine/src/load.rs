@@ -225,7 +225,7 @@ impl ColumnBuilder {
 
 /// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD`, as the store keeps dates), as Arrow's
 /// Date32 wants them. Parsed by hand: millions of dates are read per check.
-fn days_from_iso(s: &str) -> Option<i32> {
+pub(crate) fn days_from_iso(s: &str) -> Option<i32> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -243,9 +243,23 @@ fn days_from_iso(s: &str) -> Option<i32> {
 const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
 async fn read_table(store: &Store, table: &'static Table) -> Result<Vec<RecordBatch>> {
+    read_rows(store, table, None).await
+}
+
+/// The rows of `table` (those meeting `filter`, a SQL condition built by the caller from
+/// checked values, when given) as Arrow batches.
+pub(crate) async fn read_rows(
+    store: &Store,
+    table: &'static Table,
+    filter: Option<&str>,
+) -> Result<Vec<RecordBatch>> {
     let schema = schema_of(table);
     let cols: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-    let sql = format!("SELECT {} FROM {}", cols.join(", "), table.name);
+    let mut sql = format!("SELECT {} FROM {}", cols.join(", "), table.name);
+    if let Some(f) = filter {
+        sql.push_str(" WHERE ");
+        sql.push_str(f);
+    }
     let mut builders: Vec<ColumnBuilder> = table
         .columns
         .iter()

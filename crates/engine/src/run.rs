@@ -98,7 +98,7 @@ pub async fn run_rules(
     Ok(outcomes)
 }
 
-async fn run_one(regs: &Registers, catalogue: &Catalogue, rule: &Rule) -> RuleOutcome {
+pub(crate) async fn run_one(regs: &Registers, catalogue: &Catalogue, rule: &Rule) -> RuleOutcome {
     let started = Instant::now();
     let empty_inputs: Vec<String> = rule
         .inputs

@@ -143,9 +143,18 @@ pub async fn import(store: &Store, input: &Path, opts: &ImportOptions) -> Result
     for (position, mut source) in changed.into_iter().enumerate() {
         let table = source.table;
         let removed = match table.loading {
+            // What the workflow wrote (a matter's decision, a paid request's voucher) is not
+            // the file's to replace.
             Loading::Replace => {
-                tx.execute(&format!("DELETE FROM {}", table.name), batch_id)
-                    .await?
+                tx.execute(
+                    &format!(
+                        "DELETE FROM {} WHERE batch_id <> $1 AND batch_id IN \
+                         (SELECT batch_id FROM import_batches WHERE origin = 'file')",
+                        table.name
+                    ),
+                    batch_id,
+                )
+                .await?
             }
             Loading::Append => 0,
         };

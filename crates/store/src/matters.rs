@@ -8,7 +8,9 @@ use crate::audit::{audited, Entry};
 use crate::row::from_row;
 use crate::{on_pool, Store};
 use anyhow::Result;
+use qingfeng_domain::decision::Votes;
 use qingfeng_domain::power::Post;
+use qingfeng_domain::spending::{RequestForm, VoucherDraft};
 
 #[derive(Debug, Clone)]
 pub struct MatterRecord {
@@ -19,6 +21,15 @@ pub struct MatterRecord {
     pub opened_by: String,
     pub opened_on: String,
     pub closed_on: Option<String>,
+    /// Fen: a decision's amount, a project's budget, a request's sum.
+    pub amount: Option<i64>,
+    /// The decision the matter made (四议两公开) or rests on.
+    pub decision_id: Option<String>,
+    /// Set when a step was refused (which closes the matter).
+    pub refused_step: Option<i64>,
+    pub refused_reason: Option<String>,
+    pub refused_by: Option<String>,
+    pub refused_on: Option<String>,
 }
 from_row!(MatterRecord {
     matter_id,
@@ -27,7 +38,13 @@ from_row!(MatterRecord {
     title,
     opened_by,
     opened_on,
-    closed_on
+    closed_on,
+    amount,
+    decision_id,
+    refused_step,
+    refused_reason,
+    refused_by,
+    refused_on
 });
 
 #[derive(Debug, Clone)]
@@ -41,6 +58,15 @@ pub struct MatterStep {
     pub note: String,
     /// The required documents confirmed in hand, one a line.
     pub documents: String,
+    pub meeting_kind: Option<String>,
+    pub notice_on: Option<String>,
+    pub votes_total: Option<i64>,
+    pub votes_present: Option<i64>,
+    pub votes_approve: Option<i64>,
+    pub households_total: Option<i64>,
+    pub households_present: Option<i64>,
+    /// The decision the step rested on (a `decision` step).
+    pub decision_id: Option<String>,
 }
 from_row!(MatterStep {
     matter_id,
@@ -49,8 +75,80 @@ from_row!(MatterStep {
     done_by,
     done_on,
     note,
-    documents
+    documents,
+    meeting_kind,
+    notice_on,
+    votes_total,
+    votes_present,
+    votes_approve,
+    households_total,
+    households_present,
+    decision_id
 });
+
+impl MatterStep {
+    /// The meeting's counts, if the step recorded a meeting.
+    pub fn votes(&self) -> Option<Votes> {
+        Some(Votes {
+            meeting_kind: self.meeting_kind.clone(),
+            notice_on: self.notice_on.clone(),
+            total: self.votes_total?,
+            present: self.votes_present?,
+            approve: self.votes_approve?,
+            households_total: self.households_total,
+            households_present: self.households_present,
+        })
+    }
+}
+
+const STEP_COLUMNS: &str = "matter_id, step_no, post, done_by, done_on, note, documents, \
+     meeting_kind, notice_on, votes_total, votes_present, votes_approve, households_total, \
+     households_present, decision_id";
+
+/// A row of the decision register as a matter of 四议两公开 fills it.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionRow {
+    pub decision_id: String,
+    pub village_code: String,
+    pub subject: String,
+    pub amount: Option<i64>,
+    pub proposed_on: Option<String>,
+    pub committees_on: Option<String>,
+    pub party_meeting_on: Option<String>,
+    pub party_members_total: Option<i64>,
+    pub party_members_present: Option<i64>,
+    pub party_members_approve: Option<i64>,
+    pub villager_meeting_on: String,
+    pub meeting_kind: String,
+    pub voters_total: i64,
+    pub voters_present: i64,
+    pub voters_approve: i64,
+    pub households_total: Option<i64>,
+    pub households_present: Option<i64>,
+    pub resolution_published_on: Option<String>,
+    pub result_published_on: Option<String>,
+}
+
+/// What a step writes into the registers, in its own transaction.
+#[derive(Debug, Clone)]
+pub enum RegisterWrite<'a> {
+    /// The matter's decision, as it stands after the step (replacing the row it wrote before).
+    Decision(&'a DecisionRow),
+    /// A paid request's voucher.
+    Voucher(&'a VoucherDraft),
+}
+
+/// The validity of a decision's counts by the shared definition (`decision_validity.sql`): the
+/// flags of the view, each false where it cannot be judged yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Validity {
+    pub counts_contradict: bool,
+    pub no_quorum: bool,
+    pub no_majority: bool,
+    pub party_no_quorum: bool,
+    pub party_no_majority: bool,
+    pub party_contradict: bool,
+}
 
 /// A villager's objection to a step, and its answer.
 #[derive(Debug, Clone)]
@@ -85,6 +183,9 @@ pub struct NewMatter<'a> {
     pub village_code: &'a str,
     pub title: &'a str,
     pub opened_on: &'a str,
+    pub amount: Option<i64>,
+    /// What a spending matter asks to pay.
+    pub request: Option<&'a RequestForm>,
 }
 
 pub struct NewStep<'a> {
@@ -96,25 +197,49 @@ pub struct NewStep<'a> {
     pub documents: &'a [String],
     /// The power's last step: the matter closes with it.
     pub last: bool,
+    pub votes: Option<&'a Votes>,
+    /// The decision the step rests on, which also becomes the matter's.
+    pub decision_id: Option<&'a str>,
+    pub register: Option<RegisterWrite<'a>>,
 }
 
-const MATTER_COLUMNS: &str =
-    "matter_id, power_id, village_code, title, opened_by, opened_on, closed_on";
+const MATTER_COLUMNS: &str = "matter_id, power_id, village_code, title, opened_by, opened_on, \
+     closed_on, amount, decision_id, refused_step, refused_reason, refused_by, refused_on";
 
 impl Store {
     pub async fn open_matter(&self, m: &NewMatter<'_>, actor: &str) -> Result<i64> {
         audited!(self, actor, tx => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO matters (power_id, village_code, title, opened_by, opened_on) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING matter_id",
+                "INSERT INTO matters (power_id, village_code, title, opened_by, opened_on, amount) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING matter_id",
             )
             .bind(m.power_id)
             .bind(m.village_code)
             .bind(m.title)
             .bind(actor)
             .bind(m.opened_on)
+            .bind(m.amount)
             .fetch_one(&mut *tx)
             .await?;
+            if let Some(r) = m.request {
+                sqlx::query(
+                    "INSERT INTO spending_requests (matter_id, amount, method, category, payee_name, \
+                     payee_id, description, decision_id, contract_id, for_matter) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(id)
+                .bind(r.amount_fen)
+                .bind(&r.method)
+                .bind(&r.category)
+                .bind(r.payee_name.trim())
+                .bind(&r.payee_id)
+                .bind(r.description.trim())
+                .bind(&r.decision_id)
+                .bind(&r.contract_id)
+                .bind(r.for_matter)
+                .execute(&mut *tx)
+                .await?;
+            }
             let detail = format!("power={} village={}", m.power_id, m.village_code);
             (id, [Entry::new("matter.opened", "matter", id, detail)])
         })
@@ -125,8 +250,10 @@ impl Store {
     pub async fn record_step(&self, s: &NewStep<'_>, actor: &str) -> Result<bool> {
         audited!(self, actor, tx => {
             let n = sqlx::query(
-                "INSERT INTO matter_steps (matter_id, step_no, post, done_by, done_on, note, documents) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7 \
+                "INSERT INTO matter_steps (matter_id, step_no, post, done_by, done_on, note, documents, \
+                 meeting_kind, notice_on, votes_total, votes_present, votes_approve, households_total, \
+                 households_present, decision_id) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
                  WHERE (SELECT COUNT(*) FROM matter_steps WHERE matter_id = $1) = $2 - 1 \
                  AND EXISTS (SELECT 1 FROM matters WHERE matter_id = $1 AND closed_on IS NULL) \
                  ON CONFLICT (matter_id, step_no) DO NOTHING",
@@ -138,11 +265,121 @@ impl Store {
             .bind(s.done_on)
             .bind(s.note)
             .bind(s.documents.join("\n"))
+            .bind(s.votes.and_then(|v| v.meeting_kind.clone()))
+            .bind(s.votes.and_then(|v| v.notice_on.clone()))
+            .bind(s.votes.map(|v| v.total))
+            .bind(s.votes.map(|v| v.present))
+            .bind(s.votes.map(|v| v.approve))
+            .bind(s.votes.and_then(|v| v.households_total))
+            .bind(s.votes.and_then(|v| v.households_present))
+            .bind(s.decision_id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
             if n == 0 {
                 return Ok(false);
+            }
+            if let Some(d) = s.decision_id {
+                sqlx::query("UPDATE matters SET decision_id = $1 WHERE matter_id = $2")
+                    .bind(d)
+                    .bind(s.matter_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let mut written = String::new();
+            if let Some(w) = &s.register {
+                // Each write is a batch of its own (origin 'workflow'): the engine's snapshot of
+                // the registers is keyed by the newest batch, and a file import never deletes it.
+                let batch: i64 = sqlx::query_scalar(
+                    "INSERT INTO import_batches (started_at, finished_at, source, tool_version, \
+                     rows_added, rows_skipped, rows_removed, origin) \
+                     VALUES ($1, $1, $2, $3, 1, 0, 0, 'workflow') RETURNING batch_id",
+                )
+                .bind(chrono::Utc::now().to_rfc3339())
+                .bind(format!("matter {} step {}", s.matter_id, s.step_no))
+                .bind(env!("CARGO_PKG_VERSION"))
+                .fetch_one(&mut *tx)
+                .await?;
+                match w {
+                    RegisterWrite::Decision(d) => {
+                        sqlx::query(
+                            "DELETE FROM decisions WHERE decision_id = $1 AND batch_id IN \
+                             (SELECT batch_id FROM import_batches WHERE origin = 'workflow')",
+                        )
+                        .bind(&d.decision_id)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query(
+                            "INSERT INTO decisions (decision_id, village_code, subject, amount, proposed_on, \
+                             committees_on, party_meeting_on, party_members_total, party_members_present, \
+                             party_members_approve, villager_meeting_on, meeting_kind, voters_total, \
+                             voters_present, voters_approve, households_total, households_present, \
+                             resolution_published_on, result_published_on, batch_id, source_line) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                             $16, $17, $18, $19, $20, 1)",
+                        )
+                        .bind(&d.decision_id)
+                        .bind(&d.village_code)
+                        .bind(&d.subject)
+                        .bind(d.amount)
+                        .bind(&d.proposed_on)
+                        .bind(&d.committees_on)
+                        .bind(&d.party_meeting_on)
+                        .bind(d.party_members_total)
+                        .bind(d.party_members_present)
+                        .bind(d.party_members_approve)
+                        .bind(&d.villager_meeting_on)
+                        .bind(&d.meeting_kind)
+                        .bind(d.voters_total)
+                        .bind(d.voters_present)
+                        .bind(d.voters_approve)
+                        .bind(d.households_total)
+                        .bind(d.households_present)
+                        .bind(&d.resolution_published_on)
+                        .bind(&d.result_published_on)
+                        .bind(batch)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query("UPDATE matters SET decision_id = $1 WHERE matter_id = $2")
+                            .bind(&d.decision_id)
+                            .bind(s.matter_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        written = format!(" decision={}", d.decision_id);
+                    }
+                    RegisterWrite::Voucher(v) => {
+                        sqlx::query(
+                            "INSERT INTO vouchers (voucher_id, village_code, date, direction, category, amount, \
+                             method, counterparty_name, counterparty_id, contract_id, project_id, decision_id, \
+                             description, approved_by, supervisor_signed, batch_id, source_line) \
+                             VALUES ($1, $2, $3, 'expense', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+                             $15, 1)",
+                        )
+                        .bind(&v.voucher_id)
+                        .bind(&v.village_code)
+                        .bind(&v.date)
+                        .bind(&v.category)
+                        .bind(v.amount_fen)
+                        .bind(&v.method)
+                        .bind(&v.counterparty_name)
+                        .bind(&v.counterparty_id)
+                        .bind(&v.contract_id)
+                        .bind(&v.project_id)
+                        .bind(&v.decision_id)
+                        .bind(&v.description)
+                        .bind(&v.approved_by)
+                        .bind(v.supervisor_signed)
+                        .bind(batch)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query("UPDATE spending_requests SET voucher_id = $1 WHERE matter_id = $2")
+                            .bind(&v.voucher_id)
+                            .bind(s.matter_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        written = format!(" voucher={}", v.voucher_id);
+                    }
+                }
             }
             if s.last {
                 sqlx::query("UPDATE matters SET closed_on = $1 WHERE matter_id = $2")
@@ -151,7 +388,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let detail = format!("step={} post={}{}", s.step_no, s.post.code(), if s.last { " closed" } else { "" });
+            let detail = format!("step={} post={}{written}{}", s.step_no, s.post.code(), if s.last { " closed" } else { "" });
             (true, [Entry::new("matter.step_done", "matter", s.matter_id, detail)])
         })
     }
@@ -290,20 +527,167 @@ impl Store {
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "SELECT matter_id, step_no, post, done_by, done_on, note, documents FROM matter_steps \
-             WHERE matter_id IN ({list}) ORDER BY matter_id, step_no"
+            "SELECT {STEP_COLUMNS} FROM matter_steps WHERE matter_id IN ({list}) \
+             ORDER BY matter_id, step_no"
         );
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
     }
 
     /// The steps done in a matter, in order.
     pub async fn matter_steps(&self, matter_id: i64) -> Result<Vec<MatterStep>> {
-        Ok(on_pool!(self, pool => sqlx::query_as(
-            "SELECT matter_id, step_no, post, done_by, done_on, note, documents FROM matter_steps \
-             WHERE matter_id = $1 ORDER BY step_no",
-        )
+        let sql = format!(
+            "SELECT {STEP_COLUMNS} FROM matter_steps WHERE matter_id = $1 ORDER BY step_no"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql)
         .bind(matter_id)
         .fetch_all(pool)
         .await)?)
     }
+
+    /// Refuses step `step_no` of an open matter whose next step it is (the matter closes with
+    /// the reason); false when the step is no longer the next.
+    pub async fn refuse_step(
+        &self,
+        matter_id: i64,
+        step_no: i64,
+        reason: &str,
+        refused_on: &str,
+        actor: &str,
+    ) -> Result<bool> {
+        audited!(self, actor, tx => {
+            let n = sqlx::query(
+                "UPDATE matters SET refused_step = $1, refused_reason = $2, refused_by = $3, \
+                 refused_on = $4, closed_on = $4 \
+                 WHERE matter_id = $5 AND closed_on IS NULL \
+                 AND (SELECT COUNT(*) FROM matter_steps WHERE matter_id = $5) = $1 - 1",
+            )
+            .bind(step_no)
+            .bind(reason)
+            .bind(actor)
+            .bind(refused_on)
+            .bind(matter_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            (true, [Entry::new("matter.step_refused", "matter", matter_id, format!("step={step_no}"))])
+        })
+    }
+
+    /// What a spending matter asks to pay (and the voucher it became).
+    pub async fn spending_request(&self, matter_id: i64) -> Result<Option<SpendingRequest>> {
+        let sql = format!("SELECT {REQUEST_COLUMNS} FROM spending_requests WHERE matter_id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(matter_id).fetch_optional(pool).await)?)
+    }
+
+    /// The flags of the shared definition of a decision's validity for counts not yet in the
+    /// register: the definition's SQL run over one row given here (a CTE named like the
+    /// register shadows it), so that a meeting is judged exactly as DEC-INVALID will judge it.
+    pub async fn judge_votes(
+        &self,
+        party: Option<&Votes>,
+        villagers: Option<&Votes>,
+    ) -> Result<Validity> {
+        let sql = format!(
+            "WITH decisions AS (SELECT CAST('draft' AS TEXT) AS decision_id, \
+             CAST($1 AS TEXT) AS meeting_kind, CAST($2 AS BIGINT) AS voters_total, \
+             CAST($3 AS BIGINT) AS voters_present, CAST($4 AS BIGINT) AS voters_approve, \
+             CAST($5 AS BIGINT) AS households_total, CAST($6 AS BIGINT) AS households_present, \
+             CAST($7 AS BIGINT) AS party_members_total, CAST($8 AS BIGINT) AS party_members_present, \
+             CAST($9 AS BIGINT) AS party_members_approve, CAST(NULL AS TEXT) AS resolution_published_on)\n\
+             SELECT CASE WHEN v.counts_contradict THEN 1 ELSE 0 END, \
+             CASE WHEN v.no_quorum THEN 1 ELSE 0 END, CASE WHEN v.no_majority THEN 1 ELSE 0 END, \
+             CASE WHEN v.party_no_quorum THEN 1 ELSE 0 END, \
+             CASE WHEN v.party_no_majority THEN 1 ELSE 0 END, \
+             CASE WHEN v.party_contradict THEN 1 ELSE 0 END \
+             FROM ({}) v",
+            qingfeng_domain::decision::VALIDITY_SQL
+        );
+        let row: (i32, i32, i32, i32, i32, i32) = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(villagers.and_then(|v| v.meeting_kind.clone()))
+            .bind(villagers.map(|v| v.total))
+            .bind(villagers.map(|v| v.present))
+            .bind(villagers.map(|v| v.approve))
+            .bind(villagers.and_then(|v| v.households_total))
+            .bind(villagers.and_then(|v| v.households_present))
+            .bind(party.map(|v| v.total))
+            .bind(party.map(|v| v.present))
+            .bind(party.map(|v| v.approve))
+            .fetch_one(pool)
+            .await)?;
+        Ok(Validity {
+            counts_contradict: row.0 != 0,
+            no_quorum: row.1 != 0,
+            no_majority: row.2 != 0,
+            party_no_quorum: row.3 != 0,
+            party_no_majority: row.4 != 0,
+            party_contradict: row.5 != 0,
+        })
+    }
+
+    /// A decision of the register as the shared definition judges it: its village, the day of
+    /// its villagers' meeting, and its first defect (None: valid and published).
+    pub async fn decision_standing(&self, decision_id: &str) -> Result<Option<DecisionStanding>> {
+        let sql = format!(
+            "SELECT d.decision_id, d.village_code, d.subject, d.villager_meeting_on, v.defect \
+             FROM decisions d JOIN ({}) v ON v.decision_id = d.decision_id \
+             WHERE d.decision_id = $1 ORDER BY d.batch_id DESC LIMIT 1",
+            qingfeng_domain::decision::VALIDITY_SQL
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(decision_id).fetch_optional(pool).await)?,
+        )
+    }
 }
+
+/// A decision of the register, judged.
+#[derive(Debug, Clone)]
+pub struct DecisionStanding {
+    pub decision_id: String,
+    pub village_code: String,
+    pub subject: String,
+    pub villager_meeting_on: String,
+    /// `counts`, `quorum`, `majority`, `party`, `unpublished`; None for a complete decision.
+    pub defect: Option<String>,
+}
+from_row!(DecisionStanding {
+    decision_id,
+    village_code,
+    subject,
+    villager_meeting_on,
+    defect
+});
+
+/// What a village asked to pay, and the voucher it became once paid.
+#[derive(Debug, Clone)]
+pub struct SpendingRequest {
+    pub matter_id: i64,
+    pub amount: i64,
+    pub method: String,
+    pub category: String,
+    pub payee_name: String,
+    pub payee_id: Option<String>,
+    pub description: String,
+    pub decision_id: Option<String>,
+    pub contract_id: Option<String>,
+    pub for_matter: Option<i64>,
+    pub voucher_id: Option<String>,
+}
+from_row!(SpendingRequest {
+    matter_id,
+    amount,
+    method,
+    category,
+    payee_name,
+    payee_id,
+    description,
+    decision_id,
+    contract_id,
+    for_matter,
+    voucher_id
+});
+
+const REQUEST_COLUMNS: &str = "matter_id, amount, method, category, payee_name, payee_id, \
+     description, decision_id, contract_id, for_matter, voucher_id";

@@ -111,6 +111,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_objections.sql"),
         postgres: include_str!("../migrations/postgres/0016_objections.sql"),
     },
+    Migration {
+        version: 17,
+        name: "decisions_and_payments",
+        sqlite: include_str!("../migrations/sqlite/0017_decisions_and_payments.sql"),
+        postgres: include_str!("../migrations/postgres/0017_decisions_and_payments.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

@@ -108,6 +108,9 @@ pub struct Options {
     pub finance_schedule: qingfeng_domain::disclosure::FinanceSchedule,
     /// The county's micro-power list (the default list unless the county has its own).
     pub powers: qingfeng_domain::power::PowerList,
+    /// The rules asked before the township agency pays (the engine, wired in by the program;
+    /// without it no payment is made).
+    pub payment_check: Option<qingfeng_workflow::matters::PaymentCheck>,
 }
 
 /// The server's key file: read it, or create it. An installation that kept its matter secret in
@@ -178,6 +181,7 @@ impl Default for Options {
             clock: Arc::new(qingfeng_workflow::SystemClock),
             finance_schedule: Default::default(),
             powers: Default::default(),
+            payment_check: None,
         }
     }
 }
@@ -219,6 +223,7 @@ pub struct AppState {
     clock: Arc<dyn qingfeng_workflow::Clock>,
     finance_schedule: qingfeng_domain::disclosure::FinanceSchedule,
     powers: Arc<qingfeng_domain::power::PowerList>,
+    payment_check: Option<qingfeng_workflow::matters::PaymentCheck>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -275,6 +280,7 @@ impl AppState {
             clock: opts.clock.clone(),
             finance_schedule: opts.finance_schedule,
             powers: Arc::new(opts.powers.clone()),
+            payment_check: opts.payment_check.clone(),
         }))
     }
 
@@ -320,6 +326,7 @@ impl AppState {
             powers: &self.powers,
             clock: self.clock.as_ref(),
             calendar: &self.calendar,
+            payment_check: self.payment_check.as_ref(),
         }
     }
 
@@ -445,6 +452,10 @@ fn routes() -> Routes {
         .post("/work/matters", workspace::matters::open_matter)
         .get("/work/matters/{id}", workspace::matters::show)
         .post("/work/matters/{id}/steps", workspace::matters::do_step)
+        .post(
+            "/work/matters/{id}/refusal",
+            workspace::matters::refuse_step,
+        )
         .post(
             "/work/matters/{id}/objections/{objection}/answer",
             workspace::matters::answer_objection,

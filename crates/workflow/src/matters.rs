@@ -11,15 +11,67 @@
 //! - A villager may object to a step done or due (anonymously, publicly). The village answers
 //!   within [`OBJECTION_DAYS`] days; after that the objection is escalated to the township, whose
 //!   officials answer it (the village no longer can).
+//! - Decisions that gate (四议两公开): the meetings of a deciding power record their counts, each
+//!   judged by the shared definition of validity (`decision_validity.sql`, as DEC-INVALID judges
+//!   it) before the step is recorded; the villagers' vote writes the decision register's row,
+//!   the publication completes it. A step that rests on a decision (a project, a lease) and a
+//!   payment for such a matter wait until the decision is complete; the refusal names the step
+//!   missing.
+//! - The township's approval chain (村账乡管): a spending matter carries what it asks to pay;
+//!   the supervision committee signs or refuses with a reason; the township agency pays only
+//!   what the rules of the books would not flag (the engine, run on the request as the voucher
+//!   it becomes, with the county's thresholds), and the payment becomes that voucher.
 
 use crate::outcome::require;
 use crate::role::{acts_for, ESCALATION_ANSWERERS, MATTER_OPENERS, OBJECTION_ANSWERERS};
 use crate::{Actor, Clock, Outcome};
 use anyhow::Result;
 use qingfeng_domain::calendar::WorkCalendar;
+use qingfeng_domain::decision::{Votes, NOTICE_DAYS};
 use qingfeng_domain::matter::{may_do, progress, StepState};
-use qingfeng_domain::power::{Power, PowerList};
-use qingfeng_store::matters::{MatterRecord, MatterStep, NewMatter, NewStep, Objection};
+use qingfeng_domain::power::{Power, PowerList, StepRecord};
+use qingfeng_domain::spending::{Flag, RequestForm, VoucherDraft};
+use qingfeng_store::matters::{
+    DecisionRow, MatterRecord, MatterStep, NewMatter, NewStep, Objection, RegisterWrite,
+    SpendingRequest, Validity,
+};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// The rules asked before a payment: what they would flag about the request as the voucher it
+/// becomes. The program wires in the engine (`qingfeng_engine::precheck`); without it no
+/// payment is made (the chain fails closed).
+pub type PaymentCheck = Arc<
+    dyn Fn(Store, VoucherDraft) -> Pin<Box<dyn Future<Output = Result<Vec<Flag>>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// The id in the decision register of the decision a matter makes.
+pub fn decision_id_of(matter_id: i64) -> String {
+    format!("QF-DEC-{matter_id}")
+}
+
+/// The id in the books of the voucher a paid request becomes.
+pub fn voucher_id_of(matter_id: i64) -> String {
+    format!("QF-PAY-{matter_id}")
+}
+
+/// The matter whose decision `decision_id` is, if it is one a matter makes.
+fn matter_of_decision(decision_id: &str) -> Option<i64> {
+    decision_id.strip_prefix("QF-DEC-")?.parse().ok()
+}
+
+/// What a step's form brings besides the actor: a note, the papers confirmed in hand, a
+/// meeting's counts, the decision the step rests on.
+#[derive(Debug, Clone, Default)]
+pub struct StepInput {
+    pub note: String,
+    pub documents: Vec<String>,
+    pub votes: Option<Votes>,
+    pub decision_id: Option<String>,
+}
 
 /// Days within which the village answers a villager's objection (a common local rule,
 /// `domain.md`); unanswered after them, it goes to the township.
@@ -34,12 +86,14 @@ pub fn escalated(o: &Objection, today: chrono::NaiveDate) -> bool {
 }
 use qingfeng_store::Store;
 
-/// The matter use cases, over one store, the county's list, clock and calendar.
+/// The matter use cases, over one store, the county's list, clock and calendar, and the
+/// rules asked before payment.
 pub struct MatterDesk<'a> {
     pub store: &'a Store,
     pub powers: &'a PowerList,
     pub clock: &'a dyn Clock,
     pub calendar: &'a WorkCalendar,
+    pub payment_check: Option<&'a PaymentCheck>,
 }
 
 /// A matter with its power, the steps done and where each step stands today.
@@ -49,6 +103,8 @@ pub struct MatterView {
     pub power: Power,
     pub done: Vec<MatterStep>,
     pub states: Vec<StepState>,
+    /// What a spending matter asks to pay (read for one matter's page, not for lists).
+    pub request: Option<SpendingRequest>,
 }
 
 impl MatterView {
@@ -60,8 +116,17 @@ impl MatterView {
 }
 
 impl MatterDesk<'_> {
-    /// Opens a matter of `power_id` in the actor's village.
-    pub async fn open(&self, actor: &Actor, power_id: &str, title: &str) -> Result<Outcome<i64>> {
+    /// Opens a matter of `power_id` in the actor's village; a spending power's matter with what
+    /// it asks to pay (`request`), refused at once if it rests on a matter whose decision is not
+    /// complete or if the rules of the books would flag it.
+    pub async fn open(
+        &self,
+        actor: &Actor,
+        power_id: &str,
+        title: &str,
+        amount: Option<i64>,
+        request: Option<&RequestForm>,
+    ) -> Result<Outcome<i64>> {
         require!(
             actor.is(MATTER_OPENERS),
             "只有本村村干部可以发起事项",
@@ -73,17 +138,41 @@ impl MatterDesk<'_> {
                 "only an official of the village opens a matter",
             ));
         };
-        require!(
-            self.powers.get(power_id).is_some(),
-            "权力清单中没有这一项",
-            "the county's power list has no such power",
-        );
+        let Some(power) = self.powers.get(power_id) else {
+            return Ok(Outcome::refused(
+                "权力清单中没有这一项",
+                "the county's power list has no such power",
+            ));
+        };
         let title = title.trim();
         require!(
             !title.is_empty(),
             "请写明事项名称",
             "the matter needs a title",
         );
+        require!(
+            amount.is_none_or(|a| a >= 0),
+            "金额不能为负数",
+            "an amount cannot be negative",
+        );
+        let mut amount = amount;
+        if power.spends() {
+            let Some(request) = request else {
+                return Ok(Outcome::refused(
+                    "报销事项须填写金额、收款人、科目和用途",
+                    "a spending matter needs its amount, payee, category and purpose",
+                ));
+            };
+            if let Err(why) = request.check() {
+                return Ok(Outcome::refused(why.zh, why.en));
+            }
+            amount = Some(request.amount_fen);
+            // Refused before anyone signs what could never be paid.
+            let draft = self.draft(village, None, request).await?;
+            if let Some(refusal) = self.payment_refusal(village, request, &draft).await? {
+                return Ok(Outcome::Refused(refusal));
+            }
+        }
         let id = self
             .store
             .open_matter(
@@ -92,11 +181,166 @@ impl MatterDesk<'_> {
                     village_code: village,
                     title,
                     opened_on: &self.clock.today().to_string(),
+                    amount,
+                    request: request.filter(|_| power.spends()),
                 },
                 &actor.username,
             )
             .await?;
         Ok(Outcome::Changed(id))
+    }
+
+    /// The voucher a request becomes if paid today (`matter_id` None: not yet opened).
+    async fn draft(
+        &self,
+        village: &str,
+        matter_id: Option<i64>,
+        r: &RequestForm,
+    ) -> Result<VoucherDraft> {
+        // Money for a decided project or lease rests on that matter's decision.
+        let mut decision_id = r.decision_id.clone().filter(|d| !d.trim().is_empty());
+        if decision_id.is_none() {
+            if let Some(m) = r.for_matter {
+                decision_id = self.store.matter(m).await?.and_then(|m| m.decision_id);
+            }
+        }
+        Ok(VoucherDraft {
+            voucher_id: matter_id.map_or_else(|| "QF-PAY-new".to_string(), voucher_id_of),
+            village_code: village.to_string(),
+            date: self.clock.today().to_string(),
+            category: r.category.clone(),
+            amount_fen: r.amount_fen,
+            method: r.method.clone(),
+            counterparty_name: r.payee_name.trim().to_string(),
+            counterparty_id: r.payee_id.clone().filter(|p| !p.trim().is_empty()),
+            contract_id: r.contract_id.clone().filter(|c| !c.trim().is_empty()),
+            project_id: None,
+            decision_id,
+            description: r.description.trim().to_string(),
+            approved_by: None,
+            supervisor_signed: false,
+        })
+    }
+
+    /// Why a request may not be paid: the matter it is for has not completed its decision, or
+    /// the rules of the books flag it (each flag named, with the missing step of a decision a
+    /// matter is still taking). None: it may be paid.
+    async fn payment_refusal(
+        &self,
+        village: &str,
+        r: &RequestForm,
+        draft: &VoucherDraft,
+    ) -> Result<Option<crate::outcome::Refusal>> {
+        if let Some(m) = r.for_matter {
+            let Some(view) = self.public_one(village, m).await? else {
+                return Ok(Some(crate::outcome::Refusal::new(
+                    format!("本村没有编号为{m}的事项"),
+                    format!("the village has no matter {m}"),
+                )));
+            };
+            if let Some(i) = view.power.step_recording(StepRecord::Decision) {
+                if view.done.len() <= i {
+                    let missing = self
+                        .missing_of_decision(view.matter.decision_id.as_deref())
+                        .await?;
+                    let step = &view.power.steps[i];
+                    return Ok(Some(crate::outcome::Refusal::new(
+                        format!(
+                            "事项“{}”的决策尚未完成（第{}步“{}”未办理）{}，不能为其支出",
+                            view.matter.title, i + 1, step.title_zh, missing.0
+                        ),
+                        format!(
+                            "the decision of matter \"{}\" is not complete (step {}, \"{}\", not done){}: nothing may be spent on it",
+                            view.matter.title, i + 1, step.title_en, missing.1
+                        ),
+                    )));
+                }
+            }
+        }
+        let Some(check) = self.payment_check else {
+            return Ok(Some(crate::outcome::Refusal::new(
+                "本系统未接入规则检查，不能审核支付",
+                "this server has no rule check wired in: no payment can be checked",
+            )));
+        };
+        let flags = check(self.store.clone(), draft.clone()).await?;
+        if flags.is_empty() {
+            return Ok(None);
+        }
+        let missing = self
+            .missing_of_decision(draft.decision_id.as_deref())
+            .await?;
+        let zh: Vec<String> = flags
+            .iter()
+            .map(|f| {
+                let extra = if f.rule_id == "FUN-NO-DECISION" {
+                    missing.0.as_str()
+                } else {
+                    ""
+                };
+                format!("【{}】{}{}", f.rule_id, f.explanation_zh, extra)
+            })
+            .collect();
+        let en: Vec<String> = flags
+            .iter()
+            .map(|f| {
+                let extra = if f.rule_id == "FUN-NO-DECISION" {
+                    missing.1.as_str()
+                } else {
+                    ""
+                };
+                format!("[{}] {}{}", f.rule_id, f.explanation_en, extra)
+            })
+            .collect();
+        Ok(Some(crate::outcome::Refusal::new(
+            format!("支付前检查未通过，不能支付：{}", zh.join("；")),
+            format!("refused before payment: {}", en.join("; ")),
+        )))
+    }
+
+    /// Which step a decision a matter is taking still lacks (", 决策事项…第k步…未办理"), or
+    /// nothing when the decision is not a matter's or the matter has published it.
+    async fn missing_of_decision(&self, decision_id: Option<&str>) -> Result<(String, String)> {
+        let Some(m) = decision_id.and_then(matter_of_decision) else {
+            return Ok((String::new(), String::new()));
+        };
+        let Some(matter) = self.store.matter(m).await? else {
+            return Ok((String::new(), String::new()));
+        };
+        let Some(view) = self.view(matter).await? else {
+            return Ok((String::new(), String::new()));
+        };
+        let Some(published) = view.power.step_recording(StepRecord::ResolutionPublished) else {
+            return Ok((String::new(), String::new()));
+        };
+        if let Some(refused) = view.matter.refused_step {
+            return Ok((
+                format!("（决策事项“{}”第{refused}步已被退回）", view.matter.title),
+                format!(
+                    " (decision matter \"{}\" was refused at step {refused})",
+                    view.matter.title
+                ),
+            ));
+        }
+        let next = view.done.len();
+        if next > published {
+            return Ok((String::new(), String::new()));
+        }
+        let step = &view.power.steps[next];
+        Ok((
+            format!(
+                "（决策事项“{}”第{}步“{}”尚未办理）",
+                view.matter.title,
+                next + 1,
+                step.title_zh
+            ),
+            format!(
+                " (decision matter \"{}\": step {}, \"{}\", is not done)",
+                view.matter.title,
+                next + 1,
+                step.title_en
+            ),
+        ))
     }
 
     /// The matter with its progress, if the actor's jurisdiction covers its village.
@@ -112,7 +356,25 @@ impl MatterDesk<'_> {
 
     async fn view(&self, matter: MatterRecord) -> Result<Option<MatterView>> {
         let done = self.store.matter_steps(matter.matter_id).await?;
-        Ok(self.view_with(matter, done))
+        let request = self.store.spending_request(matter.matter_id).await?;
+        Ok(self
+            .view_with(matter, done)
+            .map(|v| MatterView { request, ..v }))
+    }
+
+    /// A matter of the village's as the public sees it, if it is of `village_code`.
+    pub async fn public_one(
+        &self,
+        village_code: &str,
+        matter_id: i64,
+    ) -> Result<Option<MatterView>> {
+        let Some(matter) = self.store.matter(matter_id).await? else {
+            return Ok(None);
+        };
+        if matter.village_code != village_code {
+            return Ok(None);
+        }
+        self.view(matter).await
     }
 
     /// The views of `matters`, their steps read in one query (a list page is one read of the
@@ -152,6 +414,7 @@ impl MatterDesk<'_> {
             power,
             done,
             states,
+            request: None,
         })
     }
 
@@ -184,17 +447,16 @@ impl MatterDesk<'_> {
             .is_some_and(|s| actor.is(acts_for(s.post)))
     }
 
-    /// A villager objects to step `step_no` (done, or the one due now) of a matter.
+    /// A villager objects to step `step_no` (done, or the one due now) of a matter of the
+    /// village `village_code` (the village of the page they object on).
     pub async fn object(
         &self,
+        village_code: &str,
         matter_id: i64,
         step_no: usize,
         content: &str,
     ) -> Result<Outcome<i64>> {
-        let Some(matter) = self.store.matter(matter_id).await? else {
-            return Ok(Outcome::NotFound);
-        };
-        let Some(view) = self.view(matter).await? else {
+        let Some(view) = self.public_one(village_code, matter_id).await? else {
             return Ok(Outcome::NotFound);
         };
         let content = content.trim();
@@ -326,9 +588,9 @@ impl MatterDesk<'_> {
         actor: &Actor,
         matter_id: i64,
         step_no: usize,
-        note: &str,
-        documents: &[String],
+        input: &StepInput,
     ) -> Result<Outcome<()>> {
+        let documents = &input.documents;
         let Some(view) = self.visible(actor, matter_id).await? else {
             return Ok(Outcome::NotFound);
         };
@@ -372,6 +634,123 @@ impl MatterDesk<'_> {
             ));
         }
         let documents = step.documents_zh.clone();
+        let today = self.clock.today().to_string();
+        let mut votes = None;
+        let mut decision_id = None;
+        let mut decision_row = None;
+        let mut voucher = None;
+        match step.records {
+            Some(StepRecord::PartyVote) => {
+                let Some(v) = input.votes.as_ref() else {
+                    return Ok(Outcome::refused(
+                        "请填写党员大会应到、实到和赞成人数",
+                        "give the party members' meeting's members, present and approving",
+                    ));
+                };
+                let judged = self.store.judge_votes(Some(v), None).await?;
+                if let Some(refusal) = vote_refusal(&judged, None) {
+                    return Ok(Outcome::Refused(refusal));
+                }
+                votes = Some(v.clone());
+            }
+            Some(StepRecord::VillagersVote) => {
+                let Some(v) = input.votes.as_ref() else {
+                    return Ok(Outcome::refused(
+                        "请填写村民（代表）会议的类型、通知日期和应到、实到、赞成人数",
+                        "give the meeting's kind, notice day, and those entitled, present and approving",
+                    ));
+                };
+                let kind = v.meeting_kind.as_deref().unwrap_or("");
+                require!(
+                    kind == "villagers" || kind == "representatives",
+                    "请选择村民会议或村民代表会议",
+                    "choose a villagers' or a representatives' meeting",
+                );
+                let notice = v
+                    .notice_on
+                    .as_deref()
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let Some(notice) = notice else {
+                    return Ok(Outcome::refused(
+                        "请填写会议通知的日期",
+                        "give the day the meeting was announced",
+                    ));
+                };
+                let earliest = notice + chrono::Days::new(NOTICE_DAYS);
+                require!(
+                    self.clock.today() >= earliest,
+                    format!(
+                        "村民（代表）会议须提前{NOTICE_DAYS}日通知：{notice}通知的会议最早{earliest}召开"
+                    ),
+                    format!(
+                        "a villagers' meeting needs {NOTICE_DAYS} days' notice: announced on {notice}, it may be held from {earliest}"
+                    ),
+                );
+                let party = view.done.iter().find_map(|d| {
+                    let i = (d.step_no - 1) as usize;
+                    (view.power.steps.get(i)?.records == Some(StepRecord::PartyVote))
+                        .then(|| d.votes())
+                        .flatten()
+                });
+                let judged = self.store.judge_votes(party.as_ref(), Some(v)).await?;
+                if let Some(refusal) = vote_refusal(&judged, Some(kind)) {
+                    return Ok(Outcome::Refused(refusal));
+                }
+                votes = Some(v.clone());
+                decision_row = decision_row_of(&view, step_no, &today, Some(v));
+            }
+            Some(StepRecord::ResolutionPublished | StepRecord::ResultPublished) => {
+                decision_row = decision_row_of(&view, step_no, &today, None);
+            }
+            Some(StepRecord::Decision) => {
+                let id = input.decision_id.as_deref().map(str::trim).unwrap_or("");
+                require!(
+                    !id.is_empty(),
+                    "请写明所依据的“四议两公开”决策编号",
+                    "name the decision (four deliberations, two disclosures) the step rests on",
+                );
+                if let Some(refusal) = self.decision_refusal(&view.matter.village_code, id).await? {
+                    return Ok(Outcome::Refused(refusal));
+                }
+                decision_id = Some(id.to_string());
+            }
+            Some(StepRecord::Payment) => {
+                let Some(request) = view.request.as_ref() else {
+                    return Ok(Outcome::refused(
+                        "这件事项没有支出申请，无可支付",
+                        "this matter asks for no payment",
+                    ));
+                };
+                let form = form_of(request);
+                let mut draft = self
+                    .draft(&view.matter.village_code, Some(matter_id), &form)
+                    .await?;
+                // The approval the chain recorded: the village head's (or whoever did the
+                // head's step), and the supervision committee's signature.
+                draft.approved_by = view.done.iter().find_map(|d| {
+                    (d.post == qingfeng_domain::power::Post::VillageHead).then(|| d.done_by.clone())
+                });
+                draft.supervisor_signed = view.done.iter().any(|d| {
+                    view.power
+                        .steps
+                        .get((d.step_no - 1) as usize)
+                        .is_some_and(|s| s.records == Some(StepRecord::Signature))
+                });
+                if let Some(refusal) = self
+                    .payment_refusal(&view.matter.village_code, &form, &draft)
+                    .await?
+                {
+                    return Ok(Outcome::Refused(refusal));
+                }
+                voucher = Some(draft);
+            }
+            _ => {}
+        }
+        let register = match (&decision_row, &voucher) {
+            (Some(d), _) => Some(RegisterWrite::Decision(d)),
+            (None, Some(v)) => Some(RegisterWrite::Voucher(v)),
+            _ => None,
+        };
         let recorded = self
             .store
             .record_step(
@@ -379,10 +758,13 @@ impl MatterDesk<'_> {
                     matter_id,
                     step_no: step_no as i64,
                     post: step.post,
-                    done_on: &self.clock.today().to_string(),
-                    note: note.trim(),
+                    done_on: &today,
+                    note: input.note.trim(),
                     documents: &documents,
                     last: step_no == view.power.steps.len(),
+                    votes: votes.as_ref(),
+                    decision_id: decision_id.as_deref(),
+                    register,
                 },
                 &actor.username,
             )
@@ -396,4 +778,240 @@ impl MatterDesk<'_> {
             )
         })
     }
+
+    /// Refuses step `step_no` (a signature or a payment) with a reason: the matter closes,
+    /// refused, and the reason is published with it.
+    pub async fn refuse(
+        &self,
+        actor: &Actor,
+        matter_id: i64,
+        step_no: usize,
+        reason: &str,
+    ) -> Result<Outcome<()>> {
+        let Some(view) = self.visible(actor, matter_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        if let Err(why) = may_do(&view.power, view.done.len(), step_no) {
+            return Ok(match why.code {
+                "step_done" | "matter_finished" => Outcome::already_done(why.zh, why.en),
+                _ => Outcome::refused(why.zh, why.en),
+            });
+        }
+        if view.matter.refused_step.is_some() {
+            return Ok(Outcome::already_done(
+                "这件事项已被退回",
+                "this matter was refused",
+            ));
+        }
+        let step = &view.power.steps[step_no - 1];
+        require!(
+            step.may_refuse(),
+            "这一步不能退回",
+            "this step cannot be refused",
+        );
+        if !actor.is(acts_for(step.post)) {
+            return Ok(Outcome::refused(
+                format!("第{step_no}步由{}办理", step.post.label_zh()),
+                format!(
+                    "step {step_no} is for the {}",
+                    step.post.label_en().to_lowercase()
+                ),
+            ));
+        }
+        let reason = reason.trim();
+        require!(
+            !reason.is_empty(),
+            "退回须写明理由",
+            "a refusal needs its reason",
+        );
+        let recorded = self
+            .store
+            .refuse_step(
+                matter_id,
+                step_no as i64,
+                reason,
+                &self.clock.today().to_string(),
+                &actor.username,
+            )
+            .await?;
+        Ok(if recorded {
+            Outcome::Changed(())
+        } else {
+            Outcome::already_done(
+                "这一步刚被别人办理，请刷新后再看",
+                "someone has just acted on this step: look again",
+            )
+        })
+    }
+
+    /// The actor's queue: open matters in their jurisdiction whose step due now is theirs
+    /// (the bookkeeper's: the township's requests to check and pay), oldest due first.
+    pub async fn queue(&self, actor: &Actor) -> Result<Vec<MatterView>> {
+        let mut mine: Vec<MatterView> = self
+            .list(actor)
+            .await?
+            .into_iter()
+            .filter(|v| v.matter.closed_on.is_none() && self.acts_now(actor, v))
+            .collect();
+        mine.sort_by_key(|v| {
+            v.states.iter().find_map(|s| match s {
+                StepState::Current { due, .. } => Some(due.unwrap_or(chrono::NaiveDate::MAX)),
+                _ => None,
+            })
+        });
+        Ok(mine)
+    }
+
+    /// Why a step may not rest on decision `id` yet: not in the register (or a matter still
+    /// taking it: its missing step named), of another village, invalid by the shared
+    /// definition, or resolved only after today.
+    async fn decision_refusal(
+        &self,
+        village: &str,
+        id: &str,
+    ) -> Result<Option<crate::outcome::Refusal>> {
+        let missing = self.missing_of_decision(Some(id)).await?;
+        let standing = self.store.decision_standing(id).await?;
+        let Some(d) = standing.filter(|d| d.village_code == village) else {
+            return Ok(Some(crate::outcome::Refusal::new(
+                format!("本村决策登记中没有决策{id}{}", missing.0),
+                format!("the village's decisions hold no decision {id}{}", missing.1),
+            )));
+        };
+        let why = match d.defect.as_deref() {
+            None => return Ok(None),
+            Some("unpublished") => ("决议尚未公开", "its resolution is not published yet"),
+            Some("quorum") => ("会议到会人数不足法定人数", "its meeting lacked the quorum"),
+            Some("majority") => (
+                "赞成未过到会人数半数",
+                "it was not approved by more than half of those present",
+            ),
+            Some("party") => (
+                "党员大会到会或赞成人数不足",
+                "the party members' meeting lacked its quorum or majority",
+            ),
+            Some(_) => ("表决人数自相矛盾", "its counts contradict each other"),
+        };
+        Ok(Some(crate::outcome::Refusal::new(
+            format!("决策{id}（{}）未完成：{}{}", d.subject, why.0, missing.0),
+            format!(
+                "decision {id} ({}) is not complete: {}{}",
+                d.subject, why.1, missing.1
+            ),
+        )))
+    }
+}
+
+/// A stored request as the form it was filed with.
+fn form_of(r: &SpendingRequest) -> RequestForm {
+    RequestForm {
+        amount_fen: r.amount,
+        method: r.method.clone(),
+        category: r.category.clone(),
+        payee_name: r.payee_name.clone(),
+        payee_id: r.payee_id.clone(),
+        description: r.description.clone(),
+        decision_id: r.decision_id.clone(),
+        contract_id: r.contract_id.clone(),
+        for_matter: r.for_matter,
+    }
+}
+
+/// Why a meeting's counts do not carry the step, by the shared definition's flags (the
+/// villagers' meeting's `kind` given when it is that meeting), or None.
+fn vote_refusal(v: &Validity, kind: Option<&str>) -> Option<crate::outcome::Refusal> {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if v.party_contradict {
+        zh.push("党员大会人数自相矛盾（赞成多于实到或实到多于应到）");
+        en.push("the party members' counts contradict each other (more approving than present, or more present than members)");
+    }
+    if v.party_no_quorum {
+        zh.push("党员大会到会不足三分之二");
+        en.push("fewer than two thirds of the party members were present");
+    }
+    if v.party_no_majority {
+        zh.push("党员大会赞成未过全体党员半数");
+        en.push("not more than half of all party members approved");
+    }
+    if kind.is_some() {
+        if v.counts_contradict {
+            zh.push("表决人数自相矛盾（赞成多于实到或实到多于应到）");
+            en.push("the counts contradict each other (more approving than present, or more present than entitled)");
+        }
+        if v.no_quorum {
+            if kind == Some("representatives") {
+                zh.push("村民代表到会不足三分之二");
+                en.push("fewer than two thirds of the representatives were present");
+            } else {
+                zh.push("到会村民未过半数，到会户代表也不足三分之二");
+                en.push("not more than half of the villagers, nor two thirds of the households, were present");
+            }
+        }
+        if v.no_majority {
+            zh.push("赞成未过到会人数半数");
+            en.push("not more than half of those present approved");
+        }
+    }
+    if zh.is_empty() {
+        return None;
+    }
+    Some(crate::outcome::Refusal::new(
+        format!("表决无效，本步骤不能办理：{}。须重新召开会议", zh.join("；")),
+        format!("the vote is not valid and the step cannot be recorded: {}. The meeting must be held again", en.join("; ")),
+    ))
+}
+
+/// The decision register's row of a deciding matter as it stands once step `step_no` (being
+/// done today, with `votes` if it is the villagers' vote) is done; None before the villagers'
+/// vote (the register has no row for a decision not yet voted on).
+fn decision_row_of(
+    view: &MatterView,
+    step_no: usize,
+    today: &str,
+    votes: Option<&Votes>,
+) -> Option<DecisionRow> {
+    let mut row = DecisionRow {
+        decision_id: decision_id_of(view.matter.matter_id),
+        village_code: view.matter.village_code.clone(),
+        subject: view.matter.title.clone(),
+        amount: view.matter.amount,
+        ..DecisionRow::default()
+    };
+    let mut voted = false;
+    for (i, step) in view.power.steps.iter().enumerate().take(step_no) {
+        let (on, v) = if i + 1 == step_no {
+            (today.to_string(), votes.cloned())
+        } else {
+            let d = view.done.get(i)?;
+            (d.done_on.clone(), d.votes())
+        };
+        match step.records {
+            Some(StepRecord::Proposal) => row.proposed_on = Some(on),
+            Some(StepRecord::Committees) => row.committees_on = Some(on),
+            Some(StepRecord::PartyVote) => {
+                row.party_meeting_on = Some(on);
+                if let Some(v) = v {
+                    row.party_members_total = Some(v.total);
+                    row.party_members_present = Some(v.present);
+                    row.party_members_approve = Some(v.approve);
+                }
+            }
+            Some(StepRecord::VillagersVote) => {
+                let v = v?;
+                voted = true;
+                row.villager_meeting_on = on;
+                row.meeting_kind = v.meeting_kind.unwrap_or_else(|| "villagers".into());
+                row.voters_total = v.total;
+                row.voters_present = v.present;
+                row.voters_approve = v.approve;
+                row.households_total = v.households_total;
+                row.households_present = v.households_present;
+            }
+            Some(StepRecord::ResolutionPublished) => row.resolution_published_on = Some(on),
+            Some(StepRecord::ResultPublished) => row.result_published_on = Some(on),
+            _ => {}
+        }
+    }
+    voted.then_some(row)
 }

@@ -51,6 +51,9 @@ pub const MATTER_ACTORS: &[Role] = &[
     TownshipBookkeeper,
     TownshipOfficial,
 ];
+/// Refuse a step with a reason: those who sign (the supervision committee) and pay (the
+/// township agency's bookkeeper) check the work of others.
+pub const MATTER_REFUSERS: &[Role] = &[VillageSupervisor, TownshipBookkeeper];
 /// See the matters of the villages in their jurisdiction: those who act in them, and those who
 /// supervise (the higher commission's reviewer has no part in a county's village matters).
 pub const MATTER_READERS: &[Role] = &[

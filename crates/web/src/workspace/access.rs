@@ -53,6 +53,7 @@ const CASE_HANDLERS: Access = Access::Roles(qingfeng_workflow::role::CASE_HANDLE
 const MATTER_READERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_READERS);
 const MATTER_OPENERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_OPENERS);
 const MATTER_ACTORS: Access = Access::Roles(qingfeng_workflow::role::MATTER_ACTORS);
+const MATTER_REFUSERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_REFUSERS);
 const OBJECTION_ANSWERERS: Access =
     Access::Roles(&[VillageOfficial, TownshipOfficial, TownshipSecretary]);
 // Quarterly figures upward: the commission and the auditors.
@@ -90,6 +91,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/work/matters", MATTER_OPENERS),
     ("GET", "/work/matters/{id}", MATTER_READERS),
     ("POST", "/work/matters/{id}/steps", MATTER_ACTORS),
+    ("POST", "/work/matters/{id}/refusal", MATTER_REFUSERS),
     (
         "POST",
         "/work/matters/{id}/objections/{objection}/answer",

@@ -40,6 +40,35 @@ pub struct MatterTexts {
     pub escalated: &'static str,
     pub answer: &'static str,
     pub give_answer: &'static str,
+    pub amount: &'static str,
+    pub request: &'static str,
+    pub method: &'static str,
+    pub category: &'static str,
+    pub payee: &'static str,
+    pub payee_id: &'static str,
+    pub purpose: &'static str,
+    pub decision: &'static str,
+    pub contract: &'static str,
+    pub for_matter: &'static str,
+    pub voucher: &'static str,
+    pub refused: &'static str,
+    pub refuse: &'static str,
+    pub reason: &'static str,
+    pub my_queue: &'static str,
+    pub party_vote: &'static str,
+    pub villagers_vote: &'static str,
+    pub meeting_kind: &'static str,
+    pub villagers: &'static str,
+    pub representatives: &'static str,
+    pub notice_on: &'static str,
+    pub entitled: &'static str,
+    pub present: &'static str,
+    pub approve: &'static str,
+    pub households: &'static str,
+    pub households_present: &'static str,
+    pub decision_id: &'static str,
+    pub decision_made: &'static str,
+    pub request_hint: &'static str,
 }
 
 const ZH: MatterTexts = MatterTexts {
@@ -70,6 +99,35 @@ const ZH: MatterTexts = MatterTexts {
     escalated: "已上交乡镇",
     answer: "答复",
     give_answer: "提交答复（将公开）",
+    amount: "金额（元）",
+    request: "支出申请（报销事项填写）",
+    method: "支付方式",
+    category: "支出科目",
+    payee: "收款人",
+    payee_id: "收款人证件号或统一社会信用代码",
+    purpose: "用途",
+    decision: "所依据的决策编号（如有）",
+    contract: "合同编号（如有）",
+    for_matter: "用于哪件事项（事项编号，如有）",
+    voucher: "记账凭证",
+    refused: "已退回",
+    refuse: "退回（须写明理由，将公开）",
+    reason: "退回理由",
+    my_queue: "待我办理",
+    party_vote: "党员大会表决",
+    villagers_vote: "村民（代表）会议表决",
+    meeting_kind: "会议类型",
+    villagers: "村民会议",
+    representatives: "村民代表会议",
+    notice_on: "会议通知日期",
+    entitled: "应到人数",
+    present: "实到人数",
+    approve: "赞成人数",
+    households: "应到户数（按户计时填写）",
+    households_present: "到会户数",
+    decision_id: "决策编号",
+    decision_made: "本事项形成的决策编号",
+    request_hint: "支出前，系统按与事后审计相同的规则和标准检查：需决策而无有效决策、超限额现金、拆分支出、付给本村干部或其亲属、合同未公示的，一律不予支付。",
 };
 
 const EN: MatterTexts = MatterTexts {
@@ -100,6 +158,35 @@ const EN: MatterTexts = MatterTexts {
     escalated: "escalated to the township",
     answer: "Answer",
     give_answer: "Send the answer (published)",
+    amount: "Amount (yuan)",
+    request: "Spending request (for reimbursement)",
+    method: "Paid by",
+    category: "Expense category",
+    payee: "Payee",
+    payee_id: "Payee's ID number or credit code",
+    purpose: "Purpose",
+    decision: "Decision it rests on (if any)",
+    contract: "Contract (if any)",
+    for_matter: "For matter number (if any)",
+    voucher: "Voucher",
+    refused: "refused",
+    refuse: "Refuse (a reason is required and published)",
+    reason: "Reason",
+    my_queue: "Waiting for me",
+    party_vote: "Party members' meeting vote",
+    villagers_vote: "Villagers' (representatives') meeting vote",
+    meeting_kind: "Meeting",
+    villagers: "Villagers' meeting",
+    representatives: "Representatives' meeting",
+    notice_on: "Announced on",
+    entitled: "Entitled",
+    present: "Present",
+    approve: "In favour",
+    households: "Households entitled (if counted)",
+    households_present: "Households present",
+    decision_id: "Decision",
+    decision_made: "Decision made by this matter",
+    request_hint: "Before any money moves, the same rules and thresholds that audit the books afterwards check the request: no valid decision where one is needed, cash above the limit, a split, a payee who is an official of the village or a relative, a contract not publicized: none of these is paid.",
 };
 
 fn texts(zh: bool) -> &'static MatterTexts {
@@ -121,6 +208,10 @@ pub struct MatterRow {
     pub now: String,
     pub due: String,
     pub overdue: bool,
+    /// "12,345.00" when the matter carries an amount.
+    pub amount: String,
+    /// The refusal: step, reason, by whom and when.
+    pub refused: Option<String>,
 }
 
 pub fn matter_row(v: &MatterView, zh: bool) -> MatterRow {
@@ -142,8 +233,18 @@ pub fn matter_row(v: &MatterView, zh: bool) -> MatterRow {
                 overdue,
             )
         }
+        None if v.matter.refused_step.is_some() => (t.refused.to_string(), String::new(), false),
         None => (t.closed.to_string(), String::new(), false),
     };
+    let refused = v.matter.refused_step.map(|n| {
+        format!(
+            "{} {n}: {} ({} · {})",
+            t.step_no,
+            v.matter.refused_reason.clone().unwrap_or_default(),
+            v.matter.refused_by.clone().unwrap_or_default(),
+            v.matter.refused_on.clone().unwrap_or_default()
+        )
+    });
     MatterRow {
         matter_id: v.matter.matter_id,
         power: if zh {
@@ -157,6 +258,12 @@ pub fn matter_row(v: &MatterView, zh: bool) -> MatterRow {
         now,
         due,
         overdue,
+        amount: v
+            .matter
+            .amount
+            .map(|a| qingfeng_domain::Money::from_fen(a).to_string())
+            .unwrap_or_default(),
+        refused,
     }
 }
 
@@ -170,6 +277,10 @@ struct ListPage<'a> {
     waiting: Vec<(i64, i64, String, bool)>,
     /// The powers a village official may open a matter of: (id, title).
     powers: Vec<(String, String)>,
+    /// The matters whose step due now is the actor's.
+    queue: Vec<MatterRow>,
+    categories: Vec<(&'static str, &'static str)>,
+    methods: Vec<(&'static str, &'static str)>,
     message: Option<String>,
 }
 
@@ -197,6 +308,18 @@ async fn render_list(
         .collect();
     let mut rows: Vec<MatterRow> = views.iter().map(|v| matter_row(v, zh)).collect();
     super::reports::name_villages(&work.state, rows.iter_mut().map(|r| &mut r.village)).await?;
+    let mut queue: Vec<MatterRow> = desk
+        .queue(&work.actor())
+        .await?
+        .iter()
+        .map(|v| matter_row(v, zh))
+        .collect();
+    super::reports::name_villages(&work.state, queue.iter_mut().map(|r| &mut r.village)).await?;
+    let pick = |list: &'static [(&'static str, &'static str, &'static str)]| {
+        list.iter()
+            .map(|c| (c.0, if zh { c.1 } else { c.2 }))
+            .collect::<Vec<_>>()
+    };
     let powers = if work.actor().is(MATTER_OPENERS) {
         work.state
             .powers
@@ -225,6 +348,9 @@ async fn render_list(
             rows,
             waiting,
             powers,
+            queue,
+            categories: pick(qingfeng_domain::spending::EXPENSE_CATEGORIES),
+            methods: pick(qingfeng_domain::spending::METHODS),
             message,
         },
     ))
@@ -240,13 +366,84 @@ pub struct OpenForm {
     power: String,
     #[serde(default)]
     title: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    payee: String,
+    #[serde(default)]
+    payee_id: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    contract: String,
+    #[serde(default)]
+    for_matter: String,
+}
+
+/// Text of a form field, None when left empty.
+fn given(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
 }
 
 pub async fn open_matter(work: Work, Form(form): Form<OpenForm>) -> Result<Response, Failure> {
+    let zh = work.is_zh();
+    let amount = match given(&form.amount) {
+        None => None,
+        Some(a) => match qingfeng_domain::Money::parse_yuan(&a, false) {
+            Ok(m) => Some(m.fen()),
+            Err(why) => {
+                let message = if zh { why.zh } else { why.en };
+                return render_list(&work, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await;
+            }
+        },
+    };
+    let for_matter = match given(&form.for_matter) {
+        None => None,
+        Some(m) => match m.trim_start_matches('#').parse::<i64>() {
+            Ok(m) => Some(m),
+            Err(_) => {
+                let message = if zh {
+                    "事项编号须为数字"
+                } else {
+                    "a matter number is digits"
+                };
+                return render_list(
+                    &work,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(message.into()),
+                )
+                .await;
+            }
+        },
+    };
+    let request = qingfeng_domain::spending::RequestForm {
+        amount_fen: amount.unwrap_or(0),
+        method: form.method.clone(),
+        category: form.category.clone(),
+        payee_name: form.payee.clone(),
+        payee_id: given(&form.payee_id),
+        description: form.purpose.clone(),
+        decision_id: given(&form.decision),
+        contract_id: given(&form.contract),
+        for_matter,
+    };
     let outcome = work
         .state
         .matter_desk()
-        .open(&work.actor(), &form.power, &form.title)
+        .open(
+            &work.actor(),
+            &form.power,
+            &form.title,
+            amount,
+            Some(&request),
+        )
         .await?;
     match changed(outcome, work.is_zh())? {
         Ok(id) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
@@ -289,6 +486,14 @@ struct ShowPage<'a> {
     papers: Vec<String>,
     objections: Vec<ObjectionRow>,
     power_id: String,
+    /// What the step due now records: "party_vote", "villagers_vote", "decision", "payment"...
+    records: &'static str,
+    /// Whether the actor may refuse the step due now (a signature or a payment).
+    can_refuse: bool,
+    /// The decision the matter made or rests on.
+    decision_id: Option<String>,
+    /// The request of a spending matter, as label/value lines.
+    request: Vec<(&'static str, String)>,
     message: Option<String>,
 }
 
@@ -353,6 +558,49 @@ async fn render_matter(
         })
         .collect();
     let can_do = desk.acts_now(&actor, &view).then_some(view.done.len() + 1);
+    let next = view.power.steps.get(view.done.len());
+    let records = next.and_then(|s| s.records).map_or("", |r| r.code());
+    let can_refuse = can_do.is_some() && next.is_some_and(|s| s.may_refuse());
+    let t = texts(zh);
+    let request = view
+        .request
+        .as_ref()
+        .map(|r| {
+            let (cat_zh, cat_en) = qingfeng_domain::spending::label(
+                qingfeng_domain::spending::EXPENSE_CATEGORIES,
+                &r.category,
+            );
+            let (m_zh, m_en) =
+                qingfeng_domain::spending::label(qingfeng_domain::spending::METHODS, &r.method);
+            let mut lines = vec![
+                (
+                    t.amount,
+                    qingfeng_domain::Money::from_fen(r.amount).to_string(),
+                ),
+                (t.method, (if zh { m_zh } else { m_en }).to_string()),
+                (t.category, (if zh { cat_zh } else { cat_en }).to_string()),
+                (t.payee, r.payee_name.clone()),
+                (t.purpose, r.description.clone()),
+            ];
+            for (label, value) in [
+                (t.payee_id, r.payee_id.clone()),
+                (t.decision, r.decision_id.clone()),
+                (t.contract, r.contract_id.clone()),
+                (t.for_matter, r.for_matter.map(|m| format!("#{m}"))),
+                (t.voucher, r.voucher_id.clone()),
+            ] {
+                if let Some(v) = value {
+                    lines.push((label, v));
+                }
+            }
+            lines
+        })
+        .unwrap_or_default();
+    let decision_id = view.matter.decision_id.clone().or_else(|| {
+        view.power
+            .decides()
+            .then(|| qingfeng_workflow::matters::decision_id_of(view.matter.matter_id))
+    });
     let papers = view
         .power
         .steps
@@ -401,6 +649,10 @@ async fn render_matter(
             papers,
             objections,
             power_id: view.power.id.clone(),
+            records,
+            can_refuse,
+            decision_id,
+            request,
             message,
         },
     ))
@@ -430,10 +682,29 @@ pub async fn do_step(
         .filter(|(k, _)| k == "documents")
         .map(|(_, v)| v.clone())
         .collect();
+    let count = |name: &str| field(name).trim().parse::<i64>().ok();
+    let votes = match (count("total"), count("present"), count("approve")) {
+        (Some(total), Some(present), Some(approve)) => Some(qingfeng_domain::decision::Votes {
+            meeting_kind: given(field("meeting_kind")),
+            notice_on: given(field("notice_on")),
+            total,
+            present,
+            approve,
+            households_total: count("households_total"),
+            households_present: count("households_present"),
+        }),
+        _ => None,
+    };
+    let input = qingfeng_workflow::matters::StepInput {
+        note: field("note").to_string(),
+        documents,
+        votes,
+        decision_id: given(field("decision_id")),
+    };
     let outcome = work
         .state
         .matter_desk()
-        .do_step(&work.actor(), id, step, field("note"), &documents)
+        .do_step(&work.actor(), id, step, &input)
         .await?;
     match changed(outcome, work.is_zh())? {
         Ok(()) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
@@ -456,6 +727,31 @@ pub async fn answer_objection(
         .state
         .matter_desk()
         .answer(&work.actor(), objection, &form.answer)
+        .await?;
+    match changed(outcome, work.is_zh())? {
+        Ok(()) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
+        Err(Unchanged { status, message }) => render_matter(&work, id, status, Some(message)).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct RefuseForm {
+    #[serde(default)]
+    step: usize,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The supervision committee or the township agency refuses the step due now, with a reason.
+pub async fn refuse_step(
+    work: Work,
+    Path(id): Path<i64>,
+    Form(form): Form<RefuseForm>,
+) -> Result<Response, Failure> {
+    let outcome = work
+        .state
+        .matter_desk()
+        .refuse(&work.actor(), id, form.step, &form.reason)
         .await?;
     match changed(outcome, work.is_zh())? {
         Ok(()) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),

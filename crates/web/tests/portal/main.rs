@@ -612,6 +612,8 @@ async fn my_village_shows_each_matter_and_the_step_it_is_at() {
                     village_code: "500233101001",
                     title: "三组宅基地申请",
                     opened_on: "2020-03-02",
+                    amount: None,
+                    request: None,
                 },
                 "cun",
             )
@@ -628,6 +630,9 @@ async fn my_village_shows_each_matter_and_the_step_it_is_at() {
                     note: "",
                     documents: &[],
                     last: false,
+                    votes: None,
+                    decision_id: None,
+                    register: None,
                 },
                 "cun",
             )

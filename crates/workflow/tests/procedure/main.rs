@@ -5,5 +5,6 @@ mod accounts;
 mod cases;
 mod clues;
 mod common;
+mod gates;
 mod matters;
 mod reports;

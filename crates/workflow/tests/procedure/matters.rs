@@ -6,13 +6,71 @@ use super::common::*;
 use qingfeng_domain::calendar::WorkCalendar;
 use qingfeng_domain::matter::StepState;
 use qingfeng_domain::power::PowerList;
+use qingfeng_domain::spending::RequestForm;
 use qingfeng_store::{ClueFilter, NewUser, Store};
 use qingfeng_test_support::{TestDb, BACKENDS};
 use qingfeng_workflow::clues::ClueDesk;
-use qingfeng_workflow::matters::MatterDesk;
+use qingfeng_workflow::matters::{MatterDesk, PaymentCheck, StepInput};
 use qingfeng_workflow::{Actor, FixedClock, Outcome, Role};
+use std::sync::Arc;
 
-async fn accounts(store: &Store) {
+/// The county's list, calendar and the rules asked before payment (the engine with the
+/// built-in catalogue), from which a desk is made for a store and a day.
+pub struct Setup {
+    pub powers: PowerList,
+    pub calendar: WorkCalendar,
+    pub check: PaymentCheck,
+}
+
+impl Setup {
+    pub fn new() -> Setup {
+        let catalogue = Arc::new(qingfeng_engine::Catalogue::builtin().unwrap());
+        Setup {
+            powers: PowerList::default(),
+            calendar: WorkCalendar::default(),
+            check: Arc::new(move |store: Store, draft| {
+                let catalogue = catalogue.clone();
+                Box::pin(async move {
+                    qingfeng_engine::precheck::precheck(&store, &catalogue, &draft).await
+                })
+            }),
+        }
+    }
+
+    pub fn desk<'a>(&'a self, store: &'a Store, clock: &'a FixedClock) -> MatterDesk<'a> {
+        MatterDesk {
+            store,
+            powers: &self.powers,
+            clock,
+            calendar: &self.calendar,
+            payment_check: Some(&self.check),
+        }
+    }
+}
+
+/// A request to pay `yuan` to a hardware shop (no ID: no official's circle), by bank.
+pub fn shop(yuan: i64) -> RequestForm {
+    RequestForm {
+        amount_fen: yuan * 100,
+        method: "bank".into(),
+        category: "construction".into(),
+        payee_name: "新生镇五金店".into(),
+        payee_id: None,
+        description: "村道维修材料".into(),
+        ..RequestForm::default()
+    }
+}
+
+/// A step's input: its papers and a note.
+pub fn with(papers: Vec<String>, note: &str) -> StepInput {
+    StepInput {
+        note: note.into(),
+        documents: papers,
+        ..StepInput::default()
+    }
+}
+
+pub async fn accounts(store: &Store) {
     for (name, role, jurisdiction) in [
         ("cun", Role::VillageOfficial, GUIHUA),
         ("cashier", Role::VillageCashier, GUIHUA),
@@ -37,13 +95,18 @@ async fn accounts(store: &Store) {
 }
 
 /// Every paper the reimbursement's step `n` requires, as its list names them.
-fn papers(n: usize) -> Vec<String> {
-    PowerList::default().get("reimbursement").unwrap().steps[n - 1]
+pub fn papers(n: usize) -> Vec<String> {
+    papers_of("reimbursement", n)
+}
+
+/// Every paper step `n` of `power` requires.
+pub fn papers_of(power: &str, n: usize) -> Vec<String> {
+    PowerList::default().get(power).unwrap().steps[n - 1]
         .documents_zh
         .clone()
 }
 
-fn refusal<T: std::fmt::Debug>(o: Outcome<T>) -> String {
+pub fn refusal<T: std::fmt::Debug>(o: Outcome<T>) -> String {
     match o {
         Outcome::Refused(r) => r.zh,
         other => panic!("expected a refusal, got {other:?}"),
@@ -56,15 +119,9 @@ async fn a_reimbursement_goes_step_by_step_each_by_its_post() {
         let db = TestDb::new(backend).await;
         county(&db).await;
         accounts(&db.store).await;
-        let powers = PowerList::default();
-        let calendar = WorkCalendar::default();
+        let setup = Setup::new();
         let clock = FixedClock::on(day("2025-03-03"));
-        let desk = MatterDesk {
-            store: &db.store,
-            powers: &powers,
-            clock: &clock,
-            calendar: &calendar,
-        };
+        let desk = setup.desk(&db.store, &clock);
         let [cun, cashier, jiandu, kuaiji, xiang, shiling, far, investigator]: [Actor; 8] = [
             actor(&db.store, "cun").await,
             actor(&db.store, "cashier").await,
@@ -78,81 +135,116 @@ async fn a_reimbursement_goes_step_by_step_each_by_its_post() {
 
         // Only a village official opens a matter, of a power on the list.
         assert!(refusal(
-            desk.open(&cashier, "reimbursement", "办公用品")
+            desk.open(
+                &cashier,
+                "reimbursement",
+                "办公用品",
+                None,
+                Some(&shop(1200))
+            )
+            .await
+            .unwrap()
+        )
+        .contains("村干部"));
+        assert!(refusal(
+            desk.open(&cun, "no-such-power", "x", None, Some(&shop(1200)))
                 .await
                 .unwrap()
         )
-        .contains("村干部"));
-        assert!(refusal(desk.open(&cun, "no-such-power", "x").await.unwrap()).contains("权力清单"));
+        .contains("权力清单"));
         let id = desk
-            .open(&cun, "reimbursement", "村道维修材料费报销")
+            .open(
+                &cun,
+                "reimbursement",
+                "村道维修材料费报销",
+                None,
+                Some(&shop(1200)),
+            )
             .await
             .unwrap()
             .changed()
             .unwrap();
 
         // The order cannot be skipped, and each step is its post's.
-        let skipped = refusal(desk.do_step(&cun, id, 3, "", &papers(3)).await.unwrap());
+        let skipped = refusal(
+            desk.do_step(&cun, id, 3, &with(papers(3), ""))
+                .await
+                .unwrap(),
+        );
         assert!(skipped.contains("下一步是第1步"), "{skipped}");
         // A step needs each of its papers in hand: the receipt and the statement of purpose.
         let short = refusal(
-            desk.do_step(&cun, id, 1, "", &["发票或收据".to_string()])
+            desk.do_step(&cun, id, 1, &with(vec!["发票或收据".to_string()], ""))
                 .await
                 .unwrap(),
         );
         assert!(short.contains("材料不全，缺少：用途说明"), "{short}");
-        let wrong_post = refusal(desk.do_step(&cashier, id, 1, "", &papers(1)).await.unwrap());
+        let wrong_post = refusal(
+            desk.do_step(&cashier, id, 1, &with(papers(1), ""))
+                .await
+                .unwrap(),
+        );
         assert!(wrong_post.contains("第1步由村经办人办理"), "{wrong_post}");
         assert!(desk
-            .do_step(&cun, id, 1, "发票3张", &papers(1))
+            .do_step(&cun, id, 1, &with(papers(1), "发票3张"))
             .await
             .unwrap()
             .changed()
             .is_some());
         assert!(matches!(
-            desk.do_step(&cun, id, 1, "", &papers(1)).await.unwrap(),
+            desk.do_step(&cun, id, 1, &with(papers(1), ""))
+                .await
+                .unwrap(),
             Outcome::AlreadyDone(_)
         ));
         // Another village's official and a far township's bookkeeper do not see it at all.
         assert!(desk.visible(&shiling, id).await.unwrap().is_none());
         assert!(matches!(
-            desk.do_step(&shiling, id, 2, "", &papers(2)).await.unwrap(),
+            desk.do_step(&shiling, id, 2, &with(papers(2), ""))
+                .await
+                .unwrap(),
             Outcome::NotFound
         ));
         assert!(matches!(
-            desk.do_step(&far, id, 2, "", &papers(2)).await.unwrap(),
+            desk.do_step(&far, id, 2, &with(papers(2), ""))
+                .await
+                .unwrap(),
             Outcome::NotFound
         ));
         assert!(desk
-            .do_step(&cashier, id, 2, "", &papers(2))
+            .do_step(&cashier, id, 2, &with(papers(2), ""))
             .await
             .unwrap()
             .changed()
             .is_some());
         assert!(desk
-            .do_step(&cun, id, 3, "同意", &papers(3))
+            .do_step(&cun, id, 3, &with(papers(3), "同意"))
             .await
             .unwrap()
             .changed()
             .is_some());
         // The village official cannot sign for the supervision committee, nor the township
         // official pay for the agency.
-        assert!(
-            refusal(desk.do_step(&cun, id, 4, "", &papers(4)).await.unwrap())
-                .contains("村务监督委员会")
-        );
+        assert!(refusal(
+            desk.do_step(&cun, id, 4, &with(papers(4), ""))
+                .await
+                .unwrap()
+        )
+        .contains("村务监督委员会"));
         assert!(desk
-            .do_step(&jiandu, id, 4, "已核", &papers(4))
+            .do_step(&jiandu, id, 4, &with(papers(4), "已核"))
             .await
             .unwrap()
             .changed()
             .is_some());
-        assert!(
-            refusal(desk.do_step(&xiang, id, 5, "", &papers(5)).await.unwrap())
-                .contains("代理服务中心")
-        );
+        assert!(refusal(
+            desk.do_step(&xiang, id, 5, &with(papers(5), ""))
+                .await
+                .unwrap()
+        )
+        .contains("代理服务中心"));
         assert!(desk
-            .do_step(&kuaiji, id, 5, "", &papers(5))
+            .do_step(&kuaiji, id, 5, &with(papers(5), ""))
             .await
             .unwrap()
             .changed()
@@ -161,13 +253,13 @@ async fn a_reimbursement_goes_step_by_step_each_by_its_post() {
         let seen = desk.visible(&investigator, id).await.unwrap().unwrap();
         assert_eq!(seen.done.len(), 5);
         assert!(refusal(
-            desk.do_step(&investigator, id, 6, "", &papers(6))
+            desk.do_step(&investigator, id, 6, &with(papers(6), ""))
                 .await
                 .unwrap()
         )
         .contains("第6步"));
         assert!(desk
-            .do_step(&cun, id, 6, "", &papers(6))
+            .do_step(&cun, id, 6, &with(papers(6), ""))
             .await
             .unwrap()
             .changed()
@@ -179,7 +271,9 @@ async fn a_reimbursement_goes_step_by_step_each_by_its_post() {
             .iter()
             .all(|s| matches!(s, StepState::Done { .. })));
         assert!(matches!(
-            desk.do_step(&cun, id, 6, "", &papers(6)).await.unwrap(),
+            desk.do_step(&cun, id, 6, &with(papers(6), ""))
+                .await
+                .unwrap(),
             Outcome::AlreadyDone(_)
         ));
         // Every step is in the audit trail.
@@ -195,24 +289,18 @@ async fn a_step_past_its_limit_stands_out_and_the_supervised_see_no_clue() {
         let db = TestDb::new(backend).await;
         county(&db).await;
         accounts(&db.store).await;
-        let powers = PowerList::default();
-        let calendar = WorkCalendar::default();
+        let setup = Setup::new();
         let monday = FixedClock::on(day("2025-03-03"));
         let cun = actor(&db.store, "cun").await;
-        let opened = MatterDesk {
-            store: &db.store,
-            powers: &powers,
-            clock: &monday,
-            calendar: &calendar,
-        };
+        let opened = setup.desk(&db.store, &monday);
         let id = opened
-            .open(&cun, "reimbursement", "化肥款报销")
+            .open(&cun, "reimbursement", "化肥款报销", None, Some(&shop(1200)))
             .await
             .unwrap()
             .changed()
             .unwrap();
         assert!(opened
-            .do_step(&cun, id, 1, "", &papers(1))
+            .do_step(&cun, id, 1, &with(papers(1), ""))
             .await
             .unwrap()
             .changed()
@@ -220,12 +308,7 @@ async fn a_step_past_its_limit_stands_out_and_the_supervised_see_no_clue() {
         // The cashier has 3 working days: Thursday 6 March. On Friday the step is overdue.
         for (today, overdue) in [("2025-03-06", false), ("2025-03-07", true)] {
             let clock = FixedClock::on(day(today));
-            let desk = MatterDesk {
-                store: &db.store,
-                powers: &powers,
-                clock: &clock,
-                calendar: &calendar,
-            };
+            let desk = setup.desk(&db.store, &clock);
             let listed = desk.of_village(&cun, GUIHUA).await.unwrap();
             assert_eq!(listed.len(), 1);
             assert_eq!(listed[0].overdue(), overdue, "{today}");
@@ -242,7 +325,7 @@ async fn a_step_past_its_limit_stands_out_and_the_supervised_see_no_clue() {
         let clues = ClueDesk {
             store: &db.store,
             clock: &monday,
-            calendar: &calendar,
+            calendar: &setup.calendar,
         };
         let (page, total) = clues.queue(&cun, ClueFilter::default()).await.unwrap();
         assert!(page.is_empty() && total == 0);
@@ -264,14 +347,8 @@ async fn an_objection_is_answered_by_the_village_in_ten_days_or_by_the_township_
         let db = TestDb::new(backend).await;
         county(&db).await;
         accounts(&db.store).await;
-        let powers = PowerList::default();
-        let calendar = WorkCalendar::default();
-        let desk_on = |clock| MatterDesk {
-            store: &db.store,
-            powers: &powers,
-            clock,
-            calendar: &calendar,
-        };
+        let setup = Setup::new();
+        let desk_on = |clock| setup.desk(&db.store, clock);
         let day1 = FixedClock::on(day("2025-03-03"));
         let desk = desk_on(&day1);
         let cun = actor(&db.store, "cun").await;
@@ -280,30 +357,31 @@ async fn an_objection_is_answered_by_the_village_in_ten_days_or_by_the_township_
         let secretary = actor(&db.store, "director").await;
         let other_secretary = actor(&db.store, "other").await;
         let id = desk
-            .open(&cun, "reimbursement", "误工补贴")
+            .open(&cun, "reimbursement", "误工补贴", None, Some(&shop(1200)))
             .await
             .unwrap()
             .changed()
             .unwrap();
         assert!(desk
-            .do_step(&cun, id, 1, "", &papers(1))
+            .do_step(&cun, id, 1, &with(papers(1), ""))
             .await
             .unwrap()
             .changed()
             .is_some());
         // To a step done or due now, with a text.
         assert!(
-            refusal(desk.object(id, 4, "还没到这一步").await.unwrap()).contains("已办理或正在办理")
+            refusal(desk.object(GUIHUA, id, 4, "还没到这一步").await.unwrap())
+                .contains("已办理或正在办理")
         );
-        assert!(refusal(desk.object(id, 1, "  ").await.unwrap()).contains("异议的内容"));
+        assert!(refusal(desk.object(GUIHUA, id, 1, "  ").await.unwrap()).contains("异议的内容"));
         let first = desk
-            .object(id, 1, "发票是空白的，没有写用途")
+            .object(GUIHUA, id, 1, "发票是空白的，没有写用途")
             .await
             .unwrap()
             .changed()
             .unwrap();
         let second = desk
-            .object(id, 2, "报账员还没审就说审过了")
+            .object(GUIHUA, id, 2, "报账员还没审就说审过了")
             .await
             .unwrap()
             .changed()

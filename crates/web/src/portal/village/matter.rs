@@ -38,6 +38,12 @@ pub struct MatterTexts {
     pub filed: &'static str,
     pub flowchart: &'static str,
     pub back: &'static str,
+    pub refused: &'static str,
+    pub amount: &'static str,
+    pub payee: &'static str,
+    pub purpose: &'static str,
+    pub voucher: &'static str,
+    pub decision: &'static str,
 }
 
 const ZH: MatterTexts = MatterTexts {
@@ -63,6 +69,12 @@ const ZH: MatterTexts = MatterTexts {
     filed: "异议已提交，答复会公开在本页。",
     flowchart: "流程图",
     back: "返回本村公开",
+    refused: "已退回",
+    amount: "金额（元）",
+    payee: "收款人",
+    purpose: "用途",
+    voucher: "已支付，记账凭证",
+    decision: "决策编号",
 };
 
 const EN: MatterTexts = MatterTexts {
@@ -88,6 +100,12 @@ const EN: MatterTexts = MatterTexts {
     filed: "Your objection is filed; the answer will be published on this page.",
     flowchart: "Flowchart",
     back: "Back to the village",
+    refused: "Refused",
+    amount: "Amount (yuan)",
+    payee: "Payee",
+    purpose: "Purpose",
+    voucher: "Paid: voucher",
+    decision: "Decision",
 };
 
 struct StepRow {
@@ -121,6 +139,10 @@ struct MatterPage<'a> {
     objections: Vec<ObjectionRow>,
     /// The steps one may object to: (number, title).
     objectable: Vec<(usize, String)>,
+    /// The refusal (step and reason), published.
+    refused: Option<String>,
+    /// A spending matter: amount, payee (masked), purpose, and the voucher once paid.
+    request: Vec<(&'static str, String)>,
     message: Option<String>,
 }
 
@@ -136,8 +158,7 @@ async fn render(
     let t = if zh { &ZH } else { &EN };
     let desk = state.matter_desk();
     let loaded = async {
-        let views = desk.public(code).await?;
-        let Some(view) = views.into_iter().find(|v| v.matter.matter_id == id) else {
+        let Some(view) = desk.public_one(code, id).await? else {
             return anyhow::Ok(None);
         };
         let objections = desk.objections(id).await?;
@@ -231,9 +252,41 @@ async fn render(
             steps,
             objections,
             objectable,
+            refused: view.matter.refused_step.map(|n| {
+                format!(
+                    "{} {n}: {} ({})",
+                    t.object_step,
+                    view.matter.refused_reason.clone().unwrap_or_default(),
+                    view.matter.refused_on.clone().unwrap_or_default()
+                )
+            }),
+            request: request_lines(&view, t),
             message,
         },
     )
+}
+
+/// What a spending matter asks to pay, as villagers see it: the payee's name masked (a person
+/// is not named to the whole village; a company is).
+fn request_lines(view: &MatterView, t: &'static MatterTexts) -> Vec<(&'static str, String)> {
+    let mut lines = Vec::new();
+    if let Some(r) = &view.request {
+        lines.push((
+            t.amount,
+            qingfeng_domain::Money::from_fen(r.amount).to_string(),
+        ));
+        lines.push((t.payee, qingfeng_domain::mask_name(&r.payee_name)));
+        lines.push((t.purpose, r.description.clone()));
+        if let Some(v) = &r.voucher_id {
+            lines.push((t.voucher, v.clone()));
+        }
+    } else if let Some(a) = view.matter.amount {
+        lines.push((t.amount, qingfeng_domain::Money::from_fen(a).to_string()));
+    }
+    if let Some(d) = &view.matter.decision_id {
+        lines.push((t.decision, d.clone()));
+    }
+    lines
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -290,18 +343,10 @@ pub async fn object(
         )
         .await;
     }
-    // The matter must be this village's: the address cannot file an objection elsewhere.
-    let belongs = match state.store.matter(id).await {
-        Ok(m) => m.is_some_and(|m| m.village_code == code),
-        Err(e) => return failure(&page, e),
-    };
-    if !belongs {
-        return error(&page, StatusCode::NOT_FOUND, page.t.not_found);
-    }
     let zh = page.lang == crate::i18n::Lang::Zh;
     match state
         .matter_desk()
-        .object(id, form.step, &form.content)
+        .object(&code, id, form.step, &form.content)
         .await
     {
         Ok(Outcome::Changed(_)) => {

@@ -1,0 +1,38 @@
+-- Issue 14: decisions that gate and the township's approval chain (村账乡管).
+--
+-- A matter may carry an amount (a decision's, a project's budget, a request's) and the decision
+-- it rests on or made; a step that signs or pays may be refused, which closes the matter with
+-- the reason.
+ALTER TABLE matters ADD COLUMN amount BIGINT;
+ALTER TABLE matters ADD COLUMN decision_id TEXT;
+ALTER TABLE matters ADD COLUMN refused_step BIGINT;
+ALTER TABLE matters ADD COLUMN refused_reason TEXT;
+ALTER TABLE matters ADD COLUMN refused_by TEXT;
+ALTER TABLE matters ADD COLUMN refused_on TEXT;
+-- A meeting's counts (四议两公开), or the decision a step rested on.
+ALTER TABLE matter_steps ADD COLUMN meeting_kind TEXT;
+ALTER TABLE matter_steps ADD COLUMN notice_on TEXT;
+ALTER TABLE matter_steps ADD COLUMN votes_total BIGINT;
+ALTER TABLE matter_steps ADD COLUMN votes_present BIGINT;
+ALTER TABLE matter_steps ADD COLUMN votes_approve BIGINT;
+ALTER TABLE matter_steps ADD COLUMN households_total BIGINT;
+ALTER TABLE matter_steps ADD COLUMN households_present BIGINT;
+ALTER TABLE matter_steps ADD COLUMN decision_id TEXT;
+-- What a village asks to pay, in the columns of the voucher it becomes.
+CREATE TABLE spending_requests (
+    matter_id BIGINT PRIMARY KEY,
+    amount BIGINT NOT NULL,
+    method TEXT NOT NULL,
+    category TEXT NOT NULL,
+    payee_name TEXT NOT NULL,
+    payee_id TEXT,
+    description TEXT NOT NULL,
+    decision_id TEXT,
+    contract_id TEXT,
+    for_matter BIGINT,
+    voucher_id TEXT
+);
+-- Rows the workflow writes into the registers (a matter's decision, a paid request's voucher)
+-- come in batches of their own, which a county's file import never deletes: a "replace" import
+-- replaces what files brought.
+ALTER TABLE import_batches ADD COLUMN origin TEXT NOT NULL DEFAULT 'file';
