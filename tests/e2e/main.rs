@@ -151,6 +151,8 @@ fn county(dir: &Path) -> (PathBuf, String, Vec<String>) {
         .expect("a village in the first township");
     add("cun", "village_official", village);
     add("cashier", "village_cashier", village);
+    add("jiandu", "village_supervisor", village);
+    add("kuaiji", "township_bookkeeper", &townships[0]);
     (db, county, townships)
 }
 
@@ -526,36 +528,116 @@ async fn villagers_and_officials_in_a_real_browser() {
     shot(&c, "10-other-township-refused").await;
     log_out(&c).await;
 
-    // Issue 14: a village official opens a reimbursement and records its first step; the next
-    // is the cashier's, so no form for the official. A villager objects on the portal without a
-    // name; the official answers; the answer is published beside the objection.
+    // Issue 14, power before money. The village opens a project; money for it is refused until
+    // its decision (四议两公开) is complete; the meetings' counts are recorded step by step.
     log_in(&c, &base, "cun").await;
+    let decision_url = open_matter(
+        &c,
+        &base,
+        "major-decision",
+        "村道硬化",
+        &[("amount", "200000")],
+    )
+    .await;
+    let decision_id = text_of(&c, "#decision strong").await;
+    assert!(decision_id.starts_with("QF-DEC-"), "{decision_id}");
+    let project_url = open_matter(&c, &base, "project-bidding", "村道硬化工程", &[]).await;
+    let project_id = project_url.rsplit('/').next().unwrap().to_string();
+    let payment = [
+        ("amount", "80,000.00"),
+        ("payee", "县路桥建设有限公司"),
+        ("purpose", "村道硬化工程预付款"),
+        ("for_matter", project_id.as_str()),
+    ];
     c.goto(&format!("{base}/work/matters")).await.unwrap();
     choose(&c, "power", "reimbursement").await;
-    fill(&c, "title", "村道维修材料费报销").await;
-    submit(&c, "form.open-matter", "table#steps").await;
-    let matter_url = c.current_url().await.unwrap().to_string();
-    for paper in c
-        .find_all(Locator::Css("form.do-step input[type=checkbox]"))
-        .await
-        .unwrap()
-    {
-        paper.click().await.unwrap();
+    fill(&c, "title", "村道硬化工程预付款").await;
+    for (name, value) in payment {
+        fill(&c, name, value).await;
     }
-    submit(&c, "form.do-step", "table#steps").await;
-    assert!(c.find(Locator::Css("form.do-step")).await.is_err());
-    let steps = text_of(&c, "table#steps").await;
+    submit(&c, "form.open-matter", "#matter-message").await;
+    let refused = text_of(&c, "#matter-message").await;
     assert!(
-        steps.contains("cun ·") && steps.contains("村报账员"),
-        "{steps}"
+        refused.contains("决策尚未完成") && refused.contains("第1步"),
+        "{refused}"
     );
-    shot(&c, "11-matter-first-step").await;
+    shot(&c, "11-spending-refused-before-decision").await;
+
+    c.goto(&decision_url).await.unwrap();
+    do_step(&c, &[]).await; // the party branch proposes
+    do_step(&c, &[]).await; // both committees discuss
+    do_step(&c, &[("total", "9"), ("present", "7"), ("approve", "6")]).await;
+    // The representatives' meeting, announced eleven days ago.
+    // The server's day (China time), which is not the machine's UTC day for eight hours of it.
+    let today = qingfeng_workflow::Clock::today(&qingfeng_workflow::SystemClock);
+    let notice = (today - chrono::Days::new(11)).to_string();
+    c.execute(
+        "document.querySelector('input[name=notice_on]').value = arguments[0];",
+        vec![serde_json::json!(notice)],
+    )
+    .await
+    .unwrap();
+    do_step(&c, &[("total", "30"), ("present", "25"), ("approve", "21")]).await;
+    do_step(&c, &[]).await; // the resolution is published
+    shot(&c, "12-decision-complete").await;
+    c.goto(&project_url).await.unwrap();
+    do_step(&c, &[("decision_id", decision_id.as_str())]).await;
+
+    // Now the money may be asked for: the request, and a second one the supervision committee
+    // will send back.
+    c.goto(&format!("{base}/work/matters")).await.unwrap();
+    choose(&c, "power", "reimbursement").await;
+    fill(&c, "title", "村道硬化工程预付款").await;
+    for (name, value) in payment {
+        fill(&c, name, value).await;
+    }
+    submit(&c, "form.open-matter", "table#steps").await;
+    let request_url = c.current_url().await.unwrap().to_string();
+    let sent_back_url = open_matter(
+        &c,
+        &base,
+        "reimbursement",
+        "招待费",
+        &[
+            ("amount", "800"),
+            ("payee", "农家乐饭店"),
+            ("purpose", "检查组用餐"),
+        ],
+    )
+    .await;
+    for url in [&request_url, &sent_back_url] {
+        c.goto(url).await.unwrap();
+        do_step(&c, &[]).await;
+    }
     log_out(&c).await;
-    let matter_id = matter_url.rsplit('/').next().unwrap().to_string();
-    // The villager finds the matter from the village list (the first township's villages).
+    log_in(&c, &base, "cashier").await;
+    for url in [&request_url, &sent_back_url] {
+        c.goto(url).await.unwrap();
+        do_step(&c, &[]).await;
+    }
+    log_out(&c).await;
+    log_in(&c, &base, "cun").await;
+    for url in [&request_url, &sent_back_url] {
+        c.goto(url).await.unwrap();
+        do_step(&c, &[]).await;
+    }
+    log_out(&c).await;
+    log_in(&c, &base, "jiandu").await;
+    c.goto(&sent_back_url).await.unwrap();
+    fill(&c, "reason", "招待费无公函、无菜单明细，不予签字。").await;
+    submit(&c, "form.refuse-step", "#refused").await;
+    let refused = text_of(&c, "#refused").await;
+    assert!(refused.contains("不予签字"), "{refused}");
+    shot(&c, "13-supervisor-refused").await;
+    c.goto(&request_url).await.unwrap();
+    do_step(&c, &[]).await;
+    log_out(&c).await;
+
+    // A villager objects to the signature on the portal, without a name; the official answers.
+    let matter_id = request_url.rsplit('/').next().unwrap().to_string();
     c.goto(&format!("{base}/village")).await.unwrap();
     let links = c.find_all(Locator::Css("ul.villages a")).await.unwrap();
-    let mut opened = false;
+    let mut village_url = None;
     for link in links {
         let href = link.attr("href").await.unwrap().unwrap();
         c.goto(&format!("{base}{href}/matters/{matter_id}"))
@@ -565,28 +647,63 @@ async fn villagers_and_officials_in_a_real_browser() {
             .await
             .is_ok()
         {
-            opened = true;
+            village_url = Some(format!("{base}{href}"));
             break;
         }
         c.goto(&format!("{base}/village")).await.unwrap();
     }
-    assert!(opened, "the matter's public page");
-    fill(&c, "content", "发票上没有写用途，请说明。").await;
+    let village_url = village_url.expect("the matter's public page");
+    let request = text_of(&c, "#request").await;
+    assert!(
+        request.contains("80,000.00") && request.contains("村道硬化工程预付款"),
+        "{request}"
+    );
+    fill(&c, "content", "预付款比例是多少？请公开合同。").await;
     submit(&c, "section#object form", "#matter-message").await;
     let public_url = c.current_url().await.unwrap().to_string();
-    shot(&c, "12-objection-filed").await;
     log_in(&c, &base, "cun").await;
-    c.goto(&matter_url).await.unwrap();
-    fill(&c, "answer", "已补写用途：村道坑洼修补用水泥。").await;
+    c.goto(&request_url).await.unwrap();
+    fill(&c, "answer", "预付款为合同价的40%，合同已在公开栏张贴。").await;
     submit(&c, "section#objections form", "section#objections").await;
     log_out(&c).await;
     c.goto(public_url.split('?').next().unwrap()).await.unwrap();
     let objections = text_of(&c, "section#objections").await;
     assert!(
-        objections.contains("发票上没有写用途") && objections.contains("已补写用途"),
+        objections.contains("预付款比例") && objections.contains("合同价的40%"),
         "{objections}"
     );
-    shot(&c, "13-objection-answered").await;
+    shot(&c, "14-objection-answered").await;
+
+    // The township's bookkeeper finds the request in the queue and pays it: the voucher is in
+    // the books, and on the portal's page of the village's books.
+    log_in(&c, &base, "kuaiji").await;
+    c.goto(&format!("{base}/work/matters")).await.unwrap();
+    let queue = text_of(&c, "#my-queue").await;
+    assert!(
+        queue.contains("村道硬化工程预付款") && !queue.contains("招待费"),
+        "{queue}"
+    );
+    shot(&c, "15-bookkeeper-queue").await;
+    c.goto(&request_url).await.unwrap();
+    do_step(&c, &[]).await;
+    let request = text_of(&c, "#request").await;
+    assert!(
+        request.contains(&format!("QF-PAY-{matter_id}")),
+        "{request}"
+    );
+    log_out(&c).await;
+    let month = today.format("%Y-%m").to_string();
+    c.goto(&format!("{village_url}?month={month}#vouchers"))
+        .await
+        .unwrap();
+    let books = text_of(&c, "table.vouchers").await;
+    assert!(
+        books.contains("80,000.00")
+            && books.contains("村道硬化工程预付款")
+            && books.contains(&decision_id),
+        "{books}"
+    );
+    shot(&c, "16-paid-in-the-books").await;
 
     c.close().await.unwrap();
 }
@@ -623,6 +740,43 @@ async fn pick_for_cases(
     .await
     .expect("a clue about a paid person in the first township");
     (person, clue)
+}
+
+/// Opens a matter of `power` from the matters page (with extra form fields); returns its URL.
+async fn open_matter(
+    c: &Client,
+    base: &str,
+    power: &str,
+    title: &str,
+    fields: &[(&str, &str)],
+) -> String {
+    c.goto(&format!("{base}/work/matters")).await.unwrap();
+    choose(c, "power", power).await;
+    fill(c, "title", title).await;
+    for (name, value) in fields {
+        fill(c, name, value).await;
+    }
+    submit(c, "form.open-matter", "table#steps").await;
+    c.current_url().await.unwrap().to_string()
+}
+
+/// Records the step due now on the matter page: every paper ticked, `fields` filled; the form
+/// of the next step (or none) replaces it.
+async fn do_step(c: &Client, fields: &[(&str, &str)]) {
+    for paper in c
+        .find_all(Locator::Css("form.do-step input[type=checkbox]"))
+        .await
+        .unwrap()
+    {
+        paper.click().await.unwrap();
+    }
+    for (name, value) in fields {
+        fill(c, name, value).await;
+    }
+    submit(c, "form.do-step", "table#steps").await;
+    if let Ok(m) = c.find(Locator::Css("#matter-message")).await {
+        panic!("the step was refused: {}", m.text().await.unwrap());
+    }
 }
 
 async fn choose(c: &Client, name: &str, value: &str) {

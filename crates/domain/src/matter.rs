@@ -23,6 +23,10 @@ pub enum StepState {
     },
     /// After the current step.
     Waiting,
+    /// Refused by its post with a reason (a signature or a payment): the matter ended here.
+    Refused {
+        on: NaiveDate,
+    },
 }
 
 /// The day by which step `index` (0-based) must be done when the step before it was done (or

@@ -279,6 +279,11 @@ impl Store {
             if n == 0 {
                 return Ok(false);
             }
+            sqlx::query("UPDATE matters SET steps_done = $1 WHERE matter_id = $2")
+                .bind(s.step_no)
+                .bind(s.matter_id)
+                .execute(&mut *tx)
+                .await?;
             if let Some(d) = s.decision_id {
                 sqlx::query("UPDATE matters SET decision_id = $1 WHERE matter_id = $2")
                     .bind(d)
@@ -413,6 +418,43 @@ impl Store {
         let sql = format!(
             "SELECT {MATTER_COLUMNS} FROM matters WHERE {wh} \
              ORDER BY closed_on IS NOT NULL, matter_id DESC LIMIT {limit}"
+        );
+        Ok(on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for b in &binds {
+                q = q.bind(b);
+            }
+            q.fetch_all(pool).await
+        })?)
+    }
+
+    /// The open matters of the villages in `scope` whose next step is one of `due` (a power
+    /// and the number of its steps done), oldest first, at most `limit`.
+    pub async fn matters_due(
+        &self,
+        scope: &Scope,
+        due: &[(String, i64)],
+        limit: i64,
+    ) -> Result<Vec<MatterRecord>> {
+        if due.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut binds = Vec::new();
+        let wh = scope.sql("village_code", None, &mut binds);
+        // The powers' ids and step counts come from the county's checked list: formatted here
+        // as numbers, the ids bound.
+        let mut cases = Vec::new();
+        for (power, done) in due {
+            binds.push(power.clone());
+            cases.push(format!(
+                "(power_id = ${} AND steps_done = {done})",
+                binds.len()
+            ));
+        }
+        let sql = format!(
+            "SELECT {MATTER_COLUMNS} FROM matters WHERE closed_on IS NULL AND {wh} AND ({}) \
+             ORDER BY matter_id LIMIT {limit}",
+            cases.join(" OR ")
         );
         Ok(on_pool!(self, pool => {
             let mut q = sqlx::query_as(&sql);

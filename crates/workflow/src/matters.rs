@@ -77,6 +77,9 @@ pub struct StepInput {
 /// `domain.md`); unanswered after them, it goes to the township.
 pub const OBJECTION_DAYS: u64 = 10;
 
+/// The most matters a queue shows at once (the oldest first: what is due soonest).
+pub const QUEUE_LIMIT: i64 = 200;
+
 /// The longest objection kept (characters).
 pub const OBJECTION_MAX_CHARS: usize = 2000;
 
@@ -402,13 +405,22 @@ impl MatterDesk<'_> {
         let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         let opened_on = day(&matter.opened_on).unwrap_or_else(|| self.clock.today());
         let done_on: Vec<_> = done.iter().filter_map(|s| day(&s.done_on)).collect();
-        let states = progress(
+        let mut states = progress(
             &power,
             opened_on,
             &done_on,
             self.clock.today(),
             self.calendar,
         );
+        // A refused step ends the matter: nothing is due any more.
+        if let (Some(n), Some(on)) = (
+            matter.refused_step,
+            matter.refused_on.as_deref().and_then(day),
+        ) {
+            if let Some(s) = states.get_mut((n - 1).max(0) as usize) {
+                *s = StepState::Refused { on };
+            }
+        }
         Some(MatterView {
             matter,
             power,
@@ -847,12 +859,24 @@ impl MatterDesk<'_> {
     /// The actor's queue: open matters in their jurisdiction whose step due now is theirs
     /// (the bookkeeper's: the township's requests to check and pay), oldest due first.
     pub async fn queue(&self, actor: &Actor) -> Result<Vec<MatterView>> {
-        let mut mine: Vec<MatterView> = self
-            .list(actor)
-            .await?
-            .into_iter()
-            .filter(|v| v.matter.closed_on.is_none() && self.acts_now(actor, v))
+        // Which (power, steps done) put a step of the actor's posts next, from the list.
+        let due: Vec<(String, i64)> = self
+            .powers
+            .powers
+            .iter()
+            .flat_map(|p| {
+                p.steps
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| actor.is(acts_for(s.post)))
+                    .map(|(i, _)| (p.id.clone(), i as i64))
+            })
             .collect();
+        let matters = self
+            .store
+            .matters_due(&actor.scope, &due, QUEUE_LIMIT)
+            .await?;
+        let mut mine = self.views(matters).await?;
         mine.sort_by_key(|v| {
             v.states.iter().find_map(|s| match s {
                 StepState::Current { due, .. } => Some(due.unwrap_or(chrono::NaiveDate::MAX)),

@@ -539,7 +539,16 @@ async fn render_matter(
                     Some(l) => l.label_en(),
                     None => String::new(),
                 },
-                done: done.map(|d| format!("{} · {}", d.done_by, d.done_on)),
+                done: done
+                    .map(|d| format!("{} · {}", d.done_by, d.done_on))
+                    .or_else(|| match view.states[i] {
+                        StepState::Refused { on } => Some(format!(
+                            "{} · {} · {on}",
+                            texts(zh).refused,
+                            view.matter.refused_by.clone().unwrap_or_default()
+                        )),
+                        _ => None,
+                    }),
                 // What was noted, and the papers confirmed in hand.
                 note: done
                     .map(|d| {

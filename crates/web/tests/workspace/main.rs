@@ -171,10 +171,20 @@ async fn app_with_clock(
             anyhow::Ok("stand-in check ran".to_string())
         })
     });
+    // The rules asked before a payment: the engine itself, with its built-in catalogue.
+    let catalogue = std::sync::Arc::new(qingfeng_engine::Catalogue::builtin().unwrap());
+    let payment_check: qingfeng_workflow::matters::PaymentCheck =
+        std::sync::Arc::new(move |store: Store, draft| {
+            let catalogue = catalogue.clone();
+            Box::pin(async move {
+                qingfeng_engine::precheck::precheck(&store, &catalogue, &draft).await
+            })
+        });
     let opts = Options {
         logins_per_minute: 10_000,
         checker: Some(checker),
         clock,
+        payment_check: Some(payment_check),
         ..Default::default()
     };
     let state = AppState::new(store.clone(), &opts).await.unwrap();
@@ -255,6 +265,11 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
                 TownshipBookkeeper,
                 TownshipOfficial,
             ]),
+        ),
+        (
+            "POST",
+            "/work/matters/{id}/refusal",
+            Some(&[VillageSupervisor, TownshipBookkeeper]),
         ),
         (
             "POST",
@@ -1465,7 +1480,15 @@ async fn a_village_official_opens_a_matter_and_each_post_does_its_step() {
             .post(
                 &app,
                 "/work/matters",
-                &[("power", "reimbursement"), ("title", "村道维修材料费")],
+                &[
+                    ("power", "reimbursement"),
+                    ("title", "村道维修材料费"),
+                    ("amount", "1,200.00"),
+                    ("payee", "新生镇五金店"),
+                    ("category", "construction"),
+                    ("method", "bank"),
+                    ("purpose", "村道维修材料"),
+                ],
             )
             .await;
         assert_eq!(r.location(), "/work/matters/1", "{}", r.body);

@@ -533,6 +533,11 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
         );
         assert!(seen.matter.closed_on.is_some());
         assert!(matches!(
+            seen.states[3],
+            qingfeng_domain::matter::StepState::Refused { .. }
+        ));
+        assert!(!seen.overdue());
+        assert!(matches!(
             desk.do_step(&who.kuaiji, refused, 4, &with(papers(4), ""))
                 .await
                 .unwrap(),

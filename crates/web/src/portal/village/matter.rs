@@ -198,6 +198,7 @@ async fn render(
                 ),
                 StepState::Current { due: None, .. } => (t.now.to_string(), false),
                 StepState::Waiting => (t.waiting.to_string(), false),
+                StepState::Refused { on } => (format!("{} {on}", t.refused), false),
             };
             StepRow {
                 no: i + 1,
