@@ -183,6 +183,8 @@ pub struct NewMatter<'a> {
     pub village_code: &'a str,
     pub title: &'a str,
     pub opened_on: &'a str,
+    /// The day the first step is due by, if it has a limit.
+    pub due_on: Option<&'a str>,
     pub amount: Option<i64>,
     /// What a spending matter asks to pay.
     pub request: Option<&'a RequestForm>,
@@ -197,6 +199,8 @@ pub struct NewStep<'a> {
     pub documents: &'a [String],
     /// The power's last step: the matter closes with it.
     pub last: bool,
+    /// The day the step after this one is due by, if it has a limit.
+    pub next_due_on: Option<&'a str>,
     pub votes: Option<&'a Votes>,
     /// The decision the step rests on, which also becomes the matter's.
     pub decision_id: Option<&'a str>,
@@ -210,8 +214,8 @@ impl Store {
     pub async fn open_matter(&self, m: &NewMatter<'_>, actor: &str) -> Result<i64> {
         audited!(self, actor, tx => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO matters (power_id, village_code, title, opened_by, opened_on, amount) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING matter_id",
+                "INSERT INTO matters (power_id, village_code, title, opened_by, opened_on, amount, due_on) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING matter_id",
             )
             .bind(m.power_id)
             .bind(m.village_code)
@@ -219,6 +223,7 @@ impl Store {
             .bind(actor)
             .bind(m.opened_on)
             .bind(m.amount)
+            .bind(m.due_on)
             .fetch_one(&mut *tx)
             .await?;
             if let Some(r) = m.request {
@@ -279,8 +284,9 @@ impl Store {
             if n == 0 {
                 return Ok(false);
             }
-            sqlx::query("UPDATE matters SET steps_done = $1 WHERE matter_id = $2")
+            sqlx::query("UPDATE matters SET steps_done = $1, due_on = $2 WHERE matter_id = $3")
                 .bind(s.step_no)
+                .bind(if s.last { None } else { s.next_due_on })
                 .bind(s.matter_id)
                 .execute(&mut *tx)
                 .await?;
@@ -411,13 +417,19 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(village_code).fetch_all(pool).await)?)
     }
 
-    /// The matters of the villages in `scope`, open ones first, newest first, at most `limit`.
-    pub async fn matters_in_scope(&self, scope: &Scope, limit: i64) -> Result<Vec<MatterRecord>> {
+    /// The matters of the villages in `scope`, open ones first, newest first: `limit` of them
+    /// from `offset`.
+    pub async fn matters_in_scope(
+        &self,
+        scope: &Scope,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<MatterRecord>> {
         let mut binds = Vec::new();
         let wh = scope.sql("village_code", None, &mut binds);
         let sql = format!(
             "SELECT {MATTER_COLUMNS} FROM matters WHERE {wh} \
-             ORDER BY closed_on IS NOT NULL, matter_id DESC LIMIT {limit}"
+             ORDER BY closed_on IS NOT NULL, matter_id DESC LIMIT {limit} OFFSET {offset}"
         );
         Ok(on_pool!(self, pool => {
             let mut q = sqlx::query_as(&sql);
@@ -426,6 +438,50 @@ impl Store {
             }
             q.fetch_all(pool).await
         })?)
+    }
+
+    /// How many matters of the villages in `scope` there are, how many are open, how many of
+    /// those are past the day their step is due by (before `today`), and how many have their
+    /// next step among `due` (a power and the number of its steps done).
+    pub async fn matter_counts(
+        &self,
+        scope: &Scope,
+        due: &[(String, i64)],
+        today: &str,
+    ) -> Result<MatterCounts> {
+        let mut binds = Vec::new();
+        let wh = scope.sql("village_code", None, &mut binds);
+        binds.push(today.to_string());
+        let today_n = binds.len();
+        let mut cases = vec!["1 = 0".to_string()];
+        for (power, done) in due {
+            binds.push(power.clone());
+            cases.push(format!(
+                "(power_id = ${} AND steps_done = {done})",
+                binds.len()
+            ));
+        }
+        let sql = format!(
+            "SELECT COUNT(*), \
+             COALESCE(SUM(CASE WHEN closed_on IS NULL THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN closed_on IS NULL AND due_on < ${today_n} THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN closed_on IS NULL AND ({}) THEN 1 ELSE 0 END), 0) \
+             FROM matters WHERE {wh}",
+            cases.join(" OR ")
+        );
+        let (all, open, overdue, mine): (i64, i64, i64, i64) = on_pool!(self, pool => {
+            let mut q = sqlx::query_as(&sql);
+            for b in &binds {
+                q = q.bind(b);
+            }
+            q.fetch_one(pool).await
+        })?;
+        Ok(MatterCounts {
+            all,
+            open,
+            overdue,
+            mine,
+        })
     }
 
     /// The open matters of the villages in `scope` whose next step is one of `due` (a power
@@ -453,7 +509,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT {MATTER_COLUMNS} FROM matters WHERE closed_on IS NULL AND {wh} AND ({}) \
-             ORDER BY matter_id LIMIT {limit}",
+             ORDER BY due_on IS NULL, due_on, matter_id LIMIT {limit}",
             cases.join(" OR ")
         );
         Ok(on_pool!(self, pool => {
@@ -527,7 +583,8 @@ impl Store {
         )
     }
 
-    /// The unanswered objections to matters of the villages in `scope`, oldest first.
+    /// The unanswered objections to matters of the villages in `scope`, oldest first (the first
+    /// 100: the oldest are the ones escalated).
     pub async fn open_objections_in_scope(&self, scope: &Scope) -> Result<Vec<Objection>> {
         let mut binds = Vec::new();
         let wh = scope.sql("m.village_code", None, &mut binds);
@@ -538,7 +595,7 @@ impl Store {
             .join(", ");
         let sql = format!(
             "SELECT {columns} FROM matter_objections o JOIN matters m ON m.matter_id = o.matter_id \
-             WHERE o.answer IS NULL AND {wh} ORDER BY o.objection_id LIMIT 500"
+             WHERE o.answer IS NULL AND {wh} ORDER BY o.objection_id LIMIT 100"
         );
         Ok(on_pool!(self, pool => {
             let mut q = sqlx::query_as(&sql);
@@ -599,7 +656,7 @@ impl Store {
         audited!(self, actor, tx => {
             let n = sqlx::query(
                 "UPDATE matters SET refused_step = $1, refused_reason = $2, refused_by = $3, \
-                 refused_on = $4, closed_on = $4 \
+                 refused_on = $4, closed_on = $4, due_on = NULL \
                  WHERE matter_id = $5 AND closed_on IS NULL \
                  AND (SELECT COUNT(*) FROM matter_steps WHERE matter_id = $5) = $1 - 1",
             )
@@ -682,6 +739,17 @@ impl Store {
             on_pool!(self, pool => sqlx::query_as(&sql).bind(decision_id).fetch_optional(pool).await)?,
         )
     }
+}
+
+/// Matters of a jurisdiction, counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatterCounts {
+    pub all: i64,
+    pub open: i64,
+    /// Open, past the day their step is due by.
+    pub overdue: i64,
+    /// Open, with the actor's step due now.
+    pub mine: i64,
 }
 
 /// A decision of the register, judged.

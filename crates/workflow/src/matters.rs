@@ -28,12 +28,12 @@ use crate::{Actor, Clock, Outcome};
 use anyhow::Result;
 use qingfeng_domain::calendar::WorkCalendar;
 use qingfeng_domain::decision::{Votes, NOTICE_DAYS};
-use qingfeng_domain::matter::{may_do, progress, StepState};
+use qingfeng_domain::matter::{due_on, may_do, progress, StepState};
 use qingfeng_domain::power::{Power, PowerList, StepRecord};
 use qingfeng_domain::spending::{Flag, RequestForm, VoucherDraft};
 use qingfeng_store::matters::{
-    DecisionRow, MatterRecord, MatterStep, NewMatter, NewStep, Objection, RegisterWrite,
-    SpendingRequest, Validity,
+    DecisionRow, MatterCounts, MatterRecord, MatterStep, NewMatter, NewStep, Objection,
+    RegisterWrite, SpendingRequest, Validity,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -78,7 +78,10 @@ pub struct StepInput {
 pub const OBJECTION_DAYS: u64 = 10;
 
 /// The most matters a queue shows at once (the oldest first: what is due soonest).
-pub const QUEUE_LIMIT: i64 = 200;
+pub const QUEUE_LIMIT: i64 = 100;
+
+/// Matters a page of the list shows.
+pub const LIST_PAGE: i64 = 100;
 
 /// The longest objection kept (characters).
 pub const OBJECTION_MAX_CHARS: usize = 2000;
@@ -184,6 +187,9 @@ impl MatterDesk<'_> {
                     village_code: village,
                     title,
                     opened_on: &self.clock.today().to_string(),
+                    due_on: due_on(power, 0, self.clock.today(), self.calendar)
+                        .map(|d| d.to_string())
+                        .as_deref(),
                     amount,
                     request: request.filter(|_| power.spends()),
                 },
@@ -446,9 +452,41 @@ impl MatterDesk<'_> {
     }
 
     /// The matters the actor's jurisdiction covers, open ones first (at most 500).
-    pub async fn list(&self, actor: &Actor) -> Result<Vec<MatterView>> {
-        self.views(self.store.matters_in_scope(&actor.scope, 500).await?)
+    pub async fn list(&self, actor: &Actor, page: i64) -> Result<Vec<MatterView>> {
+        let offset = page.max(0).saturating_mul(LIST_PAGE);
+        self.views(
+            self.store
+                .matters_in_scope(&actor.scope, LIST_PAGE, offset)
+                .await?,
+        )
+        .await
+    }
+
+    /// The matters of the actor's jurisdiction counted: all, open, overdue, and those whose step
+    /// due now is the actor's.
+    pub async fn counts(&self, actor: &Actor) -> Result<MatterCounts> {
+        self.store
+            .matter_counts(
+                &actor.scope,
+                &self.due_for(actor),
+                &self.clock.today().to_string(),
+            )
             .await
+    }
+
+    /// The (power, steps done) after which the next step is one of the actor's posts.
+    fn due_for(&self, actor: &Actor) -> Vec<(String, i64)> {
+        self.powers
+            .powers
+            .iter()
+            .flat_map(|p| {
+                p.steps
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| actor.is(acts_for(s.post)))
+                    .map(|(i, _)| (p.id.clone(), i as i64))
+            })
+            .collect()
     }
 
     /// Whether the actor does the step due now in `view` (to offer the form).
@@ -758,6 +796,9 @@ impl MatterDesk<'_> {
             }
             _ => {}
         }
+        // The next step's limit runs from today.
+        let next_due =
+            due_on(&view.power, step_no, self.clock.today(), self.calendar).map(|d| d.to_string());
         let register = match (&decision_row, &voucher) {
             (Some(d), _) => Some(RegisterWrite::Decision(d)),
             (None, Some(v)) => Some(RegisterWrite::Voucher(v)),
@@ -774,6 +815,7 @@ impl MatterDesk<'_> {
                     note: input.note.trim(),
                     documents: &documents,
                     last: step_no == view.power.steps.len(),
+                    next_due_on: next_due.as_deref(),
                     votes: votes.as_ref(),
                     decision_id: decision_id.as_deref(),
                     register,
@@ -859,31 +901,12 @@ impl MatterDesk<'_> {
     /// The actor's queue: open matters in their jurisdiction whose step due now is theirs
     /// (the bookkeeper's: the township's requests to check and pay), oldest due first.
     pub async fn queue(&self, actor: &Actor) -> Result<Vec<MatterView>> {
-        // Which (power, steps done) put a step of the actor's posts next, from the list.
-        let due: Vec<(String, i64)> = self
-            .powers
-            .powers
-            .iter()
-            .flat_map(|p| {
-                p.steps
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| actor.is(acts_for(s.post)))
-                    .map(|(i, _)| (p.id.clone(), i as i64))
-            })
-            .collect();
+        // Read in the order the store keeps: the day due by, soonest first.
         let matters = self
             .store
-            .matters_due(&actor.scope, &due, QUEUE_LIMIT)
+            .matters_due(&actor.scope, &self.due_for(actor), QUEUE_LIMIT)
             .await?;
-        let mut mine = self.views(matters).await?;
-        mine.sort_by_key(|v| {
-            v.states.iter().find_map(|s| match s {
-                StepState::Current { due, .. } => Some(due.unwrap_or(chrono::NaiveDate::MAX)),
-                _ => None,
-            })
-        });
-        Ok(mine)
+        self.views(matters).await
     }
 
     /// Why a step may not rest on decision `id` yet: not in the register (or a matter still

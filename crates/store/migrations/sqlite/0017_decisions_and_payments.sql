@@ -11,7 +11,11 @@ ALTER TABLE matters ADD COLUMN refused_by TEXT;
 ALTER TABLE matters ADD COLUMN refused_on TEXT;
 -- How many steps are done, kept with each step: the queues ("whose step is due now") read it
 -- with the power's list instead of counting every open matter's steps.
+-- and the day the step due now must be done by (NULL: no limit, or closed), written with each step
+-- from the power's limit and the county's calendar, so that counting the overdue is one query.
+-- Matters opened before this migration get theirs with their next step.
 ALTER TABLE matters ADD COLUMN steps_done BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE matters ADD COLUMN due_on TEXT;
 UPDATE matters SET steps_done = (SELECT COUNT(*) FROM matter_steps s WHERE s.matter_id = matters.matter_id);
 CREATE INDEX matters_open ON matters (closed_on, village_code, matter_id);
 -- A meeting's counts (四议两公开), or the decision a step rested on.

@@ -19,7 +19,7 @@ struct Dashboard<'a> {
     /// not): the clue figures are left off rather than shown as zero.
     sees_clues: bool,
     /// Matters: (open in the jurisdiction, whose step due now is the official's, overdue).
-    matters: Option<(usize, usize, usize)>,
+    matters: Option<(i64, i64, i64)>,
     total_clues: i64,
     total_amount: String,
     by_rule: Vec<TallyRow>,
@@ -247,16 +247,8 @@ pub async fn dashboard(work: Work) -> Result<Response, Failure> {
     let hand_overs_overdue = hand_overs.iter().filter(|h| h.overdue).count();
     let sees_clues = actor.is(qingfeng_workflow::role::CLUE_SEERS);
     let matters = if wp.can_see_matters {
-        let desk = state.matter_desk();
-        let open: Vec<_> = desk
-            .list(&actor)
-            .await?
-            .into_iter()
-            .filter(|m| m.matter.closed_on.is_none())
-            .collect();
-        let mine = open.iter().filter(|m| desk.acts_now(&actor, m)).count();
-        let overdue = open.iter().filter(|m| m.overdue()).count();
-        Some((open.len(), mine, overdue))
+        let counts = state.matter_desk().counts(&actor).await?;
+        Some((counts.open, counts.mine, counts.overdue))
     } else {
         None
     };

@@ -69,6 +69,11 @@ pub struct MatterTexts {
     pub decision_id: &'static str,
     pub decision_made: &'static str,
     pub request_hint: &'static str,
+    pub counted: &'static str,
+    pub open_count: &'static str,
+    pub overdue_count: &'static str,
+    pub newer: &'static str,
+    pub older: &'static str,
 }
 
 const ZH: MatterTexts = MatterTexts {
@@ -127,6 +132,11 @@ const ZH: MatterTexts = MatterTexts {
     households_present: "到会户数",
     decision_id: "决策编号",
     decision_made: "本事项形成的决策编号",
+    counted: "共",
+    open_count: "办理中",
+    overdue_count: "已逾期",
+    newer: "上一页",
+    older: "下一页",
     request_hint: "支出前，系统按与事后审计相同的规则和标准检查：需决策而无有效决策、超限额现金、拆分支出、付给本村干部或其亲属、合同未公示的，一律不予支付。",
 };
 
@@ -186,6 +196,11 @@ const EN: MatterTexts = MatterTexts {
     households_present: "Households present",
     decision_id: "Decision",
     decision_made: "Decision made by this matter",
+    counted: "In all",
+    open_count: "open",
+    overdue_count: "overdue",
+    newer: "Previous page",
+    older: "Next page",
     request_hint: "Before any money moves, the same rules and thresholds that audit the books afterwards check the request: no valid decision where one is needed, cash above the limit, a split, a payee who is an official of the village or a relative, a contract not publicized: none of these is paid.",
 };
 
@@ -281,17 +296,32 @@ struct ListPage<'a> {
     queue: Vec<MatterRow>,
     categories: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
+    /// All, open and overdue matters of the jurisdiction.
+    counts: qingfeng_store::matters::MatterCounts,
+    /// This page (0-based) and whether there is one after it.
+    page: i64,
+    more: bool,
     message: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    page: i64,
 }
 
 async fn render_list(
     work: &Work,
+    page: i64,
     status: StatusCode,
     message: Option<String>,
 ) -> Result<Response, Failure> {
     let zh = work.is_zh();
     let desk = work.state.matter_desk();
-    let views = desk.list(&work.actor()).await?;
+    let page = page.max(0);
+    let views = desk.list(&work.actor(), page).await?;
+    let counts = desk.counts(&work.actor()).await?;
+    let more = (page + 1) * qingfeng_workflow::matters::LIST_PAGE < counts.all;
     let today = work.state.clock().today();
     let waiting = desk
         .open_objections(&work.actor())
@@ -351,13 +381,19 @@ async fn render_list(
             queue,
             categories: pick(qingfeng_domain::spending::EXPENSE_CATEGORIES),
             methods: pick(qingfeng_domain::spending::METHODS),
+            counts,
+            page,
+            more,
             message,
         },
     ))
 }
 
-pub async fn list(work: Work) -> Result<Response, Failure> {
-    render_list(&work, StatusCode::OK, None).await
+pub async fn list(
+    work: Work,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
+) -> Result<Response, Failure> {
+    render_list(&work, q.page, StatusCode::OK, None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -400,7 +436,8 @@ pub async fn open_matter(work: Work, Form(form): Form<OpenForm>) -> Result<Respo
             Ok(m) => Some(m.fen()),
             Err(why) => {
                 let message = if zh { why.zh } else { why.en };
-                return render_list(&work, StatusCode::UNPROCESSABLE_ENTITY, Some(message)).await;
+                return render_list(&work, 0, StatusCode::UNPROCESSABLE_ENTITY, Some(message))
+                    .await;
             }
         },
     };
@@ -416,6 +453,7 @@ pub async fn open_matter(work: Work, Form(form): Form<OpenForm>) -> Result<Respo
                 };
                 return render_list(
                     &work,
+                    0,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     Some(message.into()),
                 )
@@ -447,7 +485,7 @@ pub async fn open_matter(work: Work, Form(form): Form<OpenForm>) -> Result<Respo
         .await?;
     match changed(outcome, work.is_zh())? {
         Ok(id) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
-        Err(Unchanged { status, message }) => render_list(&work, status, Some(message)).await,
+        Err(Unchanged { status, message }) => render_list(&work, 0, status, Some(message)).await,
     }
 }
 
