@@ -579,6 +579,12 @@ async fn villagers_and_officials_in_a_real_browser() {
     .unwrap();
     do_step(&c, &[("total", "30"), ("present", "25"), ("approve", "21")]).await;
     do_step(&c, &[]).await; // the resolution is published
+    let steps = text_of(&c, "table#steps").await;
+    assert!(
+        steps.contains("应到9人，实到7人，赞成6人")
+            && steps.contains("村民代表会议：应到30人，实到25人，赞成21人"),
+        "{steps}"
+    );
     shot(&c, "12-decision-complete").await;
     c.goto(&project_url).await.unwrap();
     do_step(&c, &[("decision_id", decision_id.as_str())]).await;

@@ -87,6 +87,42 @@ from_row!(MatterStep {
 });
 
 impl MatterStep {
+    /// The meeting's counts as the record shows them ("应到9人，实到7人，赞成6人"), in
+    /// Chinese or English; empty for a step that is not a meeting.
+    pub fn votes_text(&self, zh: bool) -> String {
+        let Some(v) = self.votes() else {
+            return String::new();
+        };
+        let kind = match (v.meeting_kind.as_deref(), zh) {
+            (Some("representatives"), true) => "村民代表会议：",
+            (Some("villagers"), true) => "村民会议：",
+            (Some("representatives"), false) => "representatives' meeting: ",
+            (Some("villagers"), false) => "villagers' meeting: ",
+            _ => "",
+        };
+        let households = match (v.households_total, v.households_present) {
+            (Some(t), Some(p)) if zh => format!("，应到{t}户、到会{p}户"),
+            (Some(t), Some(p)) => format!(", {p} of {t} households"),
+            _ => String::new(),
+        };
+        let notice = match (&v.notice_on, zh) {
+            (Some(n), true) => format!("（{n}通知）"),
+            (Some(n), false) => format!(" (announced {n})"),
+            _ => String::new(),
+        };
+        if zh {
+            format!(
+                "{kind}应到{}人，实到{}人，赞成{}人{households}{notice}",
+                v.total, v.present, v.approve
+            )
+        } else {
+            format!(
+                "{kind}{} of {} present, {} in favour{households}{notice}",
+                v.present, v.total, v.approve
+            )
+        }
+    }
+
     /// The meeting's counts, if the step recorded a meeting.
     pub fn votes(&self) -> Option<Votes> {
         Some(Votes {

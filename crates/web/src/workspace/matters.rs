@@ -587,15 +587,25 @@ async fn render_matter(
                         )),
                         _ => None,
                     }),
-                // What was noted, and the papers confirmed in hand.
+                // What was noted, a meeting's counts, the decision it rested on, and the
+                // papers confirmed in hand.
                 note: done
                     .map(|d| {
                         let papers = d.documents.replace('\n', "、");
-                        match (d.note.is_empty(), papers.is_empty()) {
-                            (_, true) => d.note.clone(),
-                            (true, false) => format!("[{papers}]"),
-                            (false, false) => format!("{} [{papers}]", d.note),
+                        let mut parts: Vec<String> = Vec::new();
+                        for part in [
+                            d.note.clone(),
+                            d.votes_text(zh),
+                            d.decision_id.clone().unwrap_or_default(),
+                        ] {
+                            if !part.is_empty() {
+                                parts.push(part);
+                            }
                         }
+                        if !papers.is_empty() {
+                            parts.push(format!("[{papers}]"));
+                        }
+                        parts.join(" · ")
                     })
                     .unwrap_or_default(),
                 current,

@@ -314,7 +314,10 @@ async fn a_step_past_its_limit_stands_out_and_the_supervised_see_no_clue() {
             assert_eq!(listed[0].overdue(), overdue, "{today}");
             // Counted in one query from the day the step is due by, kept with the matter.
             let counts = desk.counts(&cun).await.unwrap();
-            assert_eq!((counts.open, counts.overdue, counts.mine), (1, overdue as i64, 0));
+            assert_eq!(
+                (counts.open, counts.overdue, counts.mine),
+                (1, overdue as i64, 0)
+            );
             let cashier = actor(&db.store, "cashier").await;
             assert_eq!(desk.counts(&cashier).await.unwrap().mine, 1);
             assert_eq!(desk.queue(&cashier).await.unwrap().len(), 1);

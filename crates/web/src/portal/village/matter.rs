@@ -200,6 +200,16 @@ async fn render(
                 StepState::Waiting => (t.waiting.to_string(), false),
                 StepState::Refused { on } => (format!("{} {on}", t.refused), false),
             };
+            // A meeting's counts are disclosed with the resolution (村务公开).
+            let votes = view
+                .done
+                .get(i)
+                .map(|d| d.votes_text(zh))
+                .filter(|v| !v.is_empty());
+            let state = match votes {
+                Some(v) => format!("{state}；{v}"),
+                None => state,
+            };
             StepRow {
                 no: i + 1,
                 title: pick(&s.title_zh, &s.title_en),
