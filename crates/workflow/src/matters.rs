@@ -491,10 +491,12 @@ impl MatterDesk<'_> {
 
     /// Whether the actor does the step due now in `view` (to offer the form).
     pub fn acts_now(&self, actor: &Actor, view: &MatterView) -> bool {
-        view.power
-            .steps
-            .get(view.done.len())
-            .is_some_and(|s| actor.is(acts_for(s.post)))
+        view.matter.closed_on.is_none()
+            && view
+                .power
+                .steps
+                .get(view.done.len())
+                .is_some_and(|s| actor.is(acts_for(s.post)))
     }
 
     /// A villager objects to step `step_no` (done, or the one due now) of a matter of the
@@ -644,6 +646,12 @@ impl MatterDesk<'_> {
         let Some(view) = self.visible(actor, matter_id).await? else {
             return Ok(Outcome::NotFound);
         };
+        if view.matter.refused_step.is_some() {
+            return Ok(Outcome::already_done(
+                "这件事项已被退回，不能再办理",
+                "this matter was refused: nothing more is done in it",
+            ));
+        }
         if let Err(why) = may_do(&view.power, view.done.len(), step_no) {
             return Ok(match why.code {
                 "step_done" | "matter_finished" => Outcome::already_done(why.zh, why.en),
