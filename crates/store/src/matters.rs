@@ -198,6 +198,9 @@ pub struct Objection {
     pub answer: Option<String>,
     pub answered_by: Option<String>,
     pub answered_on: Option<String>,
+    /// The supervision committee member's account, for an objection the committee raised;
+    /// None for a villager's (anonymous).
+    pub raised_by: Option<String>,
 }
 from_row!(Objection {
     objection_id,
@@ -208,11 +211,12 @@ from_row!(Objection {
     answer_due,
     answer,
     answered_by,
-    answered_on
+    answered_on,
+    raised_by
 });
 
 const OBJECTION_COLUMNS: &str = "objection_id, matter_id, step_no, content, filed_on, answer_due, \
-     answer, answered_by, answered_on";
+     answer, answered_by, answered_on, raised_by";
 
 pub struct NewMatter<'a> {
     pub power_id: &'a str,
@@ -557,7 +561,8 @@ impl Store {
         })?)
     }
 
-    /// Files a villager's objection (anonymous: the trail names the portal, not a person).
+    /// Files an objection: a villager's (`raised_by` None: anonymous, the trail names the
+    /// portal, not a person) or the supervision committee's (its member's account).
     pub async fn file_objection(
         &self,
         matter_id: i64,
@@ -565,17 +570,19 @@ impl Store {
         content: &str,
         filed_on: &str,
         answer_due: &str,
+        raised_by: Option<&str>,
     ) -> Result<i64> {
-        audited!(self, "portal", tx => {
+        audited!(self, raised_by.unwrap_or("portal"), tx => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO matter_objections (matter_id, step_no, content, filed_on, answer_due) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING objection_id",
+                "INSERT INTO matter_objections (matter_id, step_no, content, filed_on, answer_due, raised_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING objection_id",
             )
             .bind(matter_id)
             .bind(step_no)
             .bind(content)
             .bind(filed_on)
             .bind(answer_due)
+            .bind(raised_by)
             .fetch_one(&mut *tx)
             .await?;
             let detail = format!("objection={id} step={step_no} due={answer_due}");

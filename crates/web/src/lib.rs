@@ -457,6 +457,10 @@ fn routes() -> Routes {
             workspace::matters::refuse_step,
         )
         .post(
+            "/work/matters/{id}/objections",
+            workspace::matters::committee_objection,
+        )
+        .post(
             "/work/matters/{id}/objections/{objection}/answer",
             workspace::matters::answer_objection,
         )

@@ -511,6 +511,38 @@ impl MatterDesk<'_> {
         let Some(view) = self.public_one(village_code, matter_id).await? else {
             return Ok(Outcome::NotFound);
         };
+        self.file(view, step_no, content, None).await
+    }
+
+    /// The village supervision committee objects to a step in its own name (村务监督委员会
+    /// 提出异议): answered like a villager's, within 10 days or by the township.
+    pub async fn object_as_committee(
+        &self,
+        actor: &Actor,
+        matter_id: i64,
+        step_no: usize,
+        content: &str,
+    ) -> Result<Outcome<i64>> {
+        require!(
+            actor.is(crate::role::COMMITTEE_OBJECTORS),
+            "只有村务监督委员会成员可以以监督委员会名义提出异议",
+            "only a member of the village supervision committee objects in its name",
+        );
+        let Some(view) = self.visible(actor, matter_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        self.file(view, step_no, content, Some(&actor.username))
+            .await
+    }
+
+    async fn file(
+        &self,
+        view: MatterView,
+        step_no: usize,
+        content: &str,
+        raised_by: Option<&str>,
+    ) -> Result<Outcome<i64>> {
+        let matter_id = view.matter.matter_id;
         let content = content.trim();
         require!(
             !content.is_empty(),
@@ -537,6 +569,7 @@ impl MatterDesk<'_> {
                 content,
                 &today.to_string(),
                 &due.to_string(),
+                raised_by,
             )
             .await?;
         Ok(Outcome::Changed(id))

@@ -51,6 +51,9 @@ pub const MATTER_ACTORS: &[Role] = &[
     TownshipBookkeeper,
     TownshipOfficial,
 ];
+/// Object to a step in the supervision committee's name (in the workspace; villagers object on
+/// the portal, anonymously).
+pub const COMMITTEE_OBJECTORS: &[Role] = &[VillageSupervisor];
 /// Refuse a step with a reason: those who sign (the supervision committee) and pay (the
 /// township agency's bookkeeper) check the work of others.
 pub const MATTER_REFUSERS: &[Role] = &[VillageSupervisor, TownshipBookkeeper];

@@ -41,6 +41,9 @@ CREATE TABLE spending_requests (
     for_matter BIGINT,
     voucher_id TEXT
 );
+-- An objection the village supervision committee raises in its own name (its member's account);
+-- NULL for a villager's, which is anonymous.
+ALTER TABLE matter_objections ADD COLUMN raised_by TEXT;
 -- Rows the workflow writes into the registers (a matter's decision, a paid request's voucher)
 -- come in batches of their own, which a county's file import never deletes: a "replace" import
 -- replaces what files brought.

@@ -54,6 +54,7 @@ const MATTER_READERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_REA
 const MATTER_OPENERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_OPENERS);
 const MATTER_ACTORS: Access = Access::Roles(qingfeng_workflow::role::MATTER_ACTORS);
 const MATTER_REFUSERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_REFUSERS);
+const COMMITTEE_OBJECTORS: Access = Access::Roles(qingfeng_workflow::role::COMMITTEE_OBJECTORS);
 const OBJECTION_ANSWERERS: Access =
     Access::Roles(&[VillageOfficial, TownshipOfficial, TownshipSecretary]);
 // Quarterly figures upward: the commission and the auditors.
@@ -92,6 +93,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/work/matters/{id}", MATTER_READERS),
     ("POST", "/work/matters/{id}/steps", MATTER_ACTORS),
     ("POST", "/work/matters/{id}/refusal", MATTER_REFUSERS),
+    ("POST", "/work/matters/{id}/objections", COMMITTEE_OBJECTORS),
     (
         "POST",
         "/work/matters/{id}/objections/{objection}/answer",

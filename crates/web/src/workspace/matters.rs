@@ -69,6 +69,8 @@ pub struct MatterTexts {
     pub decision_id: &'static str,
     pub decision_made: &'static str,
     pub request_hint: &'static str,
+    pub committee: &'static str,
+    pub committee_object: &'static str,
     pub counted: &'static str,
     pub open_count: &'static str,
     pub overdue_count: &'static str,
@@ -132,6 +134,8 @@ const ZH: MatterTexts = MatterTexts {
     households_present: "到会户数",
     decision_id: "决策编号",
     decision_made: "本事项形成的决策编号",
+    committee: "村务监督委员会",
+    committee_object: "以村务监督委员会名义提出异议（将公开）",
     counted: "共",
     open_count: "办理中",
     overdue_count: "已逾期",
@@ -196,6 +200,8 @@ const EN: MatterTexts = MatterTexts {
     households_present: "Households present",
     decision_id: "Decision",
     decision_made: "Decision made by this matter",
+    committee: "Village supervision committee",
+    committee_object: "Object in the supervision committee's name (published)",
     counted: "In all",
     open_count: "open",
     overdue_count: "overdue",
@@ -498,6 +504,8 @@ struct ObjectionRow {
     escalated: bool,
     answer: Option<String>,
     can_answer: bool,
+    /// The committee member who raised it (None: a villager, anonymous).
+    raised_by: Option<String>,
 }
 
 struct StepRow {
@@ -532,6 +540,8 @@ struct ShowPage<'a> {
     decision_id: Option<String>,
     /// The request of a spending matter, as label/value lines.
     request: Vec<(&'static str, String)>,
+    /// The steps the supervision committee may object to, if the actor sits on it.
+    committee_objectable: Vec<(usize, String)>,
     message: Option<String>,
 }
 
@@ -619,6 +629,26 @@ async fn render_matter(
     let records = next.and_then(|s| s.records).map_or("", |r| r.code());
     let can_refuse = can_do.is_some() && next.is_some_and(|s| s.may_refuse());
     let t = texts(zh);
+    let committee_objectable = if actor.is(qingfeng_workflow::role::COMMITTEE_OBJECTORS) {
+        view.power
+            .steps
+            .iter()
+            .take((view.done.len() + 1).min(view.power.steps.len()))
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    i + 1,
+                    if zh {
+                        s.title_zh.clone()
+                    } else {
+                        s.title_en.clone()
+                    },
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let request = view
         .request
         .as_ref()
@@ -690,6 +720,7 @@ async fn render_matter(
                 )
             }),
             can_answer: desk.answers_now(&actor, o),
+            raised_by: o.raised_by.clone(),
         })
         .collect();
     let mut row = matter_row(&view, zh);
@@ -710,6 +741,7 @@ async fn render_matter(
             can_refuse,
             decision_id,
             request,
+            committee_objectable,
             message,
         },
     ))
@@ -812,6 +844,31 @@ pub async fn refuse_step(
         .await?;
     match changed(outcome, work.is_zh())? {
         Ok(()) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
+        Err(Unchanged { status, message }) => render_matter(&work, id, status, Some(message)).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ObjectionForm {
+    #[serde(default)]
+    step: usize,
+    #[serde(default)]
+    content: String,
+}
+
+/// The supervision committee objects to a step in its own name.
+pub async fn committee_objection(
+    work: Work,
+    Path(id): Path<i64>,
+    Form(form): Form<ObjectionForm>,
+) -> Result<Response, Failure> {
+    let outcome = work
+        .state
+        .matter_desk()
+        .object_as_committee(&work.actor(), id, form.step, &form.content)
+        .await?;
+    match changed(outcome, work.is_zh())? {
+        Ok(_) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
         Err(Unchanged { status, message }) => render_matter(&work, id, status, Some(message)).await,
     }
 }

@@ -273,6 +273,11 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ),
         (
             "POST",
+            "/work/matters/{id}/objections",
+            Some(&[VillageSupervisor]),
+        ),
+        (
+            "POST",
             "/work/matters/{id}/objections/{objection}/answer",
             Some(&[VillageOfficial, TownshipOfficial, TownshipSecretary]),
         ),

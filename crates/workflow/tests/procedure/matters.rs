@@ -432,6 +432,28 @@ async fn an_objection_is_answered_by_the_village_in_ten_days_or_by_the_township_
         assert_eq!(all.len(), 2);
         assert_eq!(all[1].answered_by.as_deref(), Some("xiang"));
         assert!(!desk.answers_now(&cun, &all[1]));
+        assert!(
+            all.iter().all(|o| o.raised_by.is_none()),
+            "villagers are anonymous"
+        );
+        // The supervision committee objects in its own name; a village official cannot pose as
+        // it, nor can a member of another village's committee reach the matter.
+        let jiandu = actor(&db.store, "jiandu").await;
+        assert!(
+            refusal(desk.object_as_committee(&cun, id, 1, "x").await.unwrap())
+                .contains("村务监督委员会")
+        );
+        let raised = desk
+            .object_as_committee(&jiandu, id, 2, "报账员初审未见用途说明")
+            .await
+            .unwrap()
+            .changed()
+            .unwrap();
+        let all = desk.objections(id).await.unwrap();
+        let committee = all.iter().find(|o| o.objection_id == raised).unwrap();
+        assert_eq!(committee.raised_by.as_deref(), Some("jiandu"));
+        assert_eq!(committee.answer_due, "2025-03-24");
+        assert!(desk.answers_now(&cun, committee));
         db.drop_db().await;
     }
 }

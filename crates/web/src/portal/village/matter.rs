@@ -39,6 +39,7 @@ pub struct MatterTexts {
     pub flowchart: &'static str,
     pub back: &'static str,
     pub refused: &'static str,
+    pub committee: &'static str,
     pub amount: &'static str,
     pub payee: &'static str,
     pub purpose: &'static str,
@@ -70,6 +71,7 @@ const ZH: MatterTexts = MatterTexts {
     flowchart: "流程图",
     back: "返回本村公开",
     refused: "已退回",
+    committee: "村务监督委员会提出",
     amount: "金额（元）",
     payee: "收款人",
     purpose: "用途",
@@ -101,6 +103,7 @@ const EN: MatterTexts = MatterTexts {
     flowchart: "Flowchart",
     back: "Back to the village",
     refused: "Refused",
+    committee: "raised by the village supervision committee",
     amount: "Amount (yuan)",
     payee: "Payee",
     purpose: "Purpose",
@@ -117,6 +120,8 @@ struct StepRow {
 }
 
 struct ObjectionRow {
+    /// Raised by the village supervision committee (not a villager).
+    committee: bool,
     step_no: i64,
     filed_on: String,
     content: String,
@@ -227,6 +232,7 @@ async fn render(
     let objections = objections
         .iter()
         .map(|o| ObjectionRow {
+            committee: o.raised_by.is_some(),
             step_no: o.step_no,
             filed_on: o.filed_on.clone(),
             content: o.content.clone(),
