@@ -769,6 +769,23 @@ impl Store {
         })
     }
 
+    /// The officials serving `division` on `today`: (ID number, name, position).
+    pub async fn serving_in(
+        &self,
+        division: &str,
+        today: &str,
+    ) -> Result<Vec<(String, String, String)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT id_number, name, position FROM officials WHERE division_code = $1 \
+             AND start_date <= $2 AND (end_date IS NULL OR end_date = '' OR end_date >= $2) \
+             ORDER BY id_number",
+        )
+        .bind(division)
+        .bind(today)
+        .fetch_all(pool)
+        .await)?)
+    }
+
     /// A decision of the register as the shared definition judges it: its village, the day of
     /// its villagers' meeting, and its first defect (None: valid and published).
     pub async fn decision_standing(&self, decision_id: &str) -> Result<Option<DecisionStanding>> {

@@ -531,6 +531,12 @@ impl MatterDesk<'_> {
         let Some(view) = self.visible(actor, matter_id).await? else {
             return Ok(Outcome::NotFound);
         };
+        if let Some(refusal) = self
+            .committee_ineligible(actor, &view.matter.village_code)
+            .await?
+        {
+            return Ok(Outcome::Refused(refusal));
+        }
         self.file(view, step_no, content, Some(&actor.username))
             .await
     }
@@ -700,6 +706,14 @@ impl MatterDesk<'_> {
                     step.post.label_en().to_lowercase()
                 ),
             ));
+        }
+        if step.post == qingfeng_domain::power::Post::SupervisionCommittee {
+            if let Some(refusal) = self
+                .committee_ineligible(actor, &view.matter.village_code)
+                .await?
+            {
+                return Ok(Outcome::Refused(refusal));
+            }
         }
         // The papers the list requires of the step, each confirmed in hand (named as the list
         // names them, in either language).
@@ -913,6 +927,12 @@ impl MatterDesk<'_> {
                 ),
             ));
         }
+        if let Some(refusal) = self
+            .committee_ineligible(actor, &view.matter.village_code)
+            .await?
+        {
+            return Ok(Outcome::Refused(refusal));
+        }
         let reason = reason.trim();
         require!(
             !reason.is_empty(),
@@ -948,6 +968,46 @@ impl MatterDesk<'_> {
             .matters_due(&actor.scope, &self.due_for(actor), QUEUE_LIMIT)
             .await?;
         self.views(matters).await
+    }
+
+    /// Why the actor may not act for the supervision committee of `village` (sign, refuse,
+    /// object): a member of the committee may not be a member of the village committee, nor a
+    /// member of one's household or a declared relative (`domain.md`). Judged on the person the
+    /// account is linked to; an account linked to no one cannot be judged and is let act.
+    async fn committee_ineligible(
+        &self,
+        actor: &Actor,
+        village: &str,
+    ) -> Result<Option<crate::outcome::Refusal>> {
+        if !actor.is(crate::role::COMMITTEE_OBJECTORS) {
+            return Ok(None);
+        }
+        let related = crate::conflict::related(self.store, self.clock, actor).await?;
+        if related.persons.is_empty() {
+            return Ok(None);
+        }
+        let today = self.clock.today().to_string();
+        for (id, name, position) in self.store.serving_in(village, &today).await? {
+            // The supervision committee's own members may be in the officials register too.
+            if position.contains("监督") || position.contains("监委") {
+                continue;
+            }
+            if related.persons.contains(&id) {
+                let own = actor.id_number.as_deref() == Some(id.as_str());
+                return Ok(Some(crate::outcome::Refusal::new(
+                    format!(
+                        "村务监督委员会成员不得由村民委员会成员或其近亲属担任：{}{}现任{position}，您不能以监督委员会名义办理本村事项",
+                        if own { "您本人" } else { "您的亲属" },
+                        if own { String::new() } else { qingfeng_domain::mask_name(&name) },
+                    ),
+                    format!(
+                        "a member of the supervision committee may not sit on the village committee nor be related to one who does: {} serves as {position}; you cannot act for the committee in this village",
+                        if own { "you yourself".to_string() } else { format!("your relative {}", qingfeng_domain::mask_name(&name)) },
+                    ),
+                )));
+            }
+        }
+        Ok(None)
     }
 
     /// Why a step may not rest on decision `id` yet: not in the register (or a matter still

@@ -496,6 +496,70 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
         assert!(why.contains("RES-SHORT-PUBLICITY"), "{why}");
         let contract = changed(open(on("CC-003")).await);
 
+        // The village's director cannot sit for its supervision committee: an account of the
+        // committee linked to him signs, refuses and objects to nothing (one linked to a
+        // villager with no post does).
+        for (name, person) in [("jiandu-li", LI_JIANGUO), ("jiandu-liu", LIU)] {
+            let id = db
+                .store
+                .create_user(&qingfeng_store::NewUser {
+                    username: name,
+                    display_name: name,
+                    role: qingfeng_workflow::Role::VillageSupervisor,
+                    jurisdiction: GUIHUA,
+                    password_hash: "not used",
+                    created_by: "test",
+                })
+                .await
+                .unwrap();
+            db.store
+                .set_user_id_number(id, Some(person), "test")
+                .await
+                .unwrap();
+        }
+        let director = actor(&db.store, "jiandu-li").await;
+        let villager_member = actor(&db.store, "jiandu-liu").await;
+        let signed = changed(open(shop(600)).await);
+        changed(
+            desk.do_step(&who.cun, signed, 1, &with(papers(1), ""))
+                .await
+                .unwrap(),
+        );
+        changed(
+            desk.do_step(&who.cashier, signed, 2, &with(papers(2), ""))
+                .await
+                .unwrap(),
+        );
+        changed(
+            desk.do_step(&who.cun, signed, 3, &with(papers(3), ""))
+                .await
+                .unwrap(),
+        );
+        let why = refusal(
+            desk.do_step(&director, signed, 4, &with(papers(4), ""))
+                .await
+                .unwrap(),
+        );
+        assert!(
+            why.contains("不得由村民委员会成员") && why.contains("村委会主任"),
+            "{why}"
+        );
+        assert!(
+            refusal(desk.refuse(&director, signed, 4, "不签").await.unwrap())
+                .contains("不得由村民委员会成员")
+        );
+        assert!(refusal(
+            desk.object_as_committee(&director, signed, 1, "x")
+                .await
+                .unwrap()
+        )
+        .contains("不得由村民委员会成员"));
+        changed(
+            desk.do_step(&villager_member, signed, 4, &with(papers(4), "已核"))
+                .await
+                .unwrap(),
+        );
+
         // The supervision committee refuses a voucher with a reason; it is published and the
         // matter goes no further.
         let refused = changed(open(shop(800)).await);
@@ -558,10 +622,11 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
             .iter()
             .map(|v| v.matter.matter_id)
             .collect();
-        assert_eq!(queue.len(), 5, "{queue:?}");
+        assert_eq!(queue.len(), 6, "{queue:?}");
+        assert!(queue.contains(&signed));
         assert!(!queue.contains(&refused));
         assert!(desk.queue(&who.far).await.unwrap().is_empty());
-        for id in [in_cash, below, villager, contract] {
+        for id in [in_cash, below, villager, contract, signed] {
             changed(
                 desk.do_step(&who.kuaiji, id, 5, &with(papers(5), ""))
                     .await
