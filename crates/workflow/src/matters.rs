@@ -279,28 +279,22 @@ impl MatterDesk<'_> {
         let missing = self
             .missing_of_decision(draft.decision_id.as_deref())
             .await?;
-        let zh: Vec<String> = flags
-            .iter()
-            .map(|f| {
-                let extra = if f.rule_id == "FUN-NO-DECISION" {
-                    missing.0.as_str()
-                } else {
-                    ""
-                };
-                format!("【{}】{}{}", f.rule_id, f.explanation_zh, extra)
-            })
-            .collect();
-        let en: Vec<String> = flags
-            .iter()
-            .map(|f| {
-                let extra = if f.rule_id == "FUN-NO-DECISION" {
-                    missing.1.as_str()
-                } else {
-                    ""
-                };
-                format!("[{}] {}{}", f.rule_id, f.explanation_en, extra)
-            })
-            .collect();
+        // Each flag in the rule's own words; the decision's missing step added to the one
+        // about the decision.
+        let line = |f: &Flag, zh: bool| {
+            let extra = match (f.rule_id == "FUN-NO-DECISION", zh) {
+                (false, _) => "",
+                (true, true) => missing.0.as_str(),
+                (true, false) => missing.1.as_str(),
+            };
+            if zh {
+                format!("【{}】{}{extra}", f.rule_id, f.explanation_zh)
+            } else {
+                format!("[{}] {}{extra}", f.rule_id, f.explanation_en)
+            }
+        };
+        let zh: Vec<String> = flags.iter().map(|f| line(f, true)).collect();
+        let en: Vec<String> = flags.iter().map(|f| line(f, false)).collect();
         Ok(Some(crate::outcome::Refusal::new(
             format!("支付前检查未通过，不能支付：{}", zh.join("；")),
             format!("refused before payment: {}", en.join("; ")),

@@ -12,6 +12,26 @@ use qingfeng_test_support::{TestDb, BACKENDS};
 use qingfeng_workflow::matters::{decision_id_of, voucher_id_of, MatterDesk, StepInput};
 use qingfeng_workflow::{Actor, FixedClock, Outcome};
 
+/// Imports a county's folder again (only its changed files land), which must succeed.
+async fn import_again(db: &TestDb, dir: &std::path::Path) {
+    let reports = tempfile::tempdir().unwrap();
+    let outcome = import(
+        &db.store,
+        dir,
+        &ImportOptions {
+            report_dir: reports.path().to_path_buf(),
+            progress: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(outcome.status, Status::Imported { .. }),
+        "{:?}",
+        outcome.problems
+    );
+}
+
 fn votes(total: i64, present: i64, approve: i64) -> Votes {
     Votes {
         total,
@@ -306,7 +326,6 @@ async fn nothing_is_spent_on_a_project_until_its_decision_is_complete() {
             out[0].clues
         );
         // A county file of decisions, imported again, does not erase the matter's decision.
-        let reports = tempfile::tempdir().unwrap();
         let again = qingfeng_test_support::copy_fixture("good");
         std::fs::write(
             again.path().join("decisions.csv"),
@@ -315,21 +334,7 @@ async fn nothing_is_spent_on_a_project_until_its_decision_is_complete() {
                 .replace("35,2024-02-21", "34,2024-02-21"),
         )
         .unwrap();
-        let outcome = import(
-            &db.store,
-            again.path(),
-            &ImportOptions {
-                report_dir: reports.path().to_path_buf(),
-                progress: false,
-            },
-        )
-        .await
-        .unwrap();
-        assert!(
-            matches!(outcome.status, Status::Imported { .. }),
-            "{:?}",
-            outcome.problems
-        );
+        import_again(&db, again.path()).await;
         assert!(db.store.decision_standing(&d).await.unwrap().is_some());
         db.drop_db().await;
     }
@@ -384,22 +389,7 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
             contracts.trim_end().replace('\n', "\r\n")
         );
         std::fs::write(file.path().join("collective_contracts.csv"), contracts).unwrap();
-        let reports = tempfile::tempdir().unwrap();
-        let outcome = import(
-            &db.store,
-            file.path(),
-            &ImportOptions {
-                report_dir: reports.path().to_path_buf(),
-                progress: false,
-            },
-        )
-        .await
-        .unwrap();
-        assert!(
-            matches!(outcome.status, Status::Imported { .. }),
-            "{:?}",
-            outcome.problems
-        );
+        import_again(&db, file.path()).await;
 
         let setup = Setup::new();
         let clock = FixedClock::on(day("2025-03-03"));
