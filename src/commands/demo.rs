@@ -150,6 +150,17 @@ async fn demo_logins(store: &Store) -> Result<()> {
         let password = generate_password();
         // A demo run again: the same accounts, with new passwords.
         let desk = AccountDesk { store, by: "demo" };
+        // The supervision committee acts only through an account linked to a person: a
+        // villager of its village with no tie to an official.
+        let id_number = if role == Role::VillageSupervisor {
+            store
+                .villagers_without_ties(jurisdiction, 1)
+                .await?
+                .into_iter()
+                .next()
+        } else {
+            None
+        };
         let outcome = if store.user_by_name(username).await?.is_some() {
             desk.reset_password(username, &password).await?
         } else {
@@ -158,7 +169,7 @@ async fn demo_logins(store: &Store) -> Result<()> {
                 display_name: Some(display_name),
                 role,
                 jurisdiction,
-                id_number: None,
+                id_number: id_number.as_deref(),
                 password: &password,
             })
             .await?

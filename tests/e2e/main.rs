@@ -151,9 +151,64 @@ fn county(dir: &Path) -> (PathBuf, String, Vec<String>) {
         .expect("a village in the first township");
     add("cun", "village_official", village);
     add("cashier", "village_cashier", village);
-    add("jiandu", "village_supervisor", village);
+    // The supervision committee's member acts only with an account linked to a person, one
+    // who neither holds a post nor is related to an official.
+    let member = std::thread::scope(|s| {
+        s.spawn(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(committee_member(&db, village))
+        })
+        .join()
+        .unwrap()
+    });
+    let mut child = qingfeng()
+        .args([
+            "user",
+            "add",
+            "jiandu",
+            "--role",
+            "village_supervisor",
+            "--jurisdiction",
+            village,
+            "--id-number",
+            &member,
+            "--password-stdin",
+            "--database",
+        ])
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    assert!(child.wait().unwrap().success());
     add("kuaiji", "township_bookkeeper", &townships[0]);
     (db, county, townships)
+}
+
+/// A living villager of `village` who holds no post and shares no household with an official
+/// nor is declared the relative of one: eligible for the village's supervision committee.
+async fn committee_member(db: &Path, village: &str) -> String {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite:{}", db.display()))
+        .await
+        .unwrap();
+    sqlx::query_scalar(
+        "SELECT p.id_number FROM persons p WHERE p.village_code = $1 \
+         AND NOT EXISTS (SELECT 1 FROM officials o JOIN persons h ON h.id_number = o.id_number \
+                         WHERE h.household_id = p.household_id OR o.id_number = p.id_number) \
+         AND NOT EXISTS (SELECT 1 FROM declared_relations r \
+                         WHERE p.id_number IN (r.relative_id_number, r.official_id_number)) \
+         AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.id_number = p.id_number) \
+         ORDER BY p.id_number LIMIT 1",
+    )
+    .bind(village)
+    .fetch_one(&mut conn)
+    .await
+    .expect("an eligible villager")
 }
 
 /// A person paid less than approved, and a clue of the first township (from the database the
@@ -546,6 +601,7 @@ async fn villagers_and_officials_in_a_real_browser() {
     let payment = [
         ("amount", "80,000.00"),
         ("payee", "县路桥建设有限公司"),
+        ("payee_id", "91500233MA5UA0003P"),
         ("purpose", "村道硬化工程预付款"),
         ("for_matter", project_id.as_str()),
     ];
@@ -607,6 +663,8 @@ async fn villagers_and_officials_in_a_real_browser() {
         &[
             ("amount", "800"),
             ("payee", "农家乐饭店"),
+            // Typed on a phone's Chinese keyboard: full-width, lower case.
+            ("payee_id", "９２５００２３３ｍａ５ｕａ０００４ｐ"),
             ("purpose", "检查组用餐"),
         ],
     )

@@ -212,6 +212,7 @@ pub async fn run_all(
 ) -> Result<()> {
     for l in loaded {
         duplicates(tx, l, batch_id, problems).await?;
+        kept_rows_repeated(tx, l, batch_id, problems).await?;
         ledger_conflicts(tx, l, batch_id, problems).await?;
         references(tx, l, batch_id, rejected, problems).await?;
     }
@@ -251,6 +252,43 @@ async fn duplicates(
                 "duplicate_key",
                 format!("{keys}重复: 本文件中有多行使用同一值"),
                 format!("duplicate {keys}: several rows of this file have this value"),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A register replaced by a file keeps the rows the workspace wrote (entered by hand, or a
+/// matter's decision): a file row with the key of one of them would make two records of one
+/// thing, so it is refused, naming the row to leave out.
+async fn kept_rows_repeated(
+    tx: &mut ImportTx,
+    l: &Loaded,
+    batch_id: i64,
+    problems: &mut Problems,
+) -> Result<()> {
+    let t = l.table;
+    if t.loading != Loading::Replace || l.rows_before == 0 || t.key.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT n.source_line, {key} FROM {name} n WHERE n.batch_id = $1 AND EXISTS \
+         (SELECT 1 FROM {name} o WHERE o.batch_id <> $1 AND {m}) ORDER BY n.source_line",
+        key = key_text(t, "n"),
+        name = t.name,
+        m = key_match(t, "o", "n"),
+    );
+    let keys = t.key.join(" + ");
+    for (line, value) in tx.findings(&sql, batch_id).await? {
+        problems.push(Problem::error(
+            &l.label,
+            line as u64,
+            &keys,
+            value.as_deref().unwrap_or(""),
+            Invalid::new(
+                "key_entered_in_workspace",
+                format!("{keys}已在工作台登记(或由事项流程写入), 文件中不应再有此行; 请删去此行后重新导入"),
+                format!("{keys} was entered in the workspace (or written by a matter); the file must not repeat it: remove the row and import again"),
             ),
         ));
     }

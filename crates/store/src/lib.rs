@@ -19,6 +19,7 @@ mod row;
 mod sqlite_bulk;
 pub mod statistics;
 mod village;
+pub mod village_books;
 
 pub use accounts::{NewUser, Scope, User};
 pub use audit::AccessEntry;

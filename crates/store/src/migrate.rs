@@ -117,6 +117,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_decisions_and_payments.sql"),
         postgres: include_str!("../migrations/postgres/0017_decisions_and_payments.sql"),
     },
+    Migration {
+        version: 18,
+        name: "assets_debts_cash",
+        sqlite: include_str!("../migrations/sqlite/0018_assets_debts_cash.sql"),
+        postgres: include_str!("../migrations/postgres/0018_assets_debts_cash.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

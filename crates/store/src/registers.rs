@@ -101,6 +101,21 @@ impl Store {
             .collect())
     }
 
+    /// Living villagers of `village` with no tie to any official: no post of their own, no
+    /// official in their household, no declared relation either way (the people who may sit on
+    /// the village's supervision committee, as far as the registers tell), by ID number.
+    pub async fn villagers_without_ties(&self, village: &str, limit: i64) -> Result<Vec<String>> {
+        let sql = "SELECT p.id_number FROM persons p WHERE p.village_code = $1 \
+             AND NOT EXISTS (SELECT 1 FROM officials o JOIN persons h ON h.id_number = o.id_number \
+                             WHERE h.household_id = p.household_id) \
+             AND NOT EXISTS (SELECT 1 FROM officials o WHERE o.id_number = p.id_number) \
+             AND NOT EXISTS (SELECT 1 FROM declared_relations r \
+                             WHERE r.relative_id_number = p.id_number OR r.official_id_number = p.id_number) \
+             AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.id_number = p.id_number) \
+             ORDER BY p.id_number LIMIT $2";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).bind(village).bind(limit).fetch_all(pool).await)?)
+    }
+
     /// A person's household record, if the person is in `scope`.
     pub async fn person_in_scope(
         &self,

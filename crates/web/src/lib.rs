@@ -331,6 +331,13 @@ impl AppState {
     }
 
     /// The procedure's clock.
+    pub fn books_desk(&self) -> qingfeng_workflow::village_books::BooksDesk<'_> {
+        qingfeng_workflow::village_books::BooksDesk {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+        }
+    }
+
     pub fn clock(&self) -> &dyn qingfeng_workflow::Clock {
         self.clock.as_ref()
     }
@@ -448,6 +455,9 @@ fn routes() -> Routes {
         .post("/work/login", workspace::auth::log_in)
         .post("/work/logout", workspace::auth::log_out)
         .get("/work", workspace::dashboard)
+        .get("/work/books", workspace::books::index)
+        .get("/work/books/{register}", workspace::books::register)
+        .post("/work/books/{register}", workspace::books::enter)
         .get("/work/matters", workspace::matters::list)
         .post("/work/matters", workspace::matters::open_matter)
         .get("/work/matters/{id}", workspace::matters::show)

@@ -28,6 +28,7 @@ mod outcome;
 pub mod recall;
 pub mod reports;
 pub mod role;
+pub mod village_books;
 
 pub use actor::Actor;
 pub use clock::{Clock, FixedClock, SystemClock};

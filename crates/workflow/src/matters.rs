@@ -162,6 +162,8 @@ impl MatterDesk<'_> {
             "an amount cannot be negative",
         );
         let mut amount = amount;
+        // The request as filed: cleaned as the books are, so that the rules see who is paid.
+        let mut filed = None;
         if power.spends() {
             let Some(request) = request else {
                 return Ok(Outcome::refused(
@@ -169,15 +171,17 @@ impl MatterDesk<'_> {
                     "a spending matter needs its amount, payee, category and purpose",
                 ));
             };
-            if let Err(why) = request.check() {
-                return Ok(Outcome::refused(why.zh, why.en));
-            }
+            let request = match request.cleaned() {
+                Ok(r) => r,
+                Err(why) => return Ok(Outcome::refused(why.zh, why.en)),
+            };
             amount = Some(request.amount_fen);
             // Refused before anyone signs what could never be paid.
-            let draft = self.draft(village, None, request).await?;
-            if let Some(refusal) = self.payment_refusal(village, request, &draft).await? {
+            let draft = self.draft(village, None, &request).await?;
+            if let Some(refusal) = self.payment_refusal(village, &request, &draft).await? {
                 return Ok(Outcome::Refused(refusal));
             }
+            filed = Some(request);
         }
         let id = self
             .store
@@ -191,7 +195,7 @@ impl MatterDesk<'_> {
                         .map(|d| d.to_string())
                         .as_deref(),
                     amount,
-                    request: request.filter(|_| power.spends()),
+                    request: filed.as_ref(),
                 },
                 &actor.username,
             )
@@ -976,10 +980,15 @@ impl MatterDesk<'_> {
         if !actor.is(crate::role::COMMITTEE_OBJECTORS) {
             return Ok(None);
         }
-        let related = crate::conflict::related(self.store, self.clock, actor).await?;
-        if related.persons.is_empty() {
-            return Ok(None);
+        // Eligibility is judged on the person: an account that names no one could be anyone,
+        // the director's wife included, so it does not act for the committee until it is linked.
+        if actor.id_number.is_none() {
+            return Ok(Some(crate::outcome::Refusal::new(
+                "您的账号尚未关联本人身份证号，须由管理员关联后才能以村务监督委员会名义办理（用于核查任职回避）",
+                "your account is not linked to your ID number: an administrator must link it before you act for the supervision committee (so that who you are related to can be checked)",
+            )));
         }
+        let related = crate::conflict::related(self.store, self.clock, actor).await?;
         let today = self.clock.today().to_string();
         for (id, name, position) in self.store.serving_in(village, &today).await? {
             // The supervision committee's own members may be in the officials register too.

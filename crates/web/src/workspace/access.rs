@@ -55,6 +55,9 @@ const MATTER_OPENERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_OPE
 const MATTER_ACTORS: Access = Access::Roles(qingfeng_workflow::role::MATTER_ACTORS);
 const MATTER_REFUSERS: Access = Access::Roles(qingfeng_workflow::role::MATTER_REFUSERS);
 const COMMITTEE_OBJECTORS: Access = Access::Roles(qingfeng_workflow::role::COMMITTEE_OBJECTORS);
+// The village books: read by those who see village records, entered by the township agency's
+// bookkeeper and the village's cashier.
+const BOOK_KEEPERS: Access = Access::Roles(qingfeng_workflow::village_books::BOOK_KEEPERS);
 const OBJECTION_ANSWERERS: Access =
     Access::Roles(&[VillageOfficial, TownshipOfficial, TownshipSecretary]);
 // Quarterly figures upward: the commission and the auditors.
@@ -88,6 +91,9 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/work/login", Access::Public),
     ("POST", "/work/logout", SIGNED_IN),
     ("GET", "/work", SIGNED_IN),
+    ("GET", "/work/books", MATTER_READERS),
+    ("GET", "/work/books/{register}", MATTER_READERS),
+    ("POST", "/work/books/{register}", BOOK_KEEPERS),
     ("GET", "/work/matters", MATTER_READERS),
     ("POST", "/work/matters", MATTER_OPENERS),
     ("GET", "/work/matters/{id}", MATTER_READERS),

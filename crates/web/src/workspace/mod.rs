@@ -9,6 +9,7 @@ mod dashboard;
 mod data;
 mod intake;
 mod log;
+pub mod books;
 pub mod matters;
 pub mod reports;
 pub mod request;
@@ -87,6 +88,7 @@ pub struct WorkPage<'a> {
     pub can_see_reports: bool,
     pub can_see_cases: bool,
     pub can_see_matters: bool,
+    pub can_see_books: bool,
     pub can_read_audit: bool,
     pub can_dispose: bool,
     pub can_see_statistics: bool,
@@ -111,6 +113,7 @@ impl<'a> WorkPage<'a> {
             can_see_reports: allowed("/work/reports"),
             can_see_cases: allowed("/work/cases"),
             can_see_matters: allowed("/work/matters"),
+            can_see_books: allowed("/work/books"),
             can_dispose: allowed("/work/dispose"),
             can_see_statistics: allowed("/work/statistics"),
             can_read_audit: allowed("/work/audit"),

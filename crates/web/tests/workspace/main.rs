@@ -1490,6 +1490,7 @@ async fn a_village_official_opens_a_matter_and_each_post_does_its_step() {
                     ("title", "村道维修材料费"),
                     ("amount", "1,200.00"),
                     ("payee", "新生镇五金店"),
+                    ("payee_id", "92500233MA5UA0001E"),
                     ("category", "construction"),
                     ("method", "bank"),
                     ("purpose", "村道维修材料"),

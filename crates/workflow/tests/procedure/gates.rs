@@ -432,6 +432,7 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
         );
         let under = RequestForm {
             payee_name: "桂花村农机合作社".into(),
+            payee_id: Some("93500233MA5UA0002E".into()),
             ..shop(0)
         };
         let below = changed(
@@ -459,11 +460,47 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
             category: "labour".into(),
             ..shop(300)
         };
-        let why = refusal(open(own).await);
+        let why = refusal(open(own.clone()).await);
         assert!(
             why.contains("FUN-SELF-DEALING") && why.contains("在任"),
             "{why}"
         );
+        // The director typing his number so that it looks like a stranger's — full-width digits
+        // from a Chinese input method, spaces, Excel's apostrophe, the old 15-digit number — or
+        // leaving it out: each is the same man to the check, or no request at all.
+        for disguise in [
+            "５００２３３１９７００１０２１５１５",
+            "500233 19700102 1515",
+            "'500233197001021515",
+            "500233700102151",
+        ] {
+            let why = refusal(
+                open(RequestForm {
+                    payee_id: Some(disguise.into()),
+                    ..own.clone()
+                })
+                .await,
+            );
+            assert!(why.contains("FUN-SELF-DEALING"), "{disguise}: {why}");
+        }
+        for missing in [None, Some(" ")] {
+            let why = refusal(
+                open(RequestForm {
+                    payee_id: missing.map(String::from),
+                    ..own.clone()
+                })
+                .await,
+            );
+            assert!(why.contains("收款人的身份证号"), "{why}");
+        }
+        let why = refusal(
+            open(RequestForm {
+                payee_id: Some("500233197001021516".into()),
+                ..own.clone()
+            })
+            .await,
+        );
+        assert!(why.contains("收款人证件号“500233197001021516”有误"), "{why}");
         let villager = changed(
             open(RequestForm {
                 payee_name: "刘永福".into(),
@@ -509,6 +546,20 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
         }
         let director = actor(&db.store, "jiandu-li").await;
         let villager_member = actor(&db.store, "jiandu-liu").await;
+        // An account of the committee that names nobody could be anybody: it is refused until
+        // an administrator links it to a person.
+        db.store
+            .create_user(&qingfeng_store::NewUser {
+                username: "jiandu-nobody",
+                display_name: "jiandu-nobody",
+                role: qingfeng_workflow::Role::VillageSupervisor,
+                jurisdiction: GUIHUA,
+                password_hash: "not used",
+                created_by: "test",
+            })
+            .await
+            .unwrap();
+        let nobody = actor(&db.store, "jiandu-nobody").await;
         let signed = changed(open(shop(600)).await);
         changed(
             desk.do_step(&who.cun, signed, 1, &with(papers(1), ""))
@@ -544,6 +595,63 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
                 .unwrap()
         )
         .contains("不得由村民委员会成员"));
+        for why in [
+            refusal(
+                desk.do_step(&nobody, signed, 4, &with(papers(4), ""))
+                    .await
+                    .unwrap(),
+            ),
+            refusal(desk.refuse(&nobody, signed, 4, "不签").await.unwrap()),
+            refusal(
+                desk.object_as_committee(&nobody, signed, 1, "x")
+                    .await
+                    .unwrap(),
+            ),
+        ] {
+            assert!(why.contains("尚未关联本人身份证号"), "{why}");
+        }
+        // A relative: 张德明, a villager with no post, is eligible until the director declares
+        // him a relative (the county's next declarations file), then he is not.
+        let zhang_id = db
+            .store
+            .create_user(&qingfeng_store::NewUser {
+                username: "jiandu-zhang",
+                display_name: "jiandu-zhang",
+                role: qingfeng_workflow::Role::VillageSupervisor,
+                jurisdiction: GUIHUA,
+                password_hash: "not used",
+                created_by: "test",
+            })
+            .await
+            .unwrap();
+        db.store
+            .set_user_id_number(zhang_id, Some(ZHANG), "test")
+            .await
+            .unwrap();
+        let zhang = actor(&db.store, "jiandu-zhang").await;
+        let early = changed(
+            desk.object_as_committee(&zhang, signed, 1, "发票日期早于事项")
+                .await
+                .unwrap(),
+        );
+        assert!(early > 0);
+        let relations = file.path().join("declared_relations.csv");
+        let declared = std::fs::read_to_string(&relations).unwrap();
+        std::fs::write(
+            &relations,
+            format!("{}\r\n{LI_JIANGUO},{ZHANG},张德明,sibling,2025-01-10\r\n", declared.trim_end().replace('\n', "\r\n")),
+        )
+        .unwrap();
+        import_again(&db, file.path()).await;
+        let why = refusal(
+            desk.object_as_committee(&zhang, signed, 1, "再提异议")
+                .await
+                .unwrap(),
+        );
+        assert!(
+            why.contains("您的亲属") && why.contains("村委会主任") && !why.contains("李建国"),
+            "{why}"
+        );
         changed(
             desk.do_step(&villager_member, signed, 4, &with(papers(4), "已核"))
                 .await

@@ -48,14 +48,17 @@ impl Setup {
     }
 }
 
-/// A request to pay `yuan` to a hardware shop (no ID: no official's circle), by bank.
+/// The hardware shop's credit code (an individual business: no official's circle).
+pub const SHOP: &str = "92500233MA5UA0001E";
+
+/// A request to pay `yuan` to a hardware shop, by bank.
 pub fn shop(yuan: i64) -> RequestForm {
     RequestForm {
         amount_fen: yuan * 100,
         method: "bank".into(),
         category: "construction".into(),
         payee_name: "新生镇五金店".into(),
-        payee_id: None,
+        payee_id: Some(SHOP.into()),
         description: "村道维修材料".into(),
         ..RequestForm::default()
     }
@@ -80,7 +83,7 @@ pub async fn accounts(store: &Store) {
         ("shiling", Role::VillageOfficial, SHILING),
         ("far", Role::TownshipBookkeeper, OTHER_TOWNSHIP),
     ] {
-        store
+        let id = store
             .create_user(&NewUser {
                 username: name,
                 display_name: name,
@@ -91,6 +94,11 @@ pub async fn accounts(store: &Store) {
             })
             .await
             .unwrap();
+        // The supervision committee's member is 刘永福, a villager with no post (an account
+        // of the committee acts only once linked to a person).
+        if role == Role::VillageSupervisor {
+            store.set_user_id_number(id, Some(LIU), "test").await.unwrap();
+        }
     }
 }
 
