@@ -113,7 +113,9 @@ impl Store {
                              WHERE r.relative_id_number = p.id_number OR r.official_id_number = p.id_number) \
              AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.id_number = p.id_number) \
              ORDER BY p.id_number LIMIT $2";
-        Ok(on_pool!(self, pool => sqlx::query_scalar(sql).bind(village).bind(limit).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar(sql).bind(village).bind(limit).fetch_all(pool).await)?,
+        )
     }
 
     /// A person's household record, if the person is in `scope`.

@@ -77,7 +77,12 @@ impl Store {
             check_identifier(c.name)?;
         }
         if cells.len() != table.columns.len() {
-            bail!("{}: {} cells for {} columns", table.name, cells.len(), table.columns.len());
+            bail!(
+                "{}: {} cells for {} columns",
+                table.name,
+                cells.len(),
+                table.columns.len()
+            );
         }
         let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
         let placeholders: Vec<String> = (1..=cells.len()).map(|n| format!("${n}")).collect();

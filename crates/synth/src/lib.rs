@@ -54,6 +54,7 @@ mod registers;
 mod resources;
 mod subsidies;
 mod truth;
+mod village_books;
 mod village_funds;
 mod wealth;
 mod world;
@@ -338,6 +339,7 @@ pub fn generate(opts: &Options) -> Result<Summary> {
     rows.extend(officials::write_officials(&w, dir)?);
     rows.extend(wealth::write_market(&w, dir)?);
     rows.push(subsidies::write_programs(dir)?);
+    rows.extend(village_books::write(&mut w, &reg, dir)?);
     w.truth.write(dir)?;
     w.decoys.write(dir)?;
     dirt::soil(dir, opts.dirty, opts.seed)?;

@@ -289,10 +289,8 @@ impl BooksDesk<'_> {
                 "money goes out only through the approval chain (a reimbursement matter), never entered directly".into(),
             );
         }
-        if problems.is_empty() {
-            self.check_references(table, &cells, fields, &mut problems)
-                .await?;
-        }
+        self.check_references(table, &cells, fields, &mut problems)
+            .await?;
         if !problems.is_empty() {
             return Ok(Entry::Invalid(problems));
         }

@@ -181,10 +181,7 @@ pub async fn index(work: Work) -> Result<Response, Failure> {
     super::reports::name_villages(&work.state, villages).await?;
     let mut registers = Vec::new();
     for name in ENTERABLE {
-        let (table, _, total) = desk
-            .rows(&actor, name, 0)
-            .await?
-            .ok_or(Failure::NotFound)?;
+        let (table, _, total) = desk.rows(&actor, name, 0).await?.ok_or(Failure::NotFound)?;
         registers.push(RegisterLink {
             name: table.name,
             label: label(table, zh),

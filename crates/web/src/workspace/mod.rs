@@ -3,13 +3,13 @@
 
 pub mod access;
 pub mod auth;
+pub mod books;
 pub mod cases;
 mod clues;
 mod dashboard;
 mod data;
 mod intake;
 mod log;
-pub mod books;
 pub mod matters;
 pub mod reports;
 pub mod request;

@@ -500,7 +500,10 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
             })
             .await,
         );
-        assert!(why.contains("收款人证件号“500233197001021516”有误"), "{why}");
+        assert!(
+            why.contains("收款人证件号“500233197001021516”有误"),
+            "{why}"
+        );
         let villager = changed(
             open(RequestForm {
                 payee_name: "刘永福".into(),
@@ -639,7 +642,10 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
         let declared = std::fs::read_to_string(&relations).unwrap();
         std::fs::write(
             &relations,
-            format!("{}\r\n{LI_JIANGUO},{ZHANG},张德明,sibling,2025-01-10\r\n", declared.trim_end().replace('\n', "\r\n")),
+            format!(
+                "{}\r\n{LI_JIANGUO},{ZHANG},张德明,sibling,2025-01-10\r\n",
+                declared.trim_end().replace('\n', "\r\n")
+            ),
         )
         .unwrap();
         import_again(&db, file.path()).await;

@@ -2,6 +2,7 @@
 //! would cost the cold build a link of the whole dependency tree each).
 
 mod accounts;
+mod books;
 mod cases;
 mod clues;
 mod common;

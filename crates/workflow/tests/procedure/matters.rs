@@ -97,7 +97,10 @@ pub async fn accounts(store: &Store) {
         // The supervision committee's member is 刘永福, a villager with no post (an account
         // of the committee acts only once linked to a person).
         if role == Role::VillageSupervisor {
-            store.set_user_id_number(id, Some(LIU), "test").await.unwrap();
+            store
+                .set_user_id_number(id, Some(LIU), "test")
+                .await
+                .unwrap();
         }
     }
 }
