@@ -14,6 +14,8 @@ pub const RECORD_TYPES: &[&str] = &[
     "project",
     "decision",
     "official",
+    // A village's day-end cash and bank balance (`<village>/<date>`).
+    "balance",
 ];
 
 #[derive(Debug, Clone, serde::Serialize)]

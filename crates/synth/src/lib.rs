@@ -199,6 +199,11 @@ const PLAN: &[(&str, Unit, u32)] = &[
     ("decoy:outsider_exactly_two_thirds", Unit::Contracts, 2),
     ("decoy:member_simple_majority", Unit::Contracts, 2),
     ("decoy:decision_at_quorum_boundary", Unit::Decisions, 10),
+    // Added after the others, so that their villages stay where they were.
+    ("FUN-CASH-ON-HAND", Unit::Contracts, 2),
+    ("FUN-CASH-UNBANKED", Unit::Contracts, 2),
+    ("decoy:cash_at_limit", Unit::Contracts, 2),
+    ("decoy:cash_banked_in_time", Unit::Contracts, 2),
 ];
 
 fn make_plan(w: &World) -> Plan {
@@ -331,6 +336,7 @@ pub fn generate(opts: &Options) -> Result<Summary> {
     for v in 0..w.villages.len() as u32 {
         decisions::village(&mut w, &mut reg, v);
     }
+    let cash = village_books::plant(&mut w, &mut reg);
     rows.extend(registers::write(&mut w, &mut reg, dir)?);
     rows.push(registers::write_disclosures(&mut w, dir)?);
 
@@ -339,7 +345,7 @@ pub fn generate(opts: &Options) -> Result<Summary> {
     rows.extend(officials::write_officials(&w, dir)?);
     rows.extend(wealth::write_market(&w, dir)?);
     rows.push(subsidies::write_programs(dir)?);
-    rows.extend(village_books::write(&mut w, &reg, dir)?);
+    rows.extend(village_books::write(&mut w, &reg, cash, dir)?);
     w.truth.write(dir)?;
     w.decoys.write(dir)?;
     dirt::soil(dir, opts.dirty, opts.seed)?;

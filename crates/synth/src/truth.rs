@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use std::path::Path;
 
 /// Rule ids of rules-v1.md, in catalogue order.
-pub const RULES: [&str; 34] = [
+pub const RULES: [&str; 36] = [
     "SUB-DECEASED",
     "SUB-GHOST",
     "SUB-NO-ENTITLEMENT",
@@ -26,6 +26,8 @@ pub const RULES: [&str; 34] = [
     "FUN-SPLIT",
     "FUN-SELF-DEALING",
     "FUN-RENT-MISSING",
+    "FUN-CASH-ON-HAND",
+    "FUN-CASH-UNBANKED",
     "PRO-DIRECT-ABOVE-THRESHOLD",
     "PRO-FEW-BIDS",
     "PRO-SHORT-NOTICE",

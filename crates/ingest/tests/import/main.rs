@@ -376,7 +376,10 @@ async fn an_xlsx_workbook_imports_like_the_folder() {
         let mut book = rust_xlsxwriter::Workbook::new();
         let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
         for t in qingfeng_domain::contract::TABLES {
-            let text = std::fs::read_to_string(fixture("good").join(t.file_name())).unwrap();
+            // The fixture holds the contract's 19 tables, not the village books' own.
+            let Ok(text) = std::fs::read_to_string(fixture("good").join(t.file_name())) else {
+                continue;
+            };
             let sheet = book.add_worksheet();
             // Sheets may be named in Chinese too.
             sheet

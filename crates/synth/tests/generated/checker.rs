@@ -738,6 +738,53 @@ pub fn check(dir: &Path) -> Report {
             fire("OFF-UNDECLARED-RELATIVE", "official", id);
         }
     }
+    // ---- Cash balances
+    let balances = load(dir, "cash_balances");
+    let mut by_village: BTreeMap<String, Vec<(NaiveDate, i64)>> = BTreeMap::new();
+    for b in &balances {
+        by_village
+            .entry(b["village_code"].clone())
+            .or_default()
+            .push((d(&b["date"]).unwrap(), fen(&b["cash_on_hand"])));
+    }
+    for days in by_village.values_mut() {
+        days.sort();
+    }
+    // FUN-CASH-ON-HAND: per village and month, the worst day above 5,000 yuan.
+    let mut worst: BTreeMap<(String, String), (i64, NaiveDate)> = BTreeMap::new();
+    for (v, days) in &by_village {
+        for (day, cash) in days {
+            if *cash > 500_000 {
+                let month = day.format("%Y-%m").to_string();
+                let e = worst.entry((v.clone(), month)).or_insert((*cash, *day));
+                if (-*cash, *day) < (-e.0, e.1) {
+                    *e = (*cash, *day);
+                }
+            }
+        }
+    }
+    for ((v, _), (_, day)) in worst {
+        fire("FUN-CASH-ON-HAND", "balance", format!("{v}/{day}"));
+    }
+    // FUN-CASH-UNBANKED: cash received still held at the first balance 3 days on (judged
+    // where that balance is within a week of the deadline).
+    for x in vouchers
+        .iter()
+        .filter(|x| x["direction"] == "income" && x["method"] == "cash")
+    {
+        let date = d(&x["date"]).unwrap();
+        let Some(days) = by_village.get(&x["village_code"]) else {
+            continue;
+        };
+        let deadline = date + chrono::Days::new(3);
+        let before = days.iter().rev().find(|(day, _)| *day < date);
+        let after = days.iter().find(|(day, _)| *day >= deadline);
+        if let (Some((_, b)), Some((day, a))) = (before, after) {
+            if *day <= deadline + chrono::Days::new(7) && *a >= b + fen(&x["amount"]) {
+                fire("FUN-CASH-UNBANKED", "voucher", x["voucher_id"].clone());
+            }
+        }
+    }
     Report {
         fired,
         ambiguous: ambiguous.into_inner(),

@@ -20,6 +20,9 @@ struct Dashboard<'a> {
     sees_clues: bool,
     /// Matters: (open in the jurisdiction, whose step due now is the official's, overdue).
     matters: Option<(i64, i64, i64)>,
+    /// For those who keep the village books: rent not yet booked, contracts ending, debts
+    /// falling due.
+    books_due: Option<(usize, usize, usize)>,
     total_clues: i64,
     total_amount: String,
     by_rule: Vec<TallyRow>,
@@ -252,12 +255,19 @@ pub async fn dashboard(work: Work) -> Result<Response, Failure> {
     } else {
         None
     };
+    let books_due = if qingfeng_workflow::village_books::BooksDesk::keeps_books(&actor) {
+        let due = state.books_desk().reminders(&actor).await?;
+        Some((due.rent.len(), due.ending.len(), due.debts.len()))
+    } else {
+        None
+    };
     Ok(page.render(
         StatusCode::OK,
         &Dashboard {
             wp: &wp,
             sees_clues,
             matters,
+            books_due,
             total_clues,
             total_amount,
             by_rule,

@@ -252,6 +252,13 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ("POST", "/work/login", None),
         ("POST", "/work/logout", Some(ALL)),
         ("GET", "/work", Some(ALL)),
+        ("GET", "/work/books", Some(MATTER_READERS)),
+        ("GET", "/work/books/{register}", Some(MATTER_READERS)),
+        (
+            "POST",
+            "/work/books/{register}",
+            Some(&[TownshipBookkeeper, VillageCashier]),
+        ),
         ("GET", "/work/matters", Some(MATTER_READERS)),
         ("POST", "/work/matters", Some(&[VillageOfficial])),
         ("GET", "/work/matters/{id}", Some(MATTER_READERS)),
@@ -389,7 +396,8 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         .replace("{appeal}", "1")
         .replace("{review}", "1")
         .replace("{proposal}", "1")
-        .replace("{objection}", "1");
+        .replace("{objection}", "1")
+        .replace("{register}", "assets");
     let path = if path == "/work/dispose" {
         format!("{path}?kind=clue&id={CLUE_T2}")
     } else {
@@ -1641,5 +1649,77 @@ async fn a_village_official_opens_a_matter_and_each_post_does_its_step() {
             theirs.body
         );
         db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn the_bookkeeper_enters_a_row_and_a_wrong_one_comes_back_with_every_field_kept() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 11]).await;
+        let kuaiji = log_in(&app, "township_bookkeeper", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        let index = kuaiji.get(&app, "/work/books").await;
+        assert_eq!(index.status, StatusCode::OK);
+        assert!(index.body.contains("id=\"reminders\""), "{}", index.body);
+        assert!(index.body.contains("href=\"/work/books/assets\""));
+        let page = kuaiji.get(&app, "/work/books/assets").await;
+        assert!(page.body.contains("id=\"enter-row\""), "{}", page.body);
+
+        // A wrong entry: every problem listed, what was typed still in the form.
+        let typed = [
+            ("asset_id", "ZC-001"),
+            ("village_code", VILLAGE_1),
+            ("name", "村委会办公楼"),
+            ("category", "building"),
+            ("value", "十二万"),
+            ("acquired_on", "2019-03-01"),
+        ];
+        let wrong = kuaiji.post(&app, "/work/books/assets", &typed).await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let problems = wrong.body.split("id=\"entry-problems\"").nth(1).unwrap();
+        assert!(problems.contains("原值") && problems.contains("十二万"));
+        assert!(wrong.body.contains("value=\"村委会办公楼\""));
+        assert!(wrong.body.contains("value=\"十二万\""));
+        assert!(kuaiji
+            .get(&app, "/work/books/assets")
+            .await
+            .body
+            .contains("id=\"row-count\">0 "));
+
+        let mut right = typed;
+        right[4] = ("value", "１２００００");
+        let r = kuaiji.post(&app, "/work/books/assets", &right).await;
+        assert_eq!(
+            r.location(),
+            "/work/books/assets?entered=ZC-001",
+            "{}",
+            r.body
+        );
+        let page = kuaiji.get(&app, r.location()).await;
+        assert!(page.body.contains("id=\"entered\""));
+        let rows = page.body.split("id=\"register-rows\"").nth(1).unwrap();
+        assert!(
+            rows.contains("ZC-001") && rows.contains("120,000.00"),
+            "{rows}"
+        );
+
+        // The village official reads the books and enters nothing.
+        let cun = log_in(&app, "village_official", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        let page = cun.get(&app, "/work/books/assets").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("ZC-001") && !page.body.contains("id=\"enter-row\""));
+        let refused = cun.post(&app, "/work/books/assets", &right).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            kuaiji.get(&app, "/work/books/persons").await.status,
+            StatusCode::NOT_FOUND
+        );
     }
 }

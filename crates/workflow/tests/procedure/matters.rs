@@ -94,11 +94,11 @@ pub async fn accounts(store: &Store) {
             })
             .await
             .unwrap();
-        // The supervision committee's member is 刘永福, a villager with no post (an account
-        // of the committee acts only once linked to a person).
+        // The supervision committee's member is 李秀英, a villager with no post and no official
+        // in her household (an account of the committee acts only once linked to a person).
         if role == Role::VillageSupervisor {
             store
-                .set_user_id_number(id, Some(LIU), "test")
+                .set_user_id_number(id, Some(LI_XIUYING), "test")
                 .await
                 .unwrap();
         }
