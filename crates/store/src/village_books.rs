@@ -308,3 +308,96 @@ impl Store {
         })?)
     }
 }
+
+/// An asset card as the village page shows it.
+#[derive(Debug, Clone)]
+pub struct AssetLine {
+    pub asset_id: String,
+    pub name: String,
+    pub category: String,
+    pub location: Option<String>,
+    pub value: i64,
+    pub status: String,
+    pub contract_id: Option<String>,
+}
+
+from_row!(AssetLine {
+    asset_id,
+    name,
+    category,
+    location,
+    value,
+    status,
+    contract_id,
+});
+
+/// A debt as the village page shows it.
+#[derive(Debug, Clone)]
+pub struct DebtLine {
+    pub debt_id: String,
+    pub direction: String,
+    pub counterparty_name: String,
+    pub counterparty_id: Option<String>,
+    pub amount: i64,
+    pub incurred_on: String,
+    pub due_on: Option<String>,
+    pub settled_on: Option<String>,
+    pub decision_id: Option<String>,
+    pub purpose: Option<String>,
+}
+
+from_row!(DebtLine {
+    debt_id,
+    direction,
+    counterparty_name,
+    counterparty_id,
+    amount,
+    incurred_on,
+    due_on,
+    settled_on,
+    decision_id,
+    purpose,
+});
+
+/// What the village page shows of the books' own registers: its assets (disposed ones last),
+/// its debts (open ones first) and its latest day-end balance.
+#[derive(Debug, Clone, Default)]
+pub struct PublicBooks {
+    pub assets: Vec<AssetLine>,
+    pub debts: Vec<DebtLine>,
+    /// (day, cash on hand, bank balance).
+    pub balance: Option<(String, i64, Option<i64>)>,
+}
+
+impl Store {
+    /// The village's assets, debts and latest balance for its public page (500 of each at most).
+    pub async fn village_books(&self, village: &str) -> Result<PublicBooks> {
+        let assets = on_pool!(self, pool => sqlx::query_as(
+            "SELECT asset_id, name, category, location, value, status, contract_id FROM assets \
+             WHERE village_code = $1 ORDER BY status = 'disposed', value DESC, asset_id LIMIT 500",
+        )
+        .bind(village)
+        .fetch_all(pool)
+        .await)?;
+        let debts = on_pool!(self, pool => sqlx::query_as(
+            "SELECT debt_id, direction, counterparty_name, counterparty_id, amount, incurred_on, due_on, \
+             settled_on, decision_id, purpose FROM debts WHERE village_code = $1 \
+             ORDER BY settled_on IS NOT NULL, incurred_on DESC, debt_id LIMIT 500",
+        )
+        .bind(village)
+        .fetch_all(pool)
+        .await)?;
+        let balance = on_pool!(self, pool => sqlx::query_as(
+            "SELECT date, cash_on_hand, bank_balance FROM cash_balances WHERE village_code = $1 \
+             ORDER BY date DESC LIMIT 1",
+        )
+        .bind(village)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(PublicBooks {
+            assets,
+            debts,
+            balance,
+        })
+    }
+}

@@ -473,3 +473,101 @@ async fn an_xlsx_workbook_imports_like_the_folder() {
         db.drop_db().await;
     }
 }
+
+/// The village books' own registers as a township agency's Excel exports them: GBK, CRLF,
+/// Chinese headers, full-width digits, grouped amounts with their unit, a 15-digit ID number,
+/// blanks in codes — and a bad row, which keeps the whole folder out.
+#[tokio::test]
+async fn the_village_books_registers_import_from_real_exports() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let reports = tempfile::tempdir().unwrap();
+        let dir = copy_fixture("good");
+        write_gbk(
+            &dir.path().join("集体资产台账.csv"),
+            "卡片编号,村代码,资产名称,资产类别,坐落,原值,取得日期,状态,面积,合同编号\r\n\
+             ZC－001 ,５００２３３１０１００１,集体鱼塘,坑塘,桂花村三组,\"２８，８００.００元\",,发包,12,CC-001\r\n\
+             ZC-002,500233101001,村委会办公楼,房屋建筑物,桂花村,350000,2012年5月1日,在用,,\r\n",
+        );
+        write_gbk(
+            &dir.path().join("debts.csv"),
+            "债务编号,村代码,方向,对方名称,对方证件号,金额,发生日期,到期日期,结清日期,决策编号,用途\r\n\
+             ZW-001,500233101001,借出,刘永福,500233660606191,2000,2024/05/01,2024-12-01,,,临时借款\r\n\
+             ZW-002,500233101001,应付,忠县桂花建筑有限公司,91500233MA5U7X2K1T,8000,2024-04-10,,,D-001,工程尾款\r\n",
+        );
+        write_gbk(
+            &dir.path().join("资金余额.csv"),
+            "村代码,日期,库存现金,银行存款\r\n500233101001,2024-04-30,\"1,200.00\",８００００\r\n",
+        );
+        let outcome = run(&db, dir.path(), reports.path()).await;
+        assert!(
+            matches!(outcome.status, Status::Imported { .. }),
+            "{:?}",
+            outcome.problems.listed
+        );
+        assert_eq!(
+            scalar_text(
+                &db,
+                "SELECT asset_id || '|' || village_code || '|' || category || '|' || CAST(value AS TEXT) || '|' || status FROM assets ORDER BY asset_id LIMIT 1"
+            )
+            .await,
+            "ZC-001|500233101001|water|2880000|leased"
+        );
+        assert_eq!(
+            scalar_text(
+                &db,
+                "SELECT acquired_on FROM assets WHERE asset_id = 'ZC-002'"
+            )
+            .await,
+            "2012-05-01"
+        );
+        // The old 15-digit number is the person the registers hold.
+        assert_eq!(
+            scalar_text(
+                &db,
+                "SELECT counterparty_id FROM debts WHERE debt_id = 'ZW-001'"
+            )
+            .await,
+            "500233196606061910"
+        );
+        assert_eq!(
+            scalar_i64(&db, "SELECT cash_on_hand + bank_balance FROM cash_balances").await,
+            120_000 + 8_000_000
+        );
+
+        // A debt resting on a decision the village never took, and a negative balance: the
+        // file names both, and nothing of the folder lands.
+        let db2 = TestDb::new(backend).await;
+        write_gbk(
+            &dir.path().join("debts.csv"),
+            "债务编号,村代码,方向,对方名称,对方证件号,金额,发生日期,到期日期,结清日期,决策编号,用途\r\n\
+             ZW-002,500233101001,应付,忠县桂花建筑有限公司,91500233MA5U7X2K1T,8000,2024-04-10,,,D-404,工程尾款\r\n",
+        );
+        write_gbk(
+            &dir.path().join("资金余额.csv"),
+            "村代码,日期,库存现金,银行存款\r\n500233101001,2024-04-30,-5,0\r\n",
+        );
+        let outcome = run(&db2, dir.path(), reports.path()).await;
+        assert!(matches!(outcome.status, Status::Rejected));
+        let named = |file: &str, line: u64, column: &str| {
+            outcome
+                .problems
+                .listed
+                .iter()
+                .any(|p| p.file == file && p.line == line && p.column == column)
+        };
+        assert!(
+            named("debts.csv", 2, "决策编号"),
+            "{:?}",
+            outcome.problems.listed
+        );
+        assert!(
+            named("资金余额.csv", 2, "库存现金"),
+            "{:?}",
+            outcome.problems.listed
+        );
+        assert_eq!(scalar_i64(&db2, "SELECT COUNT(*) FROM persons").await, 0);
+        db.drop_db().await;
+        db2.drop_db().await;
+    }
+}

@@ -655,3 +655,77 @@ async fn my_village_shows_each_matter_and_the_step_it_is_at() {
         db.drop_db().await;
     }
 }
+
+#[tokio::test]
+async fn my_village_shows_its_assets_debts_and_cash() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        let app = app(&db, Options::default()).await;
+        // The township agency's next files: the village books' own registers.
+        let dir = qingfeng_test_support::copy_fixture("good");
+        for (file, text) in [
+            (
+                "assets.csv",
+                "资产编号,村代码,资产名称,资产类别,坐落,原值,状态,合同编号\r\n\
+                 ZC-001,500233101001,集体鱼塘,水面,桂花村三组,28800,出租,CC-001\r\n\
+                 ZC-002,500233101001,村委会办公楼,房屋,桂花村,\"350,000.00\",自用,\r\n",
+            ),
+            (
+                "debts.csv",
+                "债务编号,村代码,方向,对方名称,对方证件号,金额,发生日期,到期日期,结清日期,用途\r\n\
+                 ZW-001,500233101001,借入,县农村信用合作联社,,100000,2024-03-01,2027-03-01,,村道硬化工程借款\r\n\
+                 ZW-002,500233101001,借出,刘永福,500233196606061910,2000,2024-05-01,2024-12-01,2024-11-20,临时借款\r\n",
+            ),
+            (
+                "cash_balances.csv",
+                "村代码,日期,库存现金,银行存款\r\n\
+                 500233101001,2024-04-30,1200.00,80000.00\r\n\
+                 500233101001,2024-05-31,6400.00,81000.00\r\n",
+            ),
+        ] {
+            std::fs::write(dir.path().join(file), text).unwrap();
+        }
+        let reports = tempfile::tempdir().unwrap();
+        let outcome = import(
+            &db.store,
+            dir.path(),
+            &ImportOptions {
+                report_dir: reports.path().to_path_buf(),
+                progress: false,
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(outcome.status, Status::Imported { .. }),
+            "{:?}",
+            outcome.problems.listed
+        );
+        let r = get(&app, "/village/500233101001", None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let assets = section(&r.body, "assets");
+        assert!(
+            assets.contains("集体鱼塘") && assets.contains("水面") && assets.contains("出租"),
+            "{assets}"
+        );
+        assert!(assets.contains("350,000.00") && assets.contains("CC-001"));
+        let debts = section(&r.body, "debts");
+        // The latest day-end balance, above the cash limit; a person owing the village is
+        // masked, the credit union named; the settled loan shows its day.
+        assert!(
+            debts.contains("2024-05-31")
+                && debts.contains("6,400.00")
+                && debts.contains("5000元限额"),
+            "{debts}"
+        );
+        assert!(debts.contains("县农村信用合作联社") && debts.contains("未结清"));
+        assert!(debts.contains("刘*福") && !r.body.contains("刘永福"));
+        assert!(debts.contains("2024-11-20"));
+        let en = get(&app, "/village/500233101001?lang=en", None).await;
+        let assets = section(&en.body, "assets");
+        assert!(
+            assets.contains("water") && assets.contains("leased"),
+            "{assets}"
+        );
+    }
+}

@@ -178,6 +178,86 @@ struct VillagePage<'a> {
     b: Body,
     /// The village's matters (uses of its powers) and where each stands.
     matters: Vec<crate::workspace::matters::MatterRow>,
+    own: OwnBooks,
+}
+
+/// The village books' own registers: assets, debts, the latest balance.
+struct OwnBooks {
+    /// (card, name, class, location, value, status, contract).
+    assets: Vec<[String; 7]>,
+    /// (kind, counterparty, amount, incurred, due, settled or "outstanding", purpose, decision).
+    debts: Vec<[String; 8]>,
+    /// (day, cash on hand, bank balance, cash above the limit).
+    balance: Option<(String, String, String, bool)>,
+}
+
+/// A coded value of the village books' registers in the page's language: the contract's
+/// Chinese spelling, or the code in words.
+fn code_label(table: &str, column: &str, code: &str, lang: crate::i18n::Lang) -> String {
+    let choices = qingfeng_domain::contract::table(table)
+        .and_then(|t| t.column(column))
+        .and_then(|c| match c.kind {
+            qingfeng_domain::contract::Kind::Enum(choices) => Some(choices),
+            _ => None,
+        });
+    match (
+        lang,
+        choices.and_then(|cs| cs.iter().find(|c| c.code == code)),
+    ) {
+        (crate::i18n::Lang::Zh, Some(c)) => c.spellings.first().unwrap_or(&c.code).to_string(),
+        _ => code.replace('_', " "),
+    }
+}
+
+fn own_books(
+    books: &qingfeng_store::village_books::PublicBooks,
+    v: &VillageTexts,
+    lang: crate::i18n::Lang,
+) -> OwnBooks {
+    OwnBooks {
+        assets: books
+            .assets
+            .iter()
+            .map(|a| {
+                [
+                    a.asset_id.clone(),
+                    a.name.clone(),
+                    code_label("assets", "category", &a.category, lang),
+                    a.location.clone().unwrap_or_default(),
+                    yuan(a.value),
+                    code_label("assets", "status", &a.status, lang),
+                    a.contract_id.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        debts: books
+            .debts
+            .iter()
+            .map(|d| {
+                [
+                    code_label("debts", "direction", &d.direction, lang),
+                    counterparty(Some(&d.counterparty_name), d.counterparty_id.as_deref()),
+                    yuan(d.amount),
+                    d.incurred_on.clone(),
+                    d.due_on.clone().unwrap_or_default(),
+                    d.settled_on
+                        .clone()
+                        .unwrap_or_else(|| v.outstanding.to_string()),
+                    d.purpose.clone().unwrap_or_default(),
+                    d.decision_id.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        balance: books.balance.as_ref().map(|(day, cash, bank)| {
+            (
+                day.clone(),
+                yuan(*cash),
+                bank.map(yuan).unwrap_or_default(),
+                // The limit of FUN-CASH-ON-HAND's default (domain.md: commonly 5,000 yuan).
+                *cash > 500_000,
+            )
+        }),
+    }
 }
 
 /// What the page shows of the village's records.
@@ -254,15 +334,16 @@ pub async fn show(
             .village_major_expenses(&code, state.finance_schedule.major_from_fen, MAJOR_ITEMS)
             .await?;
         let matters = state.matter_desk().public(&code).await?;
+        let books = state.store.village_books(&code).await?;
         Ok(Some((
             village,
             divisions,
             records,
-            (vouchers, majors, matters),
+            (vouchers, majors, matters, books),
         )))
     }
     .await;
-    let (village, divisions, records, (vouchers, majors, matters)) = match loaded {
+    let (village, divisions, records, (vouchers, majors, matters, books)) = match loaded {
         Ok(Some(x)) => x,
         Ok(None) => return crate::page::error(&page, StatusCode::NOT_FOUND, page.t.not_found),
         Err(e) => return failure(&page, e),
@@ -295,6 +376,7 @@ pub async fn show(
                     crate::workspace::matters::matter_row(m, page.lang == crate::i18n::Lang::Zh)
                 })
                 .collect(),
+            own: own_books(&books, v, page.lang),
         },
     )
 }
