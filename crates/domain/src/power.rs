@@ -215,6 +215,10 @@ pub enum StepRecord {
     /// The township agency checks and pays: the rules that audit the books refuse what they
     /// would flag, and the payment becomes a voucher.
     Payment,
+    /// The disclosure the matter prepared is published: it becomes a row of the disclosure
+    /// register (村务公开), counted like any other, so that it is published only after the steps
+    /// before it — the supervision committee's review, where the list has one.
+    Publication,
 }
 
 impl StepRecord {
@@ -229,6 +233,7 @@ impl StepRecord {
             StepRecord::Decision => "decision",
             StepRecord::Signature => "signature",
             StepRecord::Payment => "payment",
+            StepRecord::Publication => "publication",
         }
     }
 }
@@ -248,6 +253,12 @@ impl Power {
     /// payee, paid at its `payment` step).
     pub fn spends(&self) -> bool {
         self.step_recording(StepRecord::Payment).is_some()
+    }
+
+    /// Whether a use of this power prepares a disclosure (its category and period given when
+    /// it is opened) that its `publication` step publishes.
+    pub fn publishes(&self) -> bool {
+        self.step_recording(StepRecord::Publication).is_some()
     }
 }
 
@@ -428,6 +439,7 @@ impl PowerList {
                 StepRecord::ResultPublished,
                 StepRecord::Decision,
                 StepRecord::Payment,
+                StepRecord::Publication,
             ] {
                 let n = steps.iter().filter(|s| s.records == Some(r)).count();
                 if n > 1 {
@@ -483,6 +495,20 @@ impl PowerList {
                             ),
                         ));
                     }
+                }
+            }
+            // What the committee signs is what is published: its review comes first.
+            if let (Some(p), Some(sig)) = (
+                position(StepRecord::Publication),
+                position(StepRecord::Signature),
+            ) {
+                if sig > p {
+                    let (zh, en) = at(sig);
+                    problems.push(Invalid::new(
+                        "step_records_order",
+                        format!("{zh}: records = \"signature\" 须在 publication 之前（先审核后公开）"),
+                        format!("{en}: records = \"signature\" comes before the publication step (reviewed, then published)"),
+                    ));
                 }
             }
             if vote.is_some() && position(StepRecord::ResolutionPublished).is_none() {

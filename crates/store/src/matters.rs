@@ -30,6 +30,9 @@ pub struct MatterRecord {
     pub refused_reason: Option<String>,
     pub refused_by: Option<String>,
     pub refused_on: Option<String>,
+    /// What a matter of a publishing power will publish: the disclosure's category and period.
+    pub disclosure_category: Option<String>,
+    pub disclosure_period: Option<String>,
 }
 from_row!(MatterRecord {
     matter_id,
@@ -44,7 +47,9 @@ from_row!(MatterRecord {
     refused_step,
     refused_reason,
     refused_by,
-    refused_on
+    refused_on,
+    disclosure_category,
+    disclosure_period
 });
 
 #[derive(Debug, Clone)]
@@ -172,6 +177,20 @@ pub enum RegisterWrite<'a> {
     Decision(&'a DecisionRow),
     /// A paid request's voucher.
     Voucher(&'a VoucherDraft),
+    /// A published disclosure.
+    Disclosure(&'a DisclosureRow),
+}
+
+/// A row of the disclosure register (村务公开) a matter publishes.
+#[derive(Debug, Clone)]
+pub struct DisclosureRow {
+    pub disclosure_id: String,
+    pub village_code: String,
+    pub category: String,
+    pub period: String,
+    pub published_on: String,
+    pub title: String,
+    pub content: String,
 }
 
 /// The validity of a decision's counts by the shared definition (`decision_validity.sql`): the
@@ -228,6 +247,8 @@ pub struct NewMatter<'a> {
     pub amount: Option<i64>,
     /// What a spending matter asks to pay.
     pub request: Option<&'a RequestForm>,
+    /// What a publishing matter will publish: (category, period).
+    pub disclosure: Option<(&'a str, &'a str)>,
 }
 
 pub struct NewStep<'a> {
@@ -248,14 +269,16 @@ pub struct NewStep<'a> {
 }
 
 const MATTER_COLUMNS: &str = "matter_id, power_id, village_code, title, opened_by, opened_on, \
-     closed_on, amount, decision_id, refused_step, refused_reason, refused_by, refused_on";
+     closed_on, amount, decision_id, refused_step, refused_reason, refused_by, refused_on, \
+     disclosure_category, disclosure_period";
 
 impl Store {
     pub async fn open_matter(&self, m: &NewMatter<'_>, actor: &str) -> Result<i64> {
         audited!(self, actor, tx => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO matters (power_id, village_code, title, opened_by, opened_on, amount, due_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING matter_id",
+                "INSERT INTO matters (power_id, village_code, title, opened_by, opened_on, amount, due_on, \
+                 disclosure_category, disclosure_period) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING matter_id",
             )
             .bind(m.power_id)
             .bind(m.village_code)
@@ -264,6 +287,8 @@ impl Store {
             .bind(m.opened_on)
             .bind(m.amount)
             .bind(m.due_on)
+            .bind(m.disclosure.map(|d| d.0))
+            .bind(m.disclosure.map(|d| d.1))
             .fetch_one(&mut *tx)
             .await?;
             if let Some(r) = m.request {
@@ -429,6 +454,24 @@ impl Store {
                             .execute(&mut *tx)
                             .await?;
                         written = format!(" voucher={}", v.voucher_id);
+                    }
+                    RegisterWrite::Disclosure(d) => {
+                        sqlx::query(
+                            "INSERT INTO disclosures (disclosure_id, village_code, category, period, \
+                             published_on, title, content, batch_id, source_line) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)",
+                        )
+                        .bind(&d.disclosure_id)
+                        .bind(&d.village_code)
+                        .bind(&d.category)
+                        .bind(&d.period)
+                        .bind(&d.published_on)
+                        .bind(&d.title)
+                        .bind(&d.content)
+                        .bind(batch)
+                        .execute(&mut *tx)
+                        .await?;
+                        written = format!(" disclosure={}", d.disclosure_id);
                     }
                 }
             }

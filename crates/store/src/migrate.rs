@@ -123,6 +123,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_assets_debts_cash.sql"),
         postgres: include_str!("../migrations/postgres/0018_assets_debts_cash.sql"),
     },
+    Migration {
+        version: 19,
+        name: "disclosure_matters",
+        sqlite: include_str!("../migrations/sqlite/0019_disclosure_matters.sql"),
+        postgres: include_str!("../migrations/postgres/0019_disclosure_matters.sql"),
+    },
 ];
 
 /// FNV-1a over the migration text: enough to notice an edit, no extra dependency.

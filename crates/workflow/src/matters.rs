@@ -32,8 +32,8 @@ use qingfeng_domain::matter::{due_on, may_do, progress, StepState};
 use qingfeng_domain::power::{Power, PowerList, StepRecord};
 use qingfeng_domain::spending::{Flag, RequestForm, VoucherDraft};
 use qingfeng_store::matters::{
-    DecisionRow, MatterCounts, MatterRecord, MatterStep, NewMatter, NewStep, Objection,
-    RegisterWrite, SpendingRequest, Validity,
+    DecisionRow, DisclosureRow, MatterCounts, MatterRecord, MatterStep, NewMatter, NewStep,
+    Objection, RegisterWrite, SpendingRequest, Validity,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -51,6 +51,11 @@ pub type PaymentCheck = Arc<
 /// The id in the decision register of the decision a matter makes.
 pub fn decision_id_of(matter_id: i64) -> String {
     format!("QF-DEC-{matter_id}")
+}
+
+/// The id in the disclosure register of what a disclosure matter published.
+pub fn disclosure_id_of(matter_id: i64) -> String {
+    format!("QF-GK-{matter_id}")
 }
 
 /// The id in the books of the voucher a paid request becomes.
@@ -133,6 +138,64 @@ impl MatterDesk<'_> {
         amount: Option<i64>,
         request: Option<&RequestForm>,
     ) -> Result<Outcome<i64>> {
+        self.open_with(actor, power_id, title, amount, request, None)
+            .await
+    }
+
+    /// Opens a matter of a publishing power (村务公开): what it will publish, its category
+    /// (a code of the disclosure register, or its Chinese spelling) and period (`2025-02`,
+    /// `2025年2月`), checked as the register's file would be.
+    pub async fn open_disclosure(
+        &self,
+        actor: &Actor,
+        power_id: &str,
+        title: &str,
+        category: &str,
+        period: &str,
+    ) -> Result<Outcome<i64>> {
+        let register = qingfeng_domain::contract::table("disclosures").expect("a contract table");
+        let mut parsed = Vec::new();
+        for (column, raw) in [("category", category), ("period", period)] {
+            let c = register.column(column).expect("a column of disclosures");
+            if qingfeng_domain::clean::trim(raw).is_empty() {
+                return Ok(Outcome::refused(
+                    format!("请填写公开的{}", c.zh[0]),
+                    format!("give the disclosure's {column}"),
+                ));
+            }
+            match qingfeng_domain::contract::parse_cell(c.kind, raw) {
+                Ok(p) => match p.cell {
+                    qingfeng_domain::contract::Cell::Text(t) => parsed.push(t),
+                    _ => unreachable!("codes and periods parse to text"),
+                },
+                Err(why) => {
+                    return Ok(Outcome::refused(
+                        format!("{}“{raw}”：{}", c.zh[0], why.zh),
+                        format!("{column} \"{raw}\": {}", why.en),
+                    ))
+                }
+            }
+        }
+        self.open_with(
+            actor,
+            power_id,
+            title,
+            None,
+            None,
+            Some((&parsed[0], &parsed[1])),
+        )
+        .await
+    }
+
+    async fn open_with(
+        &self,
+        actor: &Actor,
+        power_id: &str,
+        title: &str,
+        amount: Option<i64>,
+        request: Option<&RequestForm>,
+        disclosure: Option<(&str, &str)>,
+    ) -> Result<Outcome<i64>> {
         require!(
             actor.is(MATTER_OPENERS),
             "只有本村村干部可以发起事项",
@@ -160,6 +223,19 @@ impl MatterDesk<'_> {
             amount.is_none_or(|a| a >= 0),
             "金额不能为负数",
             "an amount cannot be negative",
+        );
+        require!(
+            power.publishes() == disclosure.is_some(),
+            if power.publishes() {
+                "村务公开事项须写明公开类别和期间"
+            } else {
+                "这项权力不公布公开内容"
+            },
+            if power.publishes() {
+                "a disclosure matter needs the disclosure's category and period"
+            } else {
+                "this power publishes no disclosure"
+            },
         );
         let mut amount = amount;
         // The request as filed: cleaned as the books are, so that the rules see who is paid.
@@ -196,6 +272,7 @@ impl MatterDesk<'_> {
                         .as_deref(),
                     amount,
                     request: filed.as_ref(),
+                    disclosure,
                 },
                 &actor.username,
             )
@@ -742,6 +819,7 @@ impl MatterDesk<'_> {
         let mut decision_id = None;
         let mut decision_row = None;
         let mut voucher = None;
+        let mut disclosure = None;
         match step.records {
             Some(StepRecord::PartyVote) => {
                 let Some(v) = input.votes.as_ref() else {
@@ -847,14 +925,43 @@ impl MatterDesk<'_> {
                 }
                 voucher = Some(draft);
             }
+            Some(StepRecord::Publication) => {
+                let m = &view.matter;
+                let (Some(category), Some(period)) = (&m.disclosure_category, &m.disclosure_period)
+                else {
+                    return Ok(Outcome::refused(
+                        "这件事项没有写明公开类别和期间，无可公布",
+                        "this matter names no disclosure to publish",
+                    ));
+                };
+                // What is published is what was prepared and reviewed: the notes of the steps
+                // before, and this one's.
+                let content: Vec<String> = view
+                    .done
+                    .iter()
+                    .map(|d| d.note.trim().to_string())
+                    .chain(std::iter::once(input.note.trim().to_string()))
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                disclosure = Some(DisclosureRow {
+                    disclosure_id: disclosure_id_of(matter_id),
+                    village_code: m.village_code.clone(),
+                    category: category.clone(),
+                    period: period.clone(),
+                    published_on: today.clone(),
+                    title: m.title.clone(),
+                    content: content.join("\n"),
+                });
+            }
             _ => {}
         }
         // The next step's limit runs from today.
         let next_due =
             due_on(&view.power, step_no, self.clock.today(), self.calendar).map(|d| d.to_string());
-        let register = match (&decision_row, &voucher) {
-            (Some(d), _) => Some(RegisterWrite::Decision(d)),
-            (None, Some(v)) => Some(RegisterWrite::Voucher(v)),
+        let register = match (&decision_row, &voucher, &disclosure) {
+            (Some(d), _, _) => Some(RegisterWrite::Decision(d)),
+            (None, Some(v), _) => Some(RegisterWrite::Voucher(v)),
+            (None, None, Some(p)) => Some(RegisterWrite::Disclosure(p)),
             _ => None,
         };
         let recorded = self

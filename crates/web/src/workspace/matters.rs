@@ -69,6 +69,11 @@ pub struct MatterTexts {
     pub decision_id: &'static str,
     pub decision_made: &'static str,
     pub request_hint: &'static str,
+    pub disclosure: &'static str,
+    pub disclosure_hint: &'static str,
+    pub disclosure_category: &'static str,
+    pub disclosure_period: &'static str,
+    pub published_as: &'static str,
     pub committee: &'static str,
     pub committee_object: &'static str,
     pub counted: &'static str,
@@ -142,6 +147,11 @@ const ZH: MatterTexts = MatterTexts {
     newer: "上一页",
     older: "下一页",
     request_hint: "支出前，系统按与事后审计相同的规则和标准检查：需决策而无有效决策、超限额现金、拆分支出、付给本村干部或其亲属、合同未公示的，一律不予支付。",
+    disclosure: "公开内容（仅“村务、财务公开”事项填写）",
+    disclosure_hint: "公开内容须经村务监督委员会审核签字后才能公布；退回的须写明理由，理由向村民公开。",
+    disclosure_category: "公开类别",
+    disclosure_period: "公开期间",
+    published_as: "已公布为",
 };
 
 const EN: MatterTexts = MatterTexts {
@@ -208,6 +218,11 @@ const EN: MatterTexts = MatterTexts {
     newer: "Previous page",
     older: "Next page",
     request_hint: "Before any money moves, the same rules and thresholds that audit the books afterwards check the request: no valid decision where one is needed, cash above the limit, a split, a payee who is an official of the village or a relative, a contract not publicized: none of these is paid.",
+    disclosure: "What is published (only for a disclosure matter)",
+    disclosure_hint: "Nothing is published before the supervision committee has reviewed and signed it; a refusal gives its reason, which the villagers see.",
+    disclosure_category: "Category",
+    disclosure_period: "Period",
+    published_as: "Published as",
 };
 
 fn texts(zh: bool) -> &'static MatterTexts {
@@ -301,6 +316,8 @@ struct ListPage<'a> {
     /// The matters whose step due now is the actor's.
     queue: Vec<MatterRow>,
     categories: Vec<(&'static str, &'static str)>,
+    /// The disclosure register's categories: (code, label).
+    disclosure_categories: Vec<(&'static str, String)>,
     methods: Vec<(&'static str, &'static str)>,
     /// All, open and overdue matters of the jurisdiction.
     counts: qingfeng_store::matters::MatterCounts,
@@ -386,6 +403,7 @@ async fn render_list(
             powers,
             queue,
             categories: pick(qingfeng_domain::spending::EXPENSE_CATEGORIES),
+            disclosure_categories: disclosure_categories(zh),
             methods: pick(qingfeng_domain::spending::METHODS),
             counts,
             page,
@@ -393,6 +411,26 @@ async fn render_list(
             message,
         },
     ))
+}
+
+/// The disclosure register's categories, as the contract spells them.
+fn disclosure_categories(zh: bool) -> Vec<(&'static str, String)> {
+    let kind = qingfeng_domain::contract::table("disclosures")
+        .and_then(|t| t.column("category"))
+        .map(|c| c.kind);
+    match kind {
+        Some(qingfeng_domain::contract::Kind::Enum(choices)) => choices
+            .iter()
+            .map(|c| {
+                let label = match c.spellings.first() {
+                    Some(s) if zh => s.to_string(),
+                    _ => c.code.replace('_', " "),
+                };
+                (c.code, label)
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 pub async fn list(
@@ -426,6 +464,10 @@ pub struct OpenForm {
     contract: String,
     #[serde(default)]
     for_matter: String,
+    #[serde(default)]
+    disclosure_category: String,
+    #[serde(default)]
+    disclosure_period: String,
 }
 
 /// Text of a form field, None when left empty.
@@ -478,17 +520,31 @@ pub async fn open_matter(work: Work, Form(form): Form<OpenForm>) -> Result<Respo
         contract_id: given(&form.contract),
         for_matter,
     };
-    let outcome = work
+    let desk = work.state.matter_desk();
+    let publishes = work
         .state
-        .matter_desk()
-        .open(
+        .powers
+        .get(&form.power)
+        .is_some_and(|p| p.publishes());
+    let outcome = if publishes {
+        desk.open_disclosure(
+            &work.actor(),
+            &form.power,
+            &form.title,
+            &form.disclosure_category,
+            &form.disclosure_period,
+        )
+        .await?
+    } else {
+        desk.open(
             &work.actor(),
             &form.power,
             &form.title,
             amount,
             Some(&request),
         )
-        .await?;
+        .await?
+    };
     match changed(outcome, work.is_zh())? {
         Ok(id) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
         Err(Unchanged { status, message }) => render_list(&work, 0, status, Some(message)).await,
@@ -683,6 +739,27 @@ async fn render_matter(
             lines
         })
         .unwrap_or_default();
+    let mut request = request;
+    if let (Some(c), Some(p)) = (
+        &view.matter.disclosure_category,
+        &view.matter.disclosure_period,
+    ) {
+        let label = disclosure_categories(zh)
+            .into_iter()
+            .find(|(code, _)| code == c)
+            .map_or_else(|| c.clone(), |(_, l)| l);
+        request.push((t.disclosure_category, label));
+        request.push((t.disclosure_period, p.clone()));
+        if view.power.publishes()
+            && view.matter.closed_on.is_some()
+            && view.matter.refused_step.is_none()
+        {
+            request.push((
+                t.published_as,
+                qingfeng_workflow::matters::disclosure_id_of(view.matter.matter_id),
+            ));
+        }
+    }
     let decision_id = view.matter.decision_id.clone().or_else(|| {
         view.power
             .decides()

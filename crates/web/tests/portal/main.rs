@@ -615,6 +615,7 @@ async fn my_village_shows_each_matter_and_the_step_it_is_at() {
                     due_on: None,
                     amount: None,
                     request: None,
+                    disclosure: None,
                 },
                 "cun",
             )

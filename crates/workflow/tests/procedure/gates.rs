@@ -826,3 +826,149 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
         db.drop_db().await;
     }
 }
+
+/// Issue 14 item 6: the village's disclosure is published only after the supervision committee
+/// has reviewed and signed it; a refusal, with its reason, publishes nothing.
+#[tokio::test]
+async fn a_disclosure_is_published_only_after_the_committee_signs_it() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        accounts(&db.store).await;
+        let setup = Setup::new();
+        let clock = FixedClock::on(day("2025-03-03"));
+        let desk = setup.desk(&db.store, &clock);
+        let cun = actor(&db.store, "cun").await;
+        let jiandu = actor(&db.store, "jiandu").await;
+        let power = "village-disclosure";
+        let published = |id: i64| {
+            let store = &db.store;
+            async move {
+                store
+                    .village_records(GUIHUA, "2025-03-03")
+                    .await
+                    .unwrap()
+                    .disclosures
+                    .into_iter()
+                    .filter(|d| d.title == format!("公开 #{id}"))
+                    .collect::<Vec<_>>()
+            }
+        };
+
+        // What it publishes is part of the matter: named when it is opened, checked as the
+        // register's file would be.
+        assert!(refusal(
+            desk.open(&cun, power, "二月财务", None, None)
+                .await
+                .unwrap()
+        )
+        .contains("公开类别和期间"));
+        assert!(refusal(
+            desk.open_disclosure(&cun, power, "二月财务", "财务", "2025年13月")
+                .await
+                .unwrap()
+        )
+        .contains("2025年13月"));
+        assert!(refusal(
+            desk.open_disclosure(&cun, "reimbursement", "x", "财务", "2025-02")
+                .await
+                .unwrap()
+        )
+        .contains("不公布"));
+
+        // Refused: the reason is on the matter, nothing is published.
+        let refused = changed(
+            desk.open_disclosure(&cun, power, "公开 #1", "财务", "2025年2月")
+                .await
+                .unwrap(),
+        );
+        changed(
+            desk.do_step(
+                &cun,
+                refused,
+                1,
+                &with(papers_of(power, 1), "收入3,600.00元；支出1,200.50元"),
+            )
+            .await
+            .unwrap(),
+        );
+        // The village cannot skip the review.
+        assert!(refusal(
+            desk.do_step(&cun, refused, 3, &with(papers_of(power, 3), ""))
+                .await
+                .unwrap()
+        )
+        .contains("第2步"));
+        changed(
+            desk.refuse(&jiandu, refused, 2, "支出明细缺少发票号，招待费未列明细")
+                .await
+                .unwrap(),
+        );
+        let seen = desk.public_one(GUIHUA, refused).await.unwrap().unwrap();
+        assert_eq!(
+            seen.matter.refused_reason.as_deref(),
+            Some("支出明细缺少发票号，招待费未列明细")
+        );
+        assert!(published(refused).await.is_empty());
+
+        // Signed, then published: a row of the disclosure register with what was prepared.
+        let signed = changed(
+            desk.open_disclosure(&cun, power, "公开 #2", "finance", "2025-02")
+                .await
+                .unwrap(),
+        );
+        changed(
+            desk.do_step(
+                &cun,
+                signed,
+                1,
+                &with(
+                    papers_of(power, 1),
+                    "收入3,600.00元；支出1,200.50元（附发票号）",
+                ),
+            )
+            .await
+            .unwrap(),
+        );
+        changed(
+            desk.do_step(
+                &jiandu,
+                signed,
+                2,
+                &with(papers_of(power, 2), "逐项核对无误"),
+            )
+            .await
+            .unwrap(),
+        );
+        assert!(published(signed).await.is_empty());
+        changed(
+            desk.do_step(
+                &cun,
+                signed,
+                3,
+                &with(papers_of(power, 3), "已张贴于村务公开栏"),
+            )
+            .await
+            .unwrap(),
+        );
+        let rows = published(signed).await;
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(
+            (
+                rows[0].category.as_str(),
+                rows[0].period.as_str(),
+                rows[0].published_on.as_str()
+            ),
+            ("finance", "2025-02", "2025-03-03")
+        );
+        let view = desk.public_one(GUIHUA, signed).await.unwrap().unwrap();
+        assert!(view.matter.closed_on.is_some());
+        // Kept when the county's disclosure file comes again.
+        let file = qingfeng_test_support::copy_fixture("good");
+        let disclosures = file.path().join("disclosures.csv");
+        let text = std::fs::read_to_string(&disclosures).unwrap();
+        std::fs::write(&disclosures, format!("{text}\n")).unwrap();
+        import_again(&db, file.path()).await;
+        assert_eq!(published(signed).await.len(), 1);
+    }
+}
