@@ -220,6 +220,9 @@ pub struct Objection {
     /// The supervision committee member's account, for an objection the committee raised;
     /// None for a villager's (anonymous).
     pub raised_by: Option<String>,
+    /// The role the committee handed the objection to (the township discipline secretary),
+    /// who answers it instead of the village.
+    pub referred_to: Option<String>,
 }
 from_row!(Objection {
     objection_id,
@@ -231,11 +234,26 @@ from_row!(Objection {
     answer,
     answered_by,
     answered_on,
-    raised_by
+    raised_by,
+    referred_to
 });
 
 const OBJECTION_COLUMNS: &str = "objection_id, matter_id, step_no, content, filed_on, answer_due, \
-     answer, answered_by, answered_on, raised_by";
+     answer, answered_by, answered_on, raised_by, referred_to";
+
+/// An objection to a step, as filed.
+#[derive(Debug, Clone, Copy)]
+pub struct NewObjection<'a> {
+    pub matter_id: i64,
+    pub step_no: i64,
+    pub content: &'a str,
+    pub filed_on: &'a str,
+    pub answer_due: &'a str,
+    /// The committee member's account (None: a villager, anonymous).
+    pub raised_by: Option<&'a str>,
+    /// The role it is handed to instead of the village (the township discipline secretary).
+    pub referred_to: Option<&'a str>,
+}
 
 pub struct NewMatter<'a> {
     pub power_id: &'a str,
@@ -606,19 +624,20 @@ impl Store {
 
     /// Files an objection: a villager's (`raised_by` None: anonymous, the trail names the
     /// portal, not a person) or the supervision committee's (its member's account).
-    pub async fn file_objection(
-        &self,
-        matter_id: i64,
-        step_no: i64,
-        content: &str,
-        filed_on: &str,
-        answer_due: &str,
-        raised_by: Option<&str>,
-    ) -> Result<i64> {
+    pub async fn file_objection(&self, o: &NewObjection<'_>) -> Result<i64> {
+        let NewObjection {
+            matter_id,
+            step_no,
+            content,
+            filed_on,
+            answer_due,
+            raised_by,
+            referred_to,
+        } = *o;
         audited!(self, raised_by.unwrap_or("portal"), tx => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO matter_objections (matter_id, step_no, content, filed_on, answer_due, raised_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING objection_id",
+                "INSERT INTO matter_objections (matter_id, step_no, content, filed_on, answer_due, raised_by, \
+                 referred_to) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING objection_id",
             )
             .bind(matter_id)
             .bind(step_no)
@@ -626,9 +645,13 @@ impl Store {
             .bind(filed_on)
             .bind(answer_due)
             .bind(raised_by)
+            .bind(referred_to)
             .fetch_one(&mut *tx)
             .await?;
-            let detail = format!("objection={id} step={step_no} due={answer_due}");
+            let detail = format!(
+                "objection={id} step={step_no} due={answer_due}{}",
+                referred_to.map(|r| format!(" referred_to={r}")).unwrap_or_default()
+            );
             (id, [Entry::new("matter.objection_filed", "matter", matter_id, detail)])
         })
     }

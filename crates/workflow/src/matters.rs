@@ -24,7 +24,7 @@
 
 use crate::outcome::require;
 use crate::role::{acts_for, ESCALATION_ANSWERERS, MATTER_OPENERS, OBJECTION_ANSWERERS};
-use crate::{Actor, Clock, Outcome};
+use crate::{Actor, Clock, Outcome, Role};
 use anyhow::Result;
 use qingfeng_domain::calendar::WorkCalendar;
 use qingfeng_domain::decision::{Votes, NOTICE_DAYS};
@@ -32,8 +32,8 @@ use qingfeng_domain::matter::{due_on, may_do, progress, StepState};
 use qingfeng_domain::power::{Power, PowerList, StepRecord};
 use qingfeng_domain::spending::{Flag, RequestForm, VoucherDraft};
 use qingfeng_store::matters::{
-    DecisionRow, DisclosureRow, MatterCounts, MatterRecord, MatterStep, NewMatter, NewStep,
-    Objection, RegisterWrite, SpendingRequest, Validity,
+    DecisionRow, DisclosureRow, MatterCounts, MatterRecord, MatterStep, NewMatter, NewObjection,
+    NewStep, Objection, RegisterWrite, SpendingRequest, Validity,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -586,7 +586,7 @@ impl MatterDesk<'_> {
         let Some(view) = self.public_one(village_code, matter_id).await? else {
             return Ok(Outcome::NotFound);
         };
-        self.file(view, step_no, content, None).await
+        self.file(view, step_no, content, None, None).await
     }
 
     /// The village supervision committee objects to a step in its own name (村务监督委员会
@@ -597,6 +597,39 @@ impl MatterDesk<'_> {
         matter_id: i64,
         step_no: usize,
         content: &str,
+    ) -> Result<Outcome<i64>> {
+        self.committee_files(actor, matter_id, step_no, content, None)
+            .await
+    }
+
+    /// The village supervision committee hands a matter to the township discipline secretary
+    /// (移交乡镇纪委): its objection to a step is the secretary's to answer, within the same
+    /// 10 days, never the village's, whose work it questions. The villagers see that it was
+    /// handed over, not what it says.
+    pub async fn refer_to_discipline(
+        &self,
+        actor: &Actor,
+        matter_id: i64,
+        step_no: usize,
+        content: &str,
+    ) -> Result<Outcome<i64>> {
+        self.committee_files(
+            actor,
+            matter_id,
+            step_no,
+            content,
+            Some(Role::TownshipSecretary),
+        )
+        .await
+    }
+
+    async fn committee_files(
+        &self,
+        actor: &Actor,
+        matter_id: i64,
+        step_no: usize,
+        content: &str,
+        referred_to: Option<Role>,
     ) -> Result<Outcome<i64>> {
         require!(
             actor.is(crate::role::COMMITTEE_OBJECTORS),
@@ -612,8 +645,14 @@ impl MatterDesk<'_> {
         {
             return Ok(Outcome::Refused(refusal));
         }
-        self.file(view, step_no, content, Some(&actor.username))
-            .await
+        self.file(
+            view,
+            step_no,
+            content,
+            Some(&actor.username),
+            referred_to.map(Role::code),
+        )
+        .await
     }
 
     async fn file(
@@ -622,6 +661,7 @@ impl MatterDesk<'_> {
         step_no: usize,
         content: &str,
         raised_by: Option<&str>,
+        referred_to: Option<&str>,
     ) -> Result<Outcome<i64>> {
         let matter_id = view.matter.matter_id;
         let content = content.trim();
@@ -644,14 +684,15 @@ impl MatterDesk<'_> {
         let due = today + chrono::Days::new(OBJECTION_DAYS);
         let id = self
             .store
-            .file_objection(
+            .file_objection(&NewObjection {
                 matter_id,
-                step_no as i64,
+                step_no: step_no as i64,
                 content,
-                &today.to_string(),
-                &due.to_string(),
+                filed_on: &today.to_string(),
+                answer_due: &due.to_string(),
                 raised_by,
-            )
+                referred_to,
+            })
             .await?;
         Ok(Outcome::Changed(id))
     }
@@ -669,6 +710,9 @@ impl MatterDesk<'_> {
     /// Whether the actor answers `o` now: the village's officials within its days, the
     /// township's once it is escalated.
     pub fn answers_now(&self, actor: &Actor, o: &Objection) -> bool {
+        if let Some(role) = o.referred_to.as_deref() {
+            return o.answer.is_none() && actor.role.code() == role;
+        }
         o.answer.is_none()
             && if escalated(o, self.clock.today()) {
                 actor.is(ESCALATION_ANSWERERS)
@@ -697,6 +741,12 @@ impl MatterDesk<'_> {
             ));
         }
         if !self.answers_now(actor, &o) {
+            if o.referred_to.is_some() {
+                return Ok(Outcome::refused(
+                    "监督委员会已将此事移交乡镇纪委，由乡镇纪委书记答复",
+                    "the supervision committee handed this to the township discipline secretary, who answers it",
+                ));
+            }
             return Ok(if escalated(&o, self.clock.today()) {
                 Outcome::refused(
                     format!(

@@ -54,6 +54,16 @@ pub const MATTER_ACTORS: &[Role] = &[
 /// Object to a step in the supervision committee's name (in the workspace; villagers object on
 /// the portal, anonymously).
 pub const COMMITTEE_OBJECTORS: &[Role] = &[VillageSupervisor];
+/// Read what the supervision committee handed to the township discipline secretary: the
+/// secretary, the county's commission, the auditors and the committee itself — not the village's
+/// or the township's officials whose work it may question.
+pub const REFERRAL_READERS: &[Role] = &[
+    TownshipSecretary,
+    Leader,
+    Investigator,
+    Auditor,
+    VillageSupervisor,
+];
 /// Refuse a step with a reason: those who sign (the supervision committee) and pay (the
 /// township agency's bookkeeper) check the work of others.
 pub const MATTER_REFUSERS: &[Role] = &[VillageSupervisor, TownshipBookkeeper];

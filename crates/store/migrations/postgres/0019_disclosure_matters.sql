@@ -3,3 +3,6 @@
 -- disclosure register's row, after the supervision committee's review.
 ALTER TABLE matters ADD COLUMN disclosure_category TEXT;
 ALTER TABLE matters ADD COLUMN disclosure_period TEXT;
+-- An objection the supervision committee hands to the township discipline secretary (the role
+-- that answers it, instead of the village it is about).
+ALTER TABLE matter_objections ADD COLUMN referred_to TEXT;

@@ -70,6 +70,9 @@ pub struct MatterTexts {
     pub decision_made: &'static str,
     pub request_hint: &'static str,
     pub disclosure: &'static str,
+    pub refer: &'static str,
+    pub referred: &'static str,
+    pub referred_hidden: &'static str,
     pub disclosure_hint: &'static str,
     pub disclosure_category: &'static str,
     pub disclosure_period: &'static str,
@@ -148,6 +151,9 @@ const ZH: MatterTexts = MatterTexts {
     older: "下一页",
     request_hint: "支出前，系统按与事后审计相同的规则和标准检查：需决策而无有效决策、超限额现金、拆分支出、付给本村干部或其亲属、合同未公示的，一律不予支付。",
     disclosure: "公开内容（仅“村务、财务公开”事项填写）",
+    refer: "移交乡镇纪委书记（由乡镇纪委答复，而非本村）",
+    referred: "已移交乡镇纪委",
+    referred_hidden: "（监督委员会移交乡镇纪委的内容，不向本村和乡镇干部显示）",
     disclosure_hint: "公开内容须经村务监督委员会审核签字后才能公布；退回的须写明理由，理由向村民公开。",
     disclosure_category: "公开类别",
     disclosure_period: "公开期间",
@@ -219,6 +225,9 @@ const EN: MatterTexts = MatterTexts {
     older: "Next page",
     request_hint: "Before any money moves, the same rules and thresholds that audit the books afterwards check the request: no valid decision where one is needed, cash above the limit, a split, a payee who is an official of the village or a relative, a contract not publicized: none of these is paid.",
     disclosure: "What is published (only for a disclosure matter)",
+    refer: "Hand it to the township discipline secretary (who answers it, not the village)",
+    referred: "handed to the township discipline secretary",
+    referred_hidden: "(what the committee handed to the discipline secretary is not shown to the village's and township's officials)",
     disclosure_hint: "Nothing is published before the supervision committee has reviewed and signed it; a refusal gives its reason, which the villagers see.",
     disclosure_category: "Category",
     disclosure_period: "Period",
@@ -562,6 +571,8 @@ struct ObjectionRow {
     can_answer: bool,
     /// The committee member who raised it (None: a villager, anonymous).
     raised_by: Option<String>,
+    /// Handed to the township discipline secretary.
+    referred: bool,
 }
 
 struct StepRow {
@@ -786,9 +797,18 @@ async fn render_matter(
             objection_id: o.objection_id,
             step_no: o.step_no,
             filed_on: o.filed_on.clone(),
-            content: o.content.clone(),
+            // What the committee handed to the discipline secretary is not for the officials
+            // whose work it questions.
+            content: if o.referred_to.is_some()
+                && !actor.is(qingfeng_workflow::role::REFERRAL_READERS)
+            {
+                t.referred_hidden.to_string()
+            } else {
+                o.content.clone()
+            },
             answer_due: o.answer_due.clone(),
             escalated: qingfeng_workflow::matters::escalated(o, today),
+            referred: o.referred_to.is_some(),
             answer: o.answer.as_ref().map(|a| {
                 format!(
                     "{a} ({} · {})",
@@ -931,6 +951,9 @@ pub struct ObjectionForm {
     step: usize,
     #[serde(default)]
     content: String,
+    /// Hand it to the township discipline secretary instead of the village.
+    #[serde(default)]
+    refer: Option<String>,
 }
 
 /// The supervision committee objects to a step in its own name.
@@ -939,11 +962,14 @@ pub async fn committee_objection(
     Path(id): Path<i64>,
     Form(form): Form<ObjectionForm>,
 ) -> Result<Response, Failure> {
-    let outcome = work
-        .state
-        .matter_desk()
-        .object_as_committee(&work.actor(), id, form.step, &form.content)
-        .await?;
+    let desk = work.state.matter_desk();
+    let outcome = if form.refer.is_some() {
+        desk.refer_to_discipline(&work.actor(), id, form.step, &form.content)
+            .await?
+    } else {
+        desk.object_as_committee(&work.actor(), id, form.step, &form.content)
+            .await?
+    };
     match changed(outcome, work.is_zh())? {
         Ok(_) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
         Err(Unchanged { status, message }) => render_matter(&work, id, status, Some(message)).await,

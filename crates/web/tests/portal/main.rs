@@ -653,6 +653,35 @@ async fn my_village_shows_each_matter_and_the_step_it_is_at() {
             "{matters}"
         );
         assert!(matters.contains("已逾期") && matters.contains("class=\"short\""));
+        // What the supervision committee hands to the township discipline secretary: the
+        // villagers see that it was handed over, not what it says.
+        for (content, referred_to) in [
+            ("公示名单漏了三户", None),
+            (
+                "申请人系村主任之子，疑似违规审批",
+                Some("township_secretary"),
+            ),
+        ] {
+            db.store
+                .file_objection(&qingfeng_store::matters::NewObjection {
+                    matter_id: id,
+                    step_no: 1,
+                    content,
+                    filed_on: "2020-03-05",
+                    answer_due: "2020-03-15",
+                    raised_by: Some("jiandu"),
+                    referred_to,
+                })
+                .await
+                .unwrap();
+        }
+        let page = get(&app, &format!("/village/500233101001/matters/{id}"), None).await;
+        assert!(page.body.contains("公示名单漏了三户"), "{}", page.body);
+        assert!(
+            page.body.contains("移交乡镇纪委书记") && !page.body.contains("疑似违规审批"),
+            "{}",
+            page.body
+        );
         db.drop_db().await;
     }
 }

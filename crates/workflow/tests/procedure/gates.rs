@@ -972,3 +972,78 @@ async fn a_disclosure_is_published_only_after_the_committee_signs_it() {
         assert_eq!(published(signed).await.len(), 1);
     }
 }
+
+/// Issue 14 item 6: the supervision committee hands a matter to the township discipline
+/// secretary, who answers it, not the village whose work it questions.
+#[tokio::test]
+async fn the_committee_hands_a_matter_to_the_township_discipline_secretary() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        accounts(&db.store).await;
+        db.store
+            .create_user(&qingfeng_store::NewUser {
+                username: "mishu",
+                display_name: "mishu",
+                role: qingfeng_workflow::Role::TownshipSecretary,
+                jurisdiction: TOWNSHIP,
+                password_hash: "not used",
+                created_by: "test",
+            })
+            .await
+            .unwrap();
+        let setup = Setup::new();
+        let clock = FixedClock::on(day("2025-03-03"));
+        let desk = setup.desk(&db.store, &clock);
+        let cun = actor(&db.store, "cun").await;
+        let xiang = actor(&db.store, "xiang").await;
+        let jiandu = actor(&db.store, "jiandu").await;
+        let mishu = actor(&db.store, "mishu").await;
+        let id = changed(
+            desk.open(&cun, "reimbursement", "招待费", None, Some(&shop(800)))
+                .await
+                .unwrap(),
+        );
+        changed(
+            desk.do_step(&cun, id, 1, &with(papers(1), "餐费发票"))
+                .await
+                .unwrap(),
+        );
+        // Only the committee hands over, and only an eligible member.
+        assert!(
+            refusal(desk.refer_to_discipline(&cun, id, 1, "x").await.unwrap())
+                .contains("监督委员会")
+        );
+        let referral = changed(
+            desk.refer_to_discipline(&jiandu, id, 1, "发票抬头为村主任亲属开办的饭店，疑似虚开")
+                .await
+                .unwrap(),
+        );
+        let filed = desk.objections(id).await.unwrap();
+        let o = filed.iter().find(|o| o.objection_id == referral).unwrap();
+        assert_eq!(o.referred_to.as_deref(), Some("township_secretary"));
+        assert_eq!(o.raised_by.as_deref(), Some("jiandu"));
+        // The village cannot answer what questions it; nor the township's other officials,
+        // even after the ten days; the discipline secretary can, at once.
+        assert!(!desk.answers_now(&cun, o) && !desk.answers_now(&xiang, o));
+        assert!(
+            refusal(desk.answer(&cun, referral, "没有问题").await.unwrap())
+                .contains("移交乡镇纪委")
+        );
+        let late = FixedClock::on(day("2025-03-20"));
+        let later = setup.desk(&db.store, &late);
+        assert!(!later.answers_now(&xiang, o));
+        assert!(desk.answers_now(&mishu, o));
+        changed(desk.answer(&mishu, referral, "已立案初核").await.unwrap());
+        let answered = desk.objections(id).await.unwrap();
+        assert_eq!(
+            answered
+                .iter()
+                .find(|o| o.objection_id == referral)
+                .unwrap()
+                .answered_by
+                .as_deref(),
+            Some("mishu")
+        );
+    }
+}

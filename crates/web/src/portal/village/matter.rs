@@ -26,6 +26,8 @@ pub struct MatterTexts {
     pub waiting: &'static str,
     pub objections: &'static str,
     pub objections_none: &'static str,
+    pub referred: &'static str,
+    pub referred_answered: &'static str,
     pub filed_on: &'static str,
     pub answer: &'static str,
     pub awaiting: &'static str,
@@ -58,6 +60,8 @@ const ZH: MatterTexts = MatterTexts {
     waiting: "待办",
     objections: "村民异议和答复",
     objections_none: "还没有异议。",
+    referred: "村务监督委员会已将此事移交乡镇纪委书记。",
+    referred_answered: "乡镇纪委已答复",
     filed_on: "提出日期",
     answer: "答复",
     awaiting: "待村里答复，期限",
@@ -90,6 +94,8 @@ const EN: MatterTexts = MatterTexts {
     waiting: "to come",
     objections: "Villagers' objections and the answers",
     objections_none: "No objection yet.",
+    referred: "The supervision committee handed this to the township discipline secretary.",
+    referred_answered: "The township discipline secretary has answered",
     filed_on: "Raised on",
     answer: "Answer",
     awaiting: "awaiting the village's answer, due by",
@@ -235,11 +241,21 @@ async fn render(
             committee: o.raised_by.is_some(),
             step_no: o.step_no,
             filed_on: o.filed_on.clone(),
-            content: o.content.clone(),
-            answer: o
-                .answer
-                .as_ref()
-                .map(|a| format!("{a} ({})", o.answered_on.clone().unwrap_or_default())),
+            // Handed to the township discipline secretary: the villagers see that it was, and
+            // when it was answered; what it says is the secretary's to pursue.
+            content: if o.referred_to.is_some() {
+                t.referred.to_string()
+            } else {
+                o.content.clone()
+            },
+            answer: o.answer.as_ref().map(|a| {
+                let on = o.answered_on.clone().unwrap_or_default();
+                if o.referred_to.is_some() {
+                    format!("{} ({on})", t.referred_answered)
+                } else {
+                    format!("{a} ({on})")
+                }
+            }),
             status: if escalated(o, today) {
                 t.escalated.to_string()
             } else {
