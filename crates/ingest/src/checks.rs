@@ -212,8 +212,7 @@ pub async fn run_all(
 ) -> Result<()> {
     for l in loaded {
         duplicates(tx, l, batch_id, problems).await?;
-        kept_rows_repeated(tx, l, batch_id, problems).await?;
-        ledger_conflicts(tx, l, batch_id, problems).await?;
+        keys_stored_before(tx, l, batch_id, problems).await?;
         references(tx, l, batch_id, rejected, problems).await?;
     }
     orphans_left_by_replacement(tx, loaded, batch_id, problems).await?;
@@ -258,17 +257,19 @@ async fn duplicates(
     Ok(())
 }
 
-/// A register replaced by a file keeps the rows the workspace wrote (entered by hand, or a
-/// matter's decision): a file row with the key of one of them would make two records of one
-/// thing, so it is refused, naming the row to leave out.
-async fn kept_rows_repeated(
+/// Rows of this file whose key is already stored by another batch. In a ledger (append) the
+/// identical re-deliveries were dropped already, so such a row differs somewhere: ledgers are
+/// never rewritten silently. A register replaced by a file keeps only the rows the workspace
+/// wrote (entered by hand, or a matter's decision): a file row with one of their keys would make
+/// two records of one thing. Either way the row is refused, named.
+async fn keys_stored_before(
     tx: &mut ImportTx,
     l: &Loaded,
     batch_id: i64,
     problems: &mut Problems,
 ) -> Result<()> {
     let t = l.table;
-    if t.loading != Loading::Replace || l.rows_before == 0 || t.key.is_empty() {
+    if l.rows_before == 0 || t.key.is_empty() {
         return Ok(());
     }
     let sql = format!(
@@ -280,51 +281,24 @@ async fn kept_rows_repeated(
     );
     let keys = t.key.join(" + ");
     for (line, value) in tx.findings(&sql, batch_id).await? {
-        problems.push(Problem::error(
-            &l.label,
-            line as u64,
-            &keys,
-            value.as_deref().unwrap_or(""),
-            Invalid::new(
-                "key_entered_in_workspace",
-                format!("{keys}已在工作台登记(或由事项流程写入), 文件中不应再有此行; 请删去此行后重新导入"),
-                format!("{keys} was entered in the workspace (or written by a matter); the file must not repeat it: remove the row and import again"),
-            ),
-        ));
-    }
-    Ok(())
-}
-
-async fn ledger_conflicts(
-    tx: &mut ImportTx,
-    l: &Loaded,
-    batch_id: i64,
-    problems: &mut Problems,
-) -> Result<()> {
-    let t = l.table;
-    if t.loading != Loading::Append || l.rows_before == 0 {
-        return Ok(());
-    }
-    // Identical re-deliveries were already dropped, so any remaining match differs somewhere.
-    let sql = format!(
-        "SELECT n.source_line, {key} FROM {name} n WHERE n.batch_id = $1 AND EXISTS \
-         (SELECT 1 FROM {name} o WHERE o.batch_id <> $1 AND {m}) ORDER BY n.source_line",
-        key = key_text(t, "n"),
-        name = t.name,
-        m = key_match(t, "o", "n"),
-    );
-    let keys = t.key.join(" + ");
-    for (line, value) in tx.findings(&sql, batch_id).await? {
-        problems.push(Problem::error(
-            &l.label,
-            line as u64,
-            &keys,
-            value.as_deref().unwrap_or(""),
-            Invalid::new(
+        let why = match t.loading {
+            Loading::Append => Invalid::new(
                 "ledger_conflict",
                 format!("{keys}已在先前的导入中存在且内容不同; 台账类数据不允许静默改写"),
                 format!("{keys} was imported before with different values; ledger rows are never silently rewritten"),
             ),
+            Loading::Replace => Invalid::new(
+                "key_entered_in_workspace",
+                format!("{keys}已在工作台登记(或由事项流程写入), 文件中不应再有此行; 请删去此行后重新导入"),
+                format!("{keys} was entered in the workspace (or written by a matter); the file must not repeat it: remove the row and import again"),
+            ),
+        };
+        problems.push(Problem::error(
+            &l.label,
+            line as u64,
+            &keys,
+            value.as_deref().unwrap_or(""),
+            why,
         ));
     }
     Ok(())

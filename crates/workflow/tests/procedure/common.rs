@@ -179,3 +179,28 @@ pub async fn actor(store: &Store, name: &str) -> Actor {
     let scope = user.role.scope(&user.jurisdiction).unwrap();
     Actor::of(&user, scope)
 }
+
+/// An account of `role` over `jurisdiction`, linked to `person` if given, as the use cases see it.
+pub async fn account(
+    store: &Store,
+    name: &str,
+    role: Role,
+    jurisdiction: &str,
+    person: Option<&str>,
+) -> Actor {
+    let id = store
+        .create_user(&NewUser {
+            username: name,
+            display_name: name,
+            role,
+            jurisdiction,
+            password_hash: "not used",
+            created_by: "test",
+        })
+        .await
+        .unwrap();
+    if person.is_some() {
+        store.set_user_id_number(id, person, "test").await.unwrap();
+    }
+    actor(store, name).await
+}

@@ -529,40 +529,12 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
         // The village's director cannot sit for its supervision committee: an account of the
         // committee linked to him signs, refuses and objects to nothing (one linked to a
         // villager with no post does).
-        for (name, person) in [("jiandu-li", LI_JIANGUO), ("jiandu-liu", LIU)] {
-            let id = db
-                .store
-                .create_user(&qingfeng_store::NewUser {
-                    username: name,
-                    display_name: name,
-                    role: qingfeng_workflow::Role::VillageSupervisor,
-                    jurisdiction: GUIHUA,
-                    password_hash: "not used",
-                    created_by: "test",
-                })
-                .await
-                .unwrap();
-            db.store
-                .set_user_id_number(id, Some(person), "test")
-                .await
-                .unwrap();
-        }
-        let director = actor(&db.store, "jiandu-li").await;
-        let villager_member = actor(&db.store, "jiandu-liu").await;
+        let supervisor = qingfeng_workflow::Role::VillageSupervisor;
+        let director = account(&db.store, "jiandu-li", supervisor, GUIHUA, Some(LI_JIANGUO)).await;
+        let villager_member = account(&db.store, "jiandu-liu", supervisor, GUIHUA, Some(LIU)).await;
         // An account of the committee that names nobody could be anybody: it is refused until
         // an administrator links it to a person.
-        db.store
-            .create_user(&qingfeng_store::NewUser {
-                username: "jiandu-nobody",
-                display_name: "jiandu-nobody",
-                role: qingfeng_workflow::Role::VillageSupervisor,
-                jurisdiction: GUIHUA,
-                password_hash: "not used",
-                created_by: "test",
-            })
-            .await
-            .unwrap();
-        let nobody = actor(&db.store, "jiandu-nobody").await;
+        let nobody = account(&db.store, "jiandu-nobody", supervisor, GUIHUA, None).await;
         let signed = changed(open(shop(600)).await);
         changed(
             desk.do_step(&who.cun, signed, 1, &with(papers(1), ""))
@@ -615,23 +587,7 @@ async fn the_chain_refuses_before_payment_what_the_rules_flag_after_it() {
         }
         // A relative: 张德明, a villager with no post, is eligible until the director declares
         // him a relative (the county's next declarations file), then he is not.
-        let zhang_id = db
-            .store
-            .create_user(&qingfeng_store::NewUser {
-                username: "jiandu-zhang",
-                display_name: "jiandu-zhang",
-                role: qingfeng_workflow::Role::VillageSupervisor,
-                jurisdiction: GUIHUA,
-                password_hash: "not used",
-                created_by: "test",
-            })
-            .await
-            .unwrap();
-        db.store
-            .set_user_id_number(zhang_id, Some(ZHANG), "test")
-            .await
-            .unwrap();
-        let zhang = actor(&db.store, "jiandu-zhang").await;
+        let zhang = account(&db.store, "jiandu-zhang", supervisor, GUIHUA, Some(ZHANG)).await;
         let early = changed(
             desk.object_as_committee(&zhang, signed, 1, "发票日期早于事项")
                 .await
@@ -981,24 +937,20 @@ async fn the_committee_hands_a_matter_to_the_township_discipline_secretary() {
         let db = TestDb::new(backend).await;
         county(&db).await;
         accounts(&db.store).await;
-        db.store
-            .create_user(&qingfeng_store::NewUser {
-                username: "mishu",
-                display_name: "mishu",
-                role: qingfeng_workflow::Role::TownshipSecretary,
-                jurisdiction: TOWNSHIP,
-                password_hash: "not used",
-                created_by: "test",
-            })
-            .await
-            .unwrap();
         let setup = Setup::new();
         let clock = FixedClock::on(day("2025-03-03"));
         let desk = setup.desk(&db.store, &clock);
         let cun = actor(&db.store, "cun").await;
         let xiang = actor(&db.store, "xiang").await;
         let jiandu = actor(&db.store, "jiandu").await;
-        let mishu = actor(&db.store, "mishu").await;
+        let mishu = account(
+            &db.store,
+            "mishu",
+            qingfeng_workflow::Role::TownshipSecretary,
+            TOWNSHIP,
+            None,
+        )
+        .await;
         let id = changed(
             desk.open(&cun, "reimbursement", "招待费", None, Some(&shop(800)))
                 .await
