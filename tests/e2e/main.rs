@@ -755,6 +755,39 @@ async fn villagers_and_officials_in_a_real_browser() {
         request.contains(&format!("QF-PAY-{matter_id}")),
         "{request}"
     );
+    // The bookkeeper keeps the village's books: an asset card typed wrong first, then right
+    // (full-width digits, as a phone's Chinese keyboard gives them); the villagers see it.
+    let village_code = village_url.rsplit('/').next().unwrap().to_string();
+    c.goto(&format!("{base}/work/books")).await.unwrap();
+    wait_for(&c, "#reminders").await;
+    c.goto(&format!("{base}/work/books/assets")).await.unwrap();
+    fill(&c, "asset_id", "ZC-E2E-1").await;
+    fill(&c, "village_code", &village_code).await;
+    fill(&c, "name", "村级光伏电站").await;
+    choose(&c, "category", "facility").await;
+    fill(&c, "value", "十八万").await;
+    submit(&c, "form#enter-row", "#entry-problems").await;
+    let problems = text_of(&c, "#entry-problems").await;
+    assert!(problems.contains("十八万"), "{problems}");
+    // What was typed is kept: only the value is typed again.
+    let kept = c
+        .find(Locator::Css("input[name=\"name\"]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("村级光伏电站"));
+    let value = c.find(Locator::Css("input[name=\"value\"]")).await.unwrap();
+    value.clear().await.unwrap();
+    value.send_keys("１８００００").await.unwrap();
+    submit(&c, "form#enter-row", "#entered").await;
+    let rows = text_of(&c, "#register-rows").await;
+    assert!(
+        rows.contains("ZC-E2E-1") && rows.contains("180,000.00"),
+        "{rows}"
+    );
+    shot(&c, "17-books-entered").await;
     log_out(&c).await;
     let month = today.format("%Y-%m").to_string();
     c.goto(&format!("{village_url}?month={month}#vouchers"))
@@ -768,6 +801,12 @@ async fn villagers_and_officials_in_a_real_browser() {
         "{books}"
     );
     shot(&c, "16-paid-in-the-books").await;
+    c.goto(&village_url).await.unwrap();
+    let assets = text_of(&c, "section#assets").await;
+    assert!(
+        assets.contains("村级光伏电站") && assets.contains("180,000.00"),
+        "{assets}"
+    );
 
     c.close().await.unwrap();
 }
