@@ -927,3 +927,133 @@ from_row!(SpendingRequest {
 
 const REQUEST_COLUMNS: &str = "matter_id, amount, method, category, payee_name, payee_id, \
      description, decision_id, contract_id, for_matter, voucher_id";
+
+/// A scanned paper of a step, without its bytes.
+#[derive(Debug, Clone)]
+pub struct PaperInfo {
+    pub paper_id: i64,
+    pub matter_id: i64,
+    pub step_no: i64,
+    pub name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_on: String,
+}
+from_row!(PaperInfo {
+    paper_id,
+    matter_id,
+    step_no,
+    name,
+    content_type,
+    sha256,
+    uploaded_by,
+    uploaded_on
+});
+
+const PAPER_COLUMNS: &str =
+    "paper_id, matter_id, step_no, name, content_type, sha256, uploaded_by, uploaded_on";
+
+/// A scan as attached.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPaper<'a> {
+    pub matter_id: i64,
+    pub step_no: i64,
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub body: &'a [u8],
+    pub uploaded_on: &'a str,
+}
+
+/// The hex SHA-256 of a scan.
+pub fn sha256_hex(body: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Store {
+    /// Stores a scan of step `step_no`, with its hash on the audit trail.
+    pub async fn attach_paper(&self, p: &NewPaper<'_>, actor: &str) -> Result<i64> {
+        let NewPaper {
+            matter_id,
+            step_no,
+            name,
+            content_type,
+            body,
+            uploaded_on,
+        } = *p;
+        let sha = sha256_hex(body);
+        audited!(self, actor, tx => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO matter_papers (matter_id, step_no, name, content_type, body, sha256, \
+                 uploaded_by, uploaded_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING paper_id",
+            )
+            .bind(matter_id)
+            .bind(step_no)
+            .bind(name)
+            .bind(content_type)
+            .bind(body)
+            .bind(&sha)
+            .bind(actor)
+            .bind(uploaded_on)
+            .fetch_one(&mut *tx)
+            .await?;
+            let detail = format!("paper={id} step={step_no} sha256={sha} bytes={}", body.len());
+            (id, [Entry::new("matter.paper_attached", "matter", matter_id, detail)])
+        })
+    }
+
+    /// The scans of a matter, by step and upload.
+    pub async fn papers_of(&self, matter_id: i64) -> Result<Vec<PaperInfo>> {
+        let sql = format!(
+            "SELECT {PAPER_COLUMNS} FROM matter_papers WHERE matter_id = $1 ORDER BY step_no, paper_id"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(matter_id).fetch_all(pool).await)?)
+    }
+
+    /// One scan with its bytes.
+    pub async fn paper(&self, paper_id: i64) -> Result<Option<(PaperInfo, Vec<u8>)>> {
+        let sql = format!("SELECT {PAPER_COLUMNS} FROM matter_papers WHERE paper_id = $1");
+        let info: Option<PaperInfo> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(paper_id).fetch_optional(pool).await)?;
+        let Some(info) = info else {
+            return Ok(None);
+        };
+        let body: Vec<u8> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT body FROM matter_papers WHERE paper_id = $1"
+        )
+        .bind(paper_id)
+        .fetch_one(pool)
+        .await)?;
+        Ok(Some((info, body)))
+    }
+
+    /// Whether the audit trail holds an intact row (its chain hash and its MAC under the
+    /// server's key both right) saying that scan `paper_id` of `matter_id` had this hash: what a
+    /// scan's bytes are checked against when it is opened, since whoever can change the bytes
+    /// in the database can change the hash stored beside them, but not forge the trail's MAC.
+    pub async fn paper_attested(&self, matter_id: i64, paper_id: i64, sha: &str) -> Result<bool> {
+        let expected = format!("paper={paper_id} ");
+        for row in self.audit_of("matter", &matter_id.to_string()).await? {
+            if row.action != "matter.paper_attached" || !row.detail.starts_with(&expected) {
+                continue;
+            }
+            let event = crate::audit::AuditEvent {
+                actor: &row.actor,
+                action: &row.action,
+                subject_kind: &row.subject_kind,
+                subject_id: &row.subject_id,
+                detail: &row.detail,
+            };
+            let intact = crate::audit::chain_hash(&row.prev_hash, row.seq, &row.at, &event)
+                == row.hash
+                && row.mac.as_deref()
+                    == Some(crate::audit::row_mac("audit_log", &row.hash)?.as_str());
+            return Ok(intact && row.detail.contains(&format!(" sha256={sha} ")));
+        }
+        Ok(false)
+    }
+}

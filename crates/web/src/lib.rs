@@ -462,6 +462,17 @@ fn routes() -> Routes {
         .post("/work/matters", workspace::matters::open_matter)
         .get("/work/matters/{id}", workspace::matters::show)
         .post("/work/matters/{id}/steps", workspace::matters::do_step)
+        .add(
+            "POST",
+            "/work/matters/{id}/papers",
+            post(workspace::matters::attach_scan).layer(DefaultBodyLimit::max(
+                qingfeng_workflow::matters::PAPER_MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .get(
+            "/work/matters/{id}/papers/{paper}",
+            workspace::matters::scan,
+        )
         .post(
             "/work/matters/{id}/refusal",
             workspace::matters::refuse_step,

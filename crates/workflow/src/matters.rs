@@ -33,7 +33,7 @@ use qingfeng_domain::power::{Power, PowerList, StepRecord};
 use qingfeng_domain::spending::{Flag, RequestForm, VoucherDraft};
 use qingfeng_store::matters::{
     DecisionRow, DisclosureRow, MatterCounts, MatterRecord, MatterStep, NewMatter, NewObjection,
-    NewStep, Objection, RegisterWrite, SpendingRequest, Validity,
+    NewPaper, NewStep, Objection, PaperInfo, RegisterWrite, SpendingRequest, Validity,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -51,6 +51,24 @@ pub type PaymentCheck = Arc<
 /// The id in the decision register of the decision a matter makes.
 pub fn decision_id_of(matter_id: i64) -> String {
     format!("QF-DEC-{matter_id}")
+}
+
+/// The largest scan a step takes.
+pub const PAPER_MAX_BYTES: usize = 5 * 1024 * 1024;
+/// The most scans a step takes.
+pub const PAPERS_PER_STEP: usize = 10;
+
+/// What a scan is, by its first bytes: a name or a declared type says nothing.
+fn scan_type(body: &[u8]) -> Option<&'static str> {
+    if body.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if body.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if body.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
 }
 
 /// The id in the disclosure register of what a disclosure matter published.
@@ -1041,6 +1059,114 @@ impl MatterDesk<'_> {
                 "someone has just recorded this step: look again",
             )
         })
+    }
+
+    /// Attaches a scan of a paper of step `step_no` (发票、会议记录、公开栏照片): by the account
+    /// that did the step, a JPEG, PNG or PDF (told by its first bytes, not its name) of at most
+    /// `PAPER_MAX_BYTES`, at most `PAPERS_PER_STEP` to a step. A scan is never replaced or
+    /// removed: a wrong one is followed by the right one.
+    pub async fn attach(
+        &self,
+        actor: &Actor,
+        matter_id: i64,
+        step_no: usize,
+        name: &str,
+        body: &[u8],
+    ) -> Result<Outcome<i64>> {
+        let Some(view) = self.visible(actor, matter_id).await? else {
+            return Ok(Outcome::NotFound);
+        };
+        let Some(done) = view.done.iter().find(|d| d.step_no == step_no as i64) else {
+            return Ok(Outcome::refused(
+                "只能为已办理的步骤附上扫描件",
+                "scans are attached to a step that is done",
+            ));
+        };
+        require!(
+            done.done_by == actor.username,
+            "扫描件由办理这一步的人附上",
+            "the scans of a step are attached by whoever did it",
+        );
+        require!(
+            !body.is_empty() && body.len() <= PAPER_MAX_BYTES,
+            format!("扫描件须小于{}MB", PAPER_MAX_BYTES / 1024 / 1024),
+            format!("a scan holds at most {} MB", PAPER_MAX_BYTES / 1024 / 1024),
+        );
+        let Some(content_type) = scan_type(body) else {
+            return Ok(Outcome::refused(
+                "扫描件须为JPEG、PNG图片或PDF文件",
+                "a scan is a JPEG or PNG picture or a PDF",
+            ));
+        };
+        let attached = self
+            .store
+            .papers_of(matter_id)
+            .await?
+            .iter()
+            .filter(|p| p.step_no == step_no as i64)
+            .count();
+        require!(
+            attached < PAPERS_PER_STEP,
+            format!("每一步最多附{PAPERS_PER_STEP}份扫描件"),
+            format!("a step holds at most {PAPERS_PER_STEP} scans"),
+        );
+        let name: String = qingfeng_domain::clean::trim(name)
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(100)
+            .collect();
+        let id = self
+            .store
+            .attach_paper(
+                &NewPaper {
+                    matter_id,
+                    step_no: step_no as i64,
+                    name: if name.is_empty() { "scan" } else { &name },
+                    content_type,
+                    body,
+                    uploaded_on: &self.clock.today().to_string(),
+                },
+                &actor.username,
+            )
+            .await?;
+        Ok(Outcome::Changed(id))
+    }
+
+    /// The scans of a matter the actor sees.
+    pub async fn papers(&self, actor: &Actor, matter_id: i64) -> Result<Vec<PaperInfo>> {
+        if self.visible(actor, matter_id).await?.is_none() {
+            return Ok(Vec::new());
+        }
+        self.store.papers_of(matter_id).await
+    }
+
+    /// One scan, if the actor sees its matter; refused when its bytes are not those the audit
+    /// trail recorded (replaced in the database).
+    pub async fn paper(
+        &self,
+        actor: &Actor,
+        matter_id: i64,
+        paper_id: i64,
+    ) -> Result<Outcome<(PaperInfo, Vec<u8>)>> {
+        if self.visible(actor, matter_id).await?.is_none() {
+            return Ok(Outcome::NotFound);
+        }
+        let Some((info, body)) = self
+            .store
+            .paper(paper_id)
+            .await?
+            .filter(|(p, _)| p.matter_id == matter_id)
+        else {
+            return Ok(Outcome::NotFound);
+        };
+        let sha = qingfeng_store::matters::sha256_hex(&body);
+        if !self.store.paper_attested(matter_id, paper_id, &sha).await? {
+            return Ok(Outcome::refused(
+                "这份扫描件与审计记录中的不一致，可能已被改动；请报告管理员并以纸质原件为准",
+                "this scan is not the one the audit trail recorded: it may have been altered; tell the administrator and rely on the paper original",
+            ));
+        }
+        Ok(Outcome::Changed((info, body)))
     }
 
     /// Refuses step `step_no` (a signature or a payment) with a reason: the matter closes,

@@ -98,6 +98,8 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/work/matters", MATTER_OPENERS),
     ("GET", "/work/matters/{id}", MATTER_READERS),
     ("POST", "/work/matters/{id}/steps", MATTER_ACTORS),
+    ("POST", "/work/matters/{id}/papers", MATTER_ACTORS),
+    ("GET", "/work/matters/{id}/papers/{paper}", MATTER_READERS),
     ("POST", "/work/matters/{id}/refusal", MATTER_REFUSERS),
     ("POST", "/work/matters/{id}/objections", COMMITTEE_OBJECTORS),
     (

@@ -77,6 +77,9 @@ pub struct MatterTexts {
     pub disclosure_category: &'static str,
     pub disclosure_period: &'static str,
     pub published_as: &'static str,
+    pub scans: &'static str,
+    pub attach: &'static str,
+    pub attach_hint: &'static str,
     pub committee: &'static str,
     pub committee_object: &'static str,
     pub counted: &'static str,
@@ -158,6 +161,9 @@ const ZH: MatterTexts = MatterTexts {
     disclosure_category: "公开类别",
     disclosure_period: "公开期间",
     published_as: "已公布为",
+    scans: "扫描件",
+    attach: "附上扫描件",
+    attach_hint: "由办理该步骤的人上传发票、会议记录、公开栏照片等的扫描件（JPEG、PNG或PDF，每份不超过5MB）。上传后不能替换或删除，其校验值记入审计记录。",
 };
 
 const EN: MatterTexts = MatterTexts {
@@ -232,6 +238,9 @@ const EN: MatterTexts = MatterTexts {
     disclosure_category: "Category",
     disclosure_period: "Period",
     published_as: "Published as",
+    scans: "Scans",
+    attach: "Attach a scan",
+    attach_hint: "Whoever did a step uploads the scans of its papers (receipts, minutes, a photo of the notice board: JPEG, PNG or PDF, up to 5 MB each). A scan cannot be replaced or removed; its checksum goes on the audit trail.",
 };
 
 fn texts(zh: bool) -> &'static MatterTexts {
@@ -585,11 +594,15 @@ struct StepRow {
     current: bool,
     due: String,
     overdue: bool,
+    /// The step's scans: (paper id, file name).
+    scans: Vec<(i64, String)>,
 }
 
 #[derive(Template)]
 #[template(path = "work/matter.html")]
 struct ShowPage<'a> {
+    /// The steps the official did, whose scans they may attach: (step, title).
+    attachable: Vec<(usize, String)>,
     wp: &'a WorkPage<'a>,
     t: &'static MatterTexts,
     row: MatterRow,
@@ -622,6 +635,23 @@ async fn render_matter(
     let desk = work.state.matter_desk();
     let actor = work.actor();
     let view = desk.visible(&actor, id).await?.ok_or(Failure::NotFound)?;
+    let scans = desk.papers(&actor, id).await?;
+    let attachable = view
+        .done
+        .iter()
+        .filter(|d| d.done_by == actor.username)
+        .filter_map(|d| {
+            let s = view.power.steps.get((d.step_no - 1) as usize)?;
+            Some((
+                d.step_no as usize,
+                if zh {
+                    s.title_zh.clone()
+                } else {
+                    s.title_en.clone()
+                },
+            ))
+        })
+        .collect();
     let steps = view
         .power
         .steps
@@ -638,6 +668,11 @@ async fn render_matter(
                 _ => (false, String::new(), false),
             };
             StepRow {
+                scans: scans
+                    .iter()
+                    .filter(|p| p.step_no == (i + 1) as i64)
+                    .map(|p| (p.paper_id, p.name.clone()))
+                    .collect(),
                 no: i + 1,
                 title: if zh {
                     s.title_zh.clone()
@@ -839,6 +874,7 @@ async fn render_matter(
             decision_id,
             request,
             committee_objectable,
+            attachable,
             message,
         },
     ))
@@ -974,4 +1010,88 @@ pub async fn committee_objection(
         Ok(_) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
         Err(Unchanged { status, message }) => render_matter(&work, id, status, Some(message)).await,
     }
+}
+
+/// Attaches a scan to a step the official did.
+pub async fn attach_scan(
+    work: Work,
+    Path(id): Path<i64>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, Failure> {
+    let mut step = 0usize;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| Failure::Internal(e.into()))?
+    {
+        match field.name().unwrap_or_default() {
+            "step" => {
+                step = field
+                    .text()
+                    .await
+                    .map_err(|e| Failure::Internal(e.into()))?
+                    .trim()
+                    .parse()
+                    .unwrap_or(0)
+            }
+            "file" => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| Failure::Internal(e.into()))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let (name, bytes) = file.unwrap_or_default();
+    let outcome = work
+        .state
+        .matter_desk()
+        .attach(&work.actor(), id, step, &name, &bytes)
+        .await?;
+    match changed(outcome, work.is_zh())? {
+        Ok(_) => Ok(Redirect::to(&format!("/work/matters/{id}")).into_response()),
+        Err(Unchanged { status, message }) => render_matter(&work, id, status, Some(message)).await,
+    }
+}
+
+/// A step's scan, checked against the audit trail, as a download.
+pub async fn scan(work: Work, Path((id, paper)): Path<(i64, i64)>) -> Result<Response, Failure> {
+    let outcome = work
+        .state
+        .matter_desk()
+        .paper(&work.actor(), id, paper)
+        .await?;
+    let (info, body) = match changed(outcome, work.is_zh())? {
+        Ok(found) => found,
+        Err(Unchanged { status, message }) => {
+            return render_matter(&work, id, status, Some(message)).await
+        }
+    };
+    let ascii: String = info
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(info.name.as_bytes()).collect();
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&info.content_type) {
+        h.insert(axum::http::header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    )) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
 }

@@ -275,6 +275,22 @@ fn expected() -> Vec<(&'static str, &'static str, Option<&'static [Role]>)> {
         ),
         (
             "POST",
+            "/work/matters/{id}/papers",
+            Some(&[
+                VillageOfficial,
+                VillageCashier,
+                VillageSupervisor,
+                TownshipBookkeeper,
+                TownshipOfficial,
+            ]),
+        ),
+        (
+            "GET",
+            "/work/matters/{id}/papers/{paper}",
+            Some(MATTER_READERS),
+        ),
+        (
+            "POST",
             "/work/matters/{id}/refusal",
             Some(&[VillageSupervisor, TownshipBookkeeper]),
         ),
@@ -397,6 +413,7 @@ fn concrete(path: &str) -> (String, Vec<(&'static str, &'static str)>) {
         .replace("{review}", "1")
         .replace("{proposal}", "1")
         .replace("{objection}", "1")
+        .replace("{paper}", "1")
         .replace("{register}", "assets");
     let path = if path == "/work/dispose" {
         format!("{path}?kind=clue&id={CLUE_T2}")
@@ -520,6 +537,10 @@ async fn every_route_answers_every_role_as_the_access_table_says() {
                     )
                     .unwrap();
                     upload(&app, &s, &[("programs.csv", &programs)]).await
+                } else if path == "/work/matters/{id}/papers" {
+                    // A multipart form without a scan: refused by the use case (422), after the
+                    // gate let it through.
+                    upload_at(&app, &s, &url, &[]).await
                 } else if path == "/work/reports/new" {
                     intake(&app, &s, "entered from a letter", &[]).await
                 } else {
@@ -1297,8 +1318,12 @@ async fn intake(app: &Router, s: &Session, content: &str, files: &[(&str, &str)]
 }
 
 async fn upload(app: &Router, s: &Session, files: &[(&str, &str)]) -> Reply {
+    upload_at(app, s, "/work/data/upload", files).await
+}
+
+async fn upload_at(app: &Router, s: &Session, url: &str, files: &[(&str, &str)]) -> Reply {
     let (content_type, body) = multipart(&s.csrf, files);
-    let r = Request::post("/work/data/upload")
+    let r = Request::post(url)
         .header(header::HOST, "qingfeng.test")
         .header(header::COOKIE, &s.cookie)
         .header(header::CONTENT_TYPE, content_type)
@@ -1721,5 +1746,95 @@ async fn the_bookkeeper_enters_a_row_and_a_wrong_one_comes_back_with_every_field
             kuaiji.get(&app, "/work/books/persons").await.status,
             StatusCode::NOT_FOUND
         );
+    }
+}
+
+#[tokio::test]
+async fn the_doer_of_a_step_attaches_its_scan_and_readers_download_it() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        let app = app(&db.store, [10, 0, 0, 12]).await;
+        let cun = log_in(&app, "village_official", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        let r = cun
+            .post(
+                &app,
+                "/work/matters",
+                &[
+                    ("power", "seal-and-certificates"),
+                    ("title", "开具收入证明"),
+                ],
+            )
+            .await;
+        assert_eq!(r.location(), "/work/matters/1", "{}", r.body);
+        let page = cun.get(&app, "/work/matters/1").await;
+        let papers: Vec<String> = page
+            .body
+            .split("name=\"documents\" value=\"")
+            .skip(1)
+            .map(|p| p[..p.find('"').unwrap()].to_string())
+            .collect();
+        let mut fields = vec![("step", "1"), ("note", "")];
+        fields.extend(papers.iter().map(|p| ("documents", p.as_str())));
+        let r = cun.post(&app, "/work/matters/1/steps", &fields).await;
+        assert_eq!(r.location(), "/work/matters/1", "{}", r.body);
+        assert!(cun
+            .get(&app, "/work/matters/1")
+            .await
+            .body
+            .contains("id=\"attach-scan\""));
+        // A PNG, as a phone's camera app saves it.
+        let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR fake picture".to_vec();
+        let boundary = "scan-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"step\"\r\n\r\n1\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"申请书.png\"\r\nContent-Type: image/png\r\n\r\n",
+            cun.csrf
+        )
+        .into_bytes();
+        body.extend_from_slice(&png);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = send(
+            &app,
+            Request::post("/work/matters/1/papers")
+                .header(header::HOST, "qingfeng.test")
+                .header(header::COOKIE, &cun.cookie)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.location(), "/work/matters/1", "{}", r.body);
+        let page = cun.get(&app, "/work/matters/1").await;
+        assert!(
+            page.body.contains("/work/matters/1/papers/1"),
+            "{}",
+            page.body
+        );
+        // The township secretary reads it; its type is what its bytes are.
+        let secretary = log_in(&app, "township_secretary", PASSWORD)
+            .await
+            .ok()
+            .unwrap();
+        let scan = secretary.get(&app, "/work/matters/1/papers/1").await;
+        assert_eq!(scan.status, StatusCode::OK);
+        assert_eq!(
+            scan.headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            Some("image/png")
+        );
+        assert!(scan
+            .headers
+            .get(header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("attachment")));
     }
 }

@@ -999,3 +999,82 @@ async fn the_committee_hands_a_matter_to_the_township_discipline_secretary() {
         );
     }
 }
+
+/// The scans of a step: attached by whoever did it, pictures and PDFs only, and checked against
+/// the audit trail when opened, so that an insider who replaces one in the database (and its
+/// stored hash with it) is found out.
+#[tokio::test]
+async fn a_steps_scans_are_attached_by_its_doer_and_a_replaced_one_is_found_out() {
+    for backend in BACKENDS {
+        let db = TestDb::new(backend).await;
+        county(&db).await;
+        accounts(&db.store).await;
+        let setup = Setup::new();
+        let clock = FixedClock::on(day("2025-03-03"));
+        let desk = setup.desk(&db.store, &clock);
+        let cun = actor(&db.store, "cun").await;
+        let cashier = actor(&db.store, "cashier").await;
+        let jiandu = actor(&db.store, "jiandu").await;
+        let id = changed(
+            desk.open(&cun, "reimbursement", "办公用品", None, Some(&shop(300)))
+                .await
+                .unwrap(),
+        );
+        changed(
+            desk.do_step(&cun, id, 1, &with(papers(1), "发票1张"))
+                .await
+                .unwrap(),
+        );
+        let jpeg: Vec<u8> = [0xFF, 0xD8, 0xFF, 0xE0]
+            .into_iter()
+            .chain(b"receipt scan".iter().copied())
+            .collect();
+        assert!(refusal(
+            desk.attach(&cashier, id, 1, "发票.jpg", &jpeg)
+                .await
+                .unwrap()
+        )
+        .contains("办理这一步的人"));
+        assert!(
+            refusal(desk.attach(&cun, id, 2, "发票.jpg", &jpeg).await.unwrap()).contains("已办理")
+        );
+        // A name says nothing: what is not a picture or a PDF by its bytes is refused.
+        assert!(refusal(
+            desk.attach(&cun, id, 1, "发票.jpg", b"MZ\x90\x00 not a picture")
+                .await
+                .unwrap()
+        )
+        .contains("JPEG"));
+        let mut huge = jpeg.clone();
+        huge.resize(qingfeng_workflow::matters::PAPER_MAX_BYTES + 1, 0);
+        assert!(refusal(desk.attach(&cun, id, 1, "big.jpg", &huge).await.unwrap()).contains("MB"));
+        let paper = changed(desk.attach(&cun, id, 1, "发票.jpg", &jpeg).await.unwrap());
+        let listed = desk.papers(&jiandu, id).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            (
+                listed[0].content_type.as_str(),
+                listed[0].uploaded_by.as_str()
+            ),
+            ("image/jpeg", "cun")
+        );
+        let (_, body) = changed(desk.paper(&jiandu, id, paper).await.unwrap());
+        assert_eq!(body, jpeg);
+
+        // Someone with the database swaps the scan for another and fixes the stored hash.
+        let other: &[u8] = &[0xFF, 0xD8, 0xFF, 0x00];
+        let sha = qingfeng_store::matters::sha256_hex(other);
+        let bytes = match backend {
+            qingfeng_test_support::Backend::Sqlite => "X'FFD8FF00'".to_string(),
+            qingfeng_test_support::Backend::Postgres => "decode('ffd8ff00', 'hex')".to_string(),
+        };
+        assert_eq!(
+            db.execute(&format!(
+                "UPDATE matter_papers SET body = {bytes}, sha256 = '{sha}' WHERE paper_id = {paper}"
+            ))
+            .await,
+            1
+        );
+        assert!(refusal(desk.paper(&jiandu, id, paper).await.unwrap()).contains("不一致"));
+    }
+}
