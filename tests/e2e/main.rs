@@ -119,19 +119,24 @@ fn county(dir: &Path) -> (PathBuf, String, Vec<String>) {
         }
     }
     assert!(townships.len() >= 2, "the county needs two townships");
-    let add = |name: &str, role: &str, jurisdiction: &str| {
-        let mut child = qingfeng()
-            .args([
-                "user",
-                "add",
-                name,
-                "--role",
-                role,
-                "--jurisdiction",
-                jurisdiction,
-                "--password-stdin",
-                "--database",
-            ])
+    // An account; `person` links it to an ID number of the registers.
+    let add_linked = |name: &str, role: &str, jurisdiction: &str, person: Option<&str>| {
+        let mut cmd = qingfeng();
+        cmd.args([
+            "user",
+            "add",
+            name,
+            "--role",
+            role,
+            "--jurisdiction",
+            jurisdiction,
+            "--password-stdin",
+        ]);
+        if let Some(id) = person {
+            cmd.args(["--id-number", id]);
+        }
+        let mut child = cmd
+            .arg("--database")
             .arg(&db)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -140,6 +145,8 @@ fn county(dir: &Path) -> (PathBuf, String, Vec<String>) {
         writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
         assert!(child.wait().unwrap().success());
     };
+    let add =
+        |name: &str, role: &str, jurisdiction: &str| add_linked(name, role, jurisdiction, None);
     add("admin", "admin", &county);
     add("leader", "leader", &county);
     add("investigator", "investigator", &county);
@@ -164,27 +171,7 @@ fn county(dir: &Path) -> (PathBuf, String, Vec<String>) {
         .join()
         .unwrap()
     });
-    let mut child = qingfeng()
-        .args([
-            "user",
-            "add",
-            "jiandu",
-            "--role",
-            "village_supervisor",
-            "--jurisdiction",
-            village,
-            "--id-number",
-            &member,
-            "--password-stdin",
-            "--database",
-        ])
-        .arg(&db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-    assert!(child.wait().unwrap().success());
+    add_linked("jiandu", "village_supervisor", village, Some(&member));
     add("kuaiji", "township_bookkeeper", &townships[0]);
     (db, county, townships)
 }
